@@ -1,0 +1,166 @@
+//! Pieces shared by the pages: the frame around them, the error page, and small parts.
+use crate::domain::{
+    day_label, duration_label, tel_href, time_label, Appointment, NaiveDateExt, Resource,
+};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The frame of every page: a skip link, a plain header, the page, and the tab bar.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="top-bar">
+            <a class="brand" href="/">"Waypoint"</a>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <nav class="tab-bar" aria-label="Main">
+            <A href="/" exact=true>
+                <Icon path="M12 4v2M12 18v2M4 12h2M18 12h2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8"/>
+                <span>"Today"</span>
+            </A>
+            <A href="/plan">
+                <Icon path="M9 6h11M9 12h11M9 18h11M4 6l1 1 2-2M4 12l1 1 2-2M4 18l1 1 2-2"/>
+                <span>"Plan"</span>
+            </A>
+            <A href="/appointments">
+                <Icon path="M5 6h14v14H5zM5 10h14M9 3v4M15 3v4"/>
+                <span>"Appointments"</span>
+            </A>
+            <A href="/referrals">
+                <Icon path="M4 12h13M13 7l5 5-5 5"/>
+                <span>"Referrals"</span>
+            </A>
+            <A href="/support">
+                <Icon path="M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z"/>
+                <span>"Support"</span>
+            </A>
+        </nav>
+    }
+}
+
+/// A line icon, hidden from screen readers: the text beside it says the same.
+#[component]
+fn Icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path/>
+        </svg>
+    }
+}
+
+/// A page's result: its view, or the error page with the right status code.
+pub fn page_or_error<T, V>(result: Result<T, AppError>, render: impl FnOnce(T) -> V) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    match result {
+        Ok(value) => render(value).into_any(),
+        Err(error) => view! { <ErrorPage error/> }.into_any(),
+    }
+}
+
+/// What a person sees when something is not right, and what to do about it.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    let next = match error {
+        AppError::NotSignedIn if cfg!(debug_assertions) => {
+            view! { <a class="button" href="/dev/sign-in">"Choose a demo client"</a> }.into_any()
+        }
+        AppError::NotSignedIn => {
+            view! { <p>"Ask your case manager how to get started."</p> }.into_any()
+        }
+        _ => view! { <a class="button" href="/">"Go to Today"</a> }.into_any(),
+    };
+    view! {
+        <Title text=error.heading()/>
+        <section class="error-page">
+            <h1>{error.heading()}</h1>
+            <p>{error.to_string()}</p>
+            {next}
+        </section>
+    }
+}
+
+/// Shown while a page's information is on its way (only ever seen after the first page,
+/// since the server sends each first page complete).
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading…"</p> }
+}
+
+/// An appointment in a list: what, when, where, linking to its details.
+#[component]
+pub fn AppointmentCard(appointment: Appointment, today: NaiveDate) -> impl IntoView {
+    let href = format!("/appointments/{}", appointment.id);
+    let when = format!(
+        "{}, {}",
+        day_label(appointment.starts_at.date(), today),
+        time_label(appointment.starts_at.time())
+    );
+    let cancelled = !appointment.is_expected();
+    view! {
+        <a class="card appointment-card" class:muted=cancelled href=href>
+            <span class="card-title">{appointment.kind.label()}</span>
+            <span class="when">{when}</span>
+            <span>{appointment.place.clone()}</span>
+            <span class="status">{appointment.status.label()}</span>
+        </a>
+    }
+}
+
+/// The details of an appointment: when, how long, where, with whom, what to bring.
+#[component]
+pub fn AppointmentDetails(appointment: Appointment, today: NaiveDate) -> impl IntoView {
+    let when = format!(
+        "{}, {}",
+        day_label(appointment.starts_at.date(), today),
+        time_label(appointment.starts_at.time())
+    );
+    view! {
+        <dl class="details">
+            <dt>"When"</dt>
+            <dd>{when}</dd>
+            <dt>"How long"</dt>
+            <dd>{duration_label(appointment.duration_minutes)}</dd>
+            <dt>"Where"</dt>
+            <dd>{appointment.place.clone()}</dd>
+            {appointment.with_whom.clone().map(|who| view! { <dt>"With"</dt><dd>{who}</dd> })}
+            {appointment.what_to_bring.clone().map(|bring| view! { <dt>"Bring"</dt><dd>{bring}</dd> })}
+            <dt>"Status"</dt>
+            <dd>{appointment.status.label()}</dd>
+            {appointment.repeats_weekly.then(|| view! { <dt>"Repeats"</dt><dd>{format!("Every {}", appointment.starts_at.date().weekday_name())}</dd> })}
+        </dl>
+    }
+}
+
+/// A resource and how to reach it: a call button when there is a phone number.
+#[component]
+pub fn ResourceCard(resource: Resource) -> impl IntoView {
+    let call = resource.phone.clone().map(|phone| {
+        let label = format!("Call {phone}");
+        view! { <a class="button" href=tel_href(&phone)>{label}</a> }
+    });
+    let site = resource.website.clone().map(|url| {
+        view! { <a class="link" href=url.clone() rel="noopener noreferrer">{format!("Website: {}", url.trim_start_matches("https://"))}</a> }
+    });
+    view! {
+        <article class="card resource-card">
+            <h3>{resource.name.clone()}</h3>
+            {resource.recommended.then(|| view! { <p class="tag">"Picked for you"</p> })}
+            <p>{resource.description.clone()}</p>
+            <p class="how">{resource.how_to_reach.clone()}</p>
+            {call}
+            {site}
+        </article>
+    }
+}

@@ -1,0 +1,166 @@
+use super::{date_text, local_time_text, new_id, read_id, read_local_time, Db, Result};
+use crate::domain::{Appointment, AppointmentKind, AppointmentStatus, RecordId, WeeklyRepeat};
+use chrono::NaiveDateTime;
+use sqlx::AnyConnection;
+
+const COLUMNS: &str = "id, kind, starts_at, duration_minutes, place, with_whom, what_to_bring, \
+                       status, series_id";
+
+#[derive(sqlx::FromRow)]
+struct AppointmentRow {
+    id: String,
+    kind: String,
+    starts_at: String,
+    duration_minutes: i64,
+    place: String,
+    with_whom: Option<String>,
+    what_to_bring: Option<String>,
+    status: String,
+    series_id: Option<String>,
+}
+
+impl TryFrom<AppointmentRow> for Appointment {
+    type Error = super::DbError;
+
+    fn try_from(row: AppointmentRow) -> Result<Self> {
+        Ok(Appointment {
+            id: read_id(&row.id)?,
+            kind: AppointmentKind::from_code(&row.kind)?,
+            starts_at: read_local_time(&row.starts_at)?,
+            duration_minutes: row.duration_minutes,
+            place: row.place,
+            with_whom: row.with_whom,
+            what_to_bring: row.what_to_bring,
+            status: AppointmentStatus::from_code(&row.status)?,
+            repeats_weekly: row.series_id.is_some(),
+        })
+    }
+}
+
+/// The client's appointments starting from `from` up to (not including) `to`, soonest first.
+pub async fn appointments_between(
+    db: &Db,
+    client_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<Appointment>> {
+    let rows: Vec<AppointmentRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM appointments
+         WHERE client_id = $1 AND starts_at >= $2 AND starts_at < $3
+         ORDER BY starts_at, id"
+    ))
+    .bind(client_id)
+    .bind(local_time_text(from))
+    .bind(local_time_text(to))
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(Appointment::try_from).collect()
+}
+
+/// One of the client's appointments; `None` when there is no such appointment for them.
+pub async fn appointment_of_client(
+    db: &Db,
+    client_id: &str,
+    appointment_id: &RecordId,
+) -> Result<Option<Appointment>> {
+    let row: Option<AppointmentRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM appointments WHERE client_id = $1 AND id = $2"
+    ))
+    .bind(client_id)
+    .bind(appointment_id.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(Appointment::try_from).transpose()
+}
+
+pub struct NewAppointment<'a> {
+    pub kind: AppointmentKind,
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: i64,
+    pub place: &'a str,
+    pub with_whom: Option<&'a str>,
+    pub what_to_bring: Option<&'a str>,
+    pub status: AppointmentStatus,
+}
+
+async fn insert_one(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    series_id: Option<&str>,
+    appointment: &NewAppointment<'_>,
+    starts_at: NaiveDateTime,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO appointments (id, client_id, series_id, kind, starts_at, duration_minutes,
+                                   place, with_whom, what_to_bring, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(client_id)
+    .bind(series_id)
+    .bind(appointment.kind.code())
+    .bind(local_time_text(starts_at))
+    .bind(appointment.duration_minutes)
+    .bind(appointment.place)
+    .bind(appointment.with_whom)
+    .bind(appointment.what_to_bring)
+    .bind(appointment.status.code())
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn insert_appointment(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment: &NewAppointment<'_>,
+) -> Result<String> {
+    insert_one(conn, client_id, None, appointment, appointment.starts_at).await
+}
+
+/// Creates a weekly series: one appointment per week, each with the same details. The
+/// `starts_at` of `appointment` is ignored in favour of the repeat's dates. Returns the
+/// ids of the appointments made, in date order.
+pub async fn insert_weekly_series(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    repeat: &WeeklyRepeat,
+    appointment: &NewAppointment<'_>,
+) -> Result<Vec<String>> {
+    let series_id = new_id();
+    sqlx::query(
+        "INSERT INTO appointment_series (id, client_id, first_starts_at, repeat_until)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&series_id)
+    .bind(client_id)
+    .bind(local_time_text(repeat.first()))
+    .bind(date_text(repeat.until()))
+    .execute(&mut *conn)
+    .await?;
+    let mut ids = Vec::new();
+    for starts_at in repeat.occurrences() {
+        ids.push(insert_one(conn, client_id, Some(&series_id), appointment, starts_at).await?);
+    }
+    Ok(ids)
+}
+
+/// Sets one appointment's status (attended, missed, cancelled...).
+pub async fn set_appointment_status(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment_id: &str,
+    status: AppointmentStatus,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE appointments SET status = $1, version = version + 1
+         WHERE client_id = $2 AND id = $3",
+    )
+    .bind(status.code())
+    .bind(client_id)
+    .bind(appointment_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

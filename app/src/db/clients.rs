@@ -1,0 +1,147 @@
+use super::{date_text, instant_text, Db, Result};
+use crate::domain::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AnyConnection;
+
+/// What every client page needs to know about the signed-in client.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientHome {
+    pub client_id: String,
+    pub organisation_id: String,
+    pub preferred_name: String,
+    pub pharmacy: Option<String>,
+    /// The program's IANA time zone, which sets what "today" means for this client.
+    pub time_zone: String,
+}
+
+pub async fn client_home(db: &Db, client_id: &str) -> Result<Option<ClientHome>> {
+    Ok(sqlx::query_as(
+        "SELECT c.person_id AS client_id, p.organisation_id, c.preferred_name, c.pharmacy,
+                o.time_zone
+         FROM client_profiles c
+         JOIN people p ON p.id = c.person_id
+         JOIN organisations o ON o.id = p.organisation_id
+         WHERE c.person_id = $1",
+    )
+    .bind(client_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// A client as listed for staff.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientListing {
+    pub client_id: String,
+    pub preferred_name: String,
+    pub case_manager: Option<String>,
+}
+
+/// The clients of one organisation, by name, each with their primary case manager.
+pub async fn clients_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<ClientListing>> {
+    Ok(sqlx::query_as(
+        "SELECT c.person_id AS client_id, c.preferred_name, cm.display_name AS case_manager
+         FROM client_profiles c
+         JOIN people p ON p.id = c.person_id
+         LEFT JOIN care_team t ON t.client_id = c.person_id AND t.role = 'primary'
+         LEFT JOIN people cm ON cm.id = t.case_manager_id
+         WHERE p.organisation_id = $1
+         ORDER BY c.preferred_name, c.person_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+pub async fn organisation_exists(conn: &mut AnyConnection, organisation_id: &str) -> Result<bool> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
+        .bind(organisation_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert_organisation(
+    conn: &mut AnyConnection,
+    id: &str,
+    name: &str,
+    time_zone: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO organisations (id, name, time_zone, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(time_zone)
+    .bind(instant_text(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_person(
+    conn: &mut AnyConnection,
+    id: &str,
+    organisation_id: &str,
+    display_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO people (id, organisation_id, display_name, role, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(organisation_id)
+    .bind(display_name)
+    .bind(role.code())
+    .bind(instant_text(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct NewClientProfile<'a> {
+    pub person_id: &'a str,
+    pub preferred_name: &'a str,
+    pub pronouns: Option<&'a str>,
+    pub program_start_on: NaiveDate,
+    pub pharmacy: Option<&'a str>,
+}
+
+pub async fn insert_client_profile(
+    conn: &mut AnyConnection,
+    client: &NewClientProfile<'_>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO client_profiles (person_id, preferred_name, pronouns, program_start_on, pharmacy)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(client.person_id)
+    .bind(client.preferred_name)
+    .bind(client.pronouns)
+    .bind(date_text(client.program_start_on))
+    .bind(client.pharmacy)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_to_care_team(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    case_manager_id: &str,
+    primary: bool,
+    since_on: NaiveDate,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO care_team (client_id, case_manager_id, role, since_on) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(client_id)
+    .bind(case_manager_id)
+    .bind(if primary { "primary" } else { "secondary" })
+    .bind(date_text(since_on))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! The database layer: every query Waypoint runs is in this module, each scoped by the
+//! person it is for. One set of portable SQL serves SQLite and PostgreSQL through sqlx's
+//! `Any` driver (see ARCHITECTURE.md for why), proved by running the same tests on both.
+
+mod appointments;
+mod check_ins;
+mod clients;
+mod plans;
+mod referrals;
+mod resources;
+mod stages;
+
+pub use appointments::*;
+pub use check_ins::*;
+pub use clients::*;
+pub use plans::*;
+pub use referrals::*;
+pub use resources::*;
+pub use stages::*;
+
+use crate::domain::{RecordId, UnknownCode};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Connection};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// What can go wrong below the HTTP layer. Never shown to a person: it is logged and turned
+/// into [`crate::error::AppError`] in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value could not be read: {0}")]
+    Corrupt(String),
+    #[error("database URL must start with sqlite: or postgres:")]
+    UnsupportedUrl,
+    #[error("could not create the data folder: {0}")]
+    DataFolder(#[from] std::io::Error),
+}
+
+impl From<UnknownCode> for DbError {
+    fn from(e: UnknownCode) -> Self {
+        DbError::Corrupt(e.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Result<Engine> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+}
+
+/// The connection pool, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Db {
+    /// Connects to `url`. A SQLite file and its folder are created when missing, so a first
+    /// start needs no manual step.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db> {
+        Self::connect_with(url, max_connections, None).await
+    }
+
+    /// As [`Db::connect`], with a statement run on every new connection (tests use it to put
+    /// each run in its own PostgreSQL schema).
+    pub async fn connect_with(
+        url: &str,
+        max_connections: u32,
+        on_connect: Option<String>,
+    ) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::of_url(url)?;
+        let url = match engine {
+            Engine::Sqlite => prepare_sqlite_url(url)?,
+            Engine::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                let on_connect = on_connect.clone();
+                Box::pin(async move {
+                    if let Some(sql) = on_connect {
+                        sqlx::query(&sql).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if engine == Engine::Sqlite {
+            // Write-ahead logging lets pages be read while a write is under way. The setting
+            // is kept in the file, so once is enough.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        Ok(Db { pool, engine })
+    }
+
+    /// Brings the schema up to date. Safe to run at every start.
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` (create if missing) and makes the file's folder.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(folder) = std::path::Path::new(path).parent() {
+            if !folder.as_os_str().is_empty() {
+                std::fs::create_dir_all(folder)?;
+            }
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// A fresh id for a new record.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+// Stored forms of dates and times; see the migration's header.
+const DATE: &str = "%Y-%m-%d";
+const LOCAL_TIME: &str = "%Y-%m-%dT%H:%M";
+const INSTANT: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+pub fn date_text(date: NaiveDate) -> String {
+    date.format(DATE).to_string()
+}
+
+pub fn local_time_text(at: NaiveDateTime) -> String {
+    at.format(LOCAL_TIME).to_string()
+}
+
+pub fn instant_text(at: DateTime<Utc>) -> String {
+    at.format(INSTANT).to_string()
+}
+
+fn read_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, DATE).map_err(|_| DbError::Corrupt(format!("date {text:?}")))
+}
+
+fn read_optional_date(text: Option<String>) -> Result<Option<NaiveDate>> {
+    text.as_deref().map(read_date).transpose()
+}
+
+fn read_local_time(text: &str) -> Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, LOCAL_TIME)
+        .map_err(|_| DbError::Corrupt(format!("local time {text:?}")))
+}
+
+fn read_instant(text: &str) -> Result<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, INSTANT)
+        .map(|at| at.and_utc())
+        .map_err(|_| DbError::Corrupt(format!("instant {text:?}")))
+}
+
+fn read_id(text: &str) -> Result<RecordId> {
+    RecordId::parse(text).ok_or_else(|| DbError::Corrupt(format!("id {text:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join(format!("waypoint-url-{}", new_id()));
+        let url = format!("sqlite:{}/w.db", dir.display());
+        assert_eq!(prepare_sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
+        assert!(dir.is_dir());
+        std::fs::remove_dir_all(dir).unwrap();
+        assert_eq!(
+            prepare_sqlite_url("sqlite::memory:?cache=shared").unwrap(),
+            "sqlite::memory:?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            prepare_sqlite_url("sqlite:x.db?mode=ro").unwrap(),
+            "sqlite:x.db?mode=ro"
+        );
+    }
+
+    #[test]
+    fn engines_are_chosen_by_scheme() {
+        assert_eq!(Engine::of_url("sqlite:data/w.db").unwrap(), Engine::Sqlite);
+        assert_eq!(
+            Engine::of_url("postgres://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        assert!(Engine::of_url("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn stored_times_round_trip() {
+        let at = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(9, 5, 0)
+            .unwrap();
+        assert_eq!(read_local_time(&local_time_text(at)).unwrap(), at);
+        assert_eq!(
+            read_instant(&instant_text(at.and_utc())).unwrap(),
+            at.and_utc()
+        );
+        assert_eq!(read_date(&date_text(at.date())).unwrap(), at.date());
+        assert!(read_date("24/11/2026").is_err());
+    }
+}

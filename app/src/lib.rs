@@ -1,0 +1,79 @@
+#![recursion_limit = "256"]
+//! Waypoint: a support-plan companion for people in methadone maintenance treatment.
+//!
+//! This crate is compiled twice: with `ssr` into the server (pages rendered to HTML, server
+//! functions, database access) and with `hydrate` into the browser's wasm.
+
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d4f4a"/>
+                <meta name="referrer" content="no-referrer"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        // Deliberately plain: a title on a shared phone or a lock screen must not say
+        // what the app is for.
+        <Title formatter=|page: String| format!("{page} · Waypoint")/>
+        <Router>
+            <components::Layout>
+                // Every page renders completely on the server before the first byte is sent:
+                // slow phones get a whole, readable page, and errors can still set the status.
+                <Routes fallback=|| view! { <components::ErrorPage error=error::AppError::NotFound/> }>
+                    <Route path=path!("/") view=pages::today::TodayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plan") view=pages::plan::PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/appointments") view=pages::appointments::AppointmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/appointments/:id") view=pages::appointments::AppointmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals") view=pages::referrals::ReferralsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view=pages::support::SupportPage ssr=SsrMode::Async/>
+                </Routes>
+            </components::Layout>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,79 @@
+use crate::components::{page_or_error, Loading};
+use crate::domain::{long_date, tel_href, Referral};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralList {
+    pub today: NaiveDate,
+    pub referrals: Vec<Referral>,
+}
+
+#[server]
+pub async fn get_referrals() -> Result<ReferralList, AppError> {
+    use crate::{db, session};
+    let (state, home) = session::signed_in_client().await?;
+    let referrals = db::referrals_of_client(&state.db, &home.client_id).await?;
+    Ok(ReferralList {
+        today: session::local_now(&home).date(),
+        referrals,
+    })
+}
+
+#[component]
+pub fn ReferralsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| get_referrals());
+    view! {
+        <Title text="Referrals"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(list.await, |list| {
+                    let today = list.today;
+                    view! {
+                        <h1>"Referrals"</h1>
+                        <p>"Services your case manager connected you with, and what comes next."</p>
+                        {if list.referrals.is_empty() {
+                            view! { <p class="card">"No referrals yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="plain-list">
+                                    {list
+                                        .referrals
+                                        .into_iter()
+                                        .map(|referral| view! { <li><ReferralCard referral today/></li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ReferralCard(referral: Referral, today: NaiveDate) -> impl IntoView {
+    let service = referral.service;
+    view! {
+        <article class="card referral" class:muted=!referral.status.is_open()>
+            <h2 class="card-title">{service.name}</h2>
+            <p class="small">{referral.domain.label()}</p>
+            <p class="status">{referral.status.label()}</p>
+            <p>{referral.status.meaning()}</p>
+            {referral.next_step.map(|step| view! {
+                <p class="next-step"><strong>"What you do next: "</strong>{step}</p>
+            })}
+            <p class="small">{service.description}</p>
+            {service.address.map(|address| view! { <p class="small">{address}</p> })}
+            {service.phone.map(|phone| view! {
+                <a class="button secondary" href=tel_href(&phone)>{format!("Call {phone}")}</a>
+            })}
+            <p class="small">{format!("Last change: {}", long_date(referral.updated_on, today))}</p>
+        </article>
+    }
+}

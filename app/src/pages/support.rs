@@ -1,0 +1,60 @@
+use crate::components::{page_or_error, Loading, ResourceCard};
+use crate::domain::{Audience, Resource, ResourceKind};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[server]
+pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
+    use crate::{db, session};
+    let (state, home) = session::signed_in_client().await?;
+    Ok(db::resources_for_client(&state.db, &home.client_id).await?)
+}
+
+#[component]
+pub fn SupportPage() -> impl IntoView {
+    let resources = leptos::prelude::Resource::new(|| (), |_| get_resources());
+    view! {
+        <Title text="Support"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(resources.await, |resources| view! { <SupportView resources/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SupportView(resources: Vec<Resource>) -> impl IntoView {
+    let (crisis, rest): (Vec<_>, Vec<_>) = resources
+        .into_iter()
+        .partition(|r| r.kind == ResourceKind::CrisisLine);
+    let (for_you, for_family): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|r| r.audience != Audience::Family);
+    let section = |id: &'static str,
+                   heading: &'static str,
+                   intro: &'static str,
+                   list: Vec<Resource>| {
+        (!list.is_empty()).then(|| view! {
+            <section aria-labelledby=id>
+                <h2 id=id>{heading}</h2>
+                <p>{intro}</p>
+                <ul class="plain-list">
+                    {list.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
+                </ul>
+            </section>
+        })
+    };
+    view! {
+        <h1>"Support"</h1>
+        {section("now-heading", "Help right now", "Free and open any time, day or night.", crisis)}
+        {section("you-heading", "For you", "Groups, people and places that can help.", for_you)}
+        {section(
+            "family-heading",
+            "For family and friends",
+            "You can pass these on to people who support you.",
+            for_family,
+        )}
+    }
+}

@@ -1,0 +1,160 @@
+use crate::components::{page_or_error, AppointmentDetails, Loading};
+use crate::domain::{tel_href, Appointment, Goal, Resource, StageChange};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// Everything the Today page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayOverview {
+    pub preferred_name: String,
+    pub today: NaiveDate,
+    pub next_appointment: Option<Appointment>,
+    pub goals_in_progress: Vec<Goal>,
+    pub stage: Option<StageChange>,
+    pub crisis_line: Option<Resource>,
+}
+
+#[server]
+pub async fn get_today() -> Result<TodayOverview, AppError> {
+    use crate::{db, domain::GoalStatus, session};
+    let (state, home) = session::signed_in_client().await?;
+    let now = session::local_now(&home);
+    let soon = db::appointments_between(
+        &state.db,
+        &home.client_id,
+        now - chrono::Duration::days(1),
+        now + chrono::Duration::days(90),
+    )
+    .await?;
+    let next_appointment = soon
+        .into_iter()
+        .find(|a| a.is_upcoming(now) && a.is_expected());
+    let goals_in_progress = db::support_plan(&state.db, &home.client_id)
+        .await?
+        .goals
+        .into_iter()
+        .filter(|g| g.status == GoalStatus::InProgress)
+        .collect();
+    let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
+    let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
+    Ok(TodayOverview {
+        preferred_name: home.preferred_name,
+        today: now.date(),
+        next_appointment,
+        goals_in_progress,
+        stage,
+        crisis_line,
+    })
+}
+
+#[component]
+pub fn TodayPage() -> impl IntoView {
+    let overview = leptos::prelude::Resource::new(|| (), |_| get_today());
+    view! {
+        <Title text="Today"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(overview.await, |overview| view! { <TodayView overview/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TodayView(overview: TodayOverview) -> impl IntoView {
+    let today = overview.today;
+    view! {
+        <h1>{format!("Hi, {}", overview.preferred_name)}</h1>
+        {overview.crisis_line.map(|line| view! { <HelpNow line/> })}
+        <section aria-labelledby="next-heading">
+            <h2 id="next-heading">"Next appointment"</h2>
+            {match overview.next_appointment {
+                Some(appointment) => {
+                    let href = format!("/appointments/{}", appointment.id);
+                    view! {
+                        <article class="card">
+                            <h3>{appointment.kind.label()}</h3>
+                            <AppointmentDetails appointment today/>
+                            <a class="link" href=href>"See details"</a>
+                        </article>
+                    }
+                        .into_any()
+                }
+                None => view! { <p class="card">"Nothing booked right now."</p> }.into_any(),
+            }}
+        </section>
+        <section aria-labelledby="goals-heading">
+            <h2 id="goals-heading">"What you're working on"</h2>
+            {if overview.goals_in_progress.is_empty() {
+                view! { <p class="card">"No goals in progress. Your plan has the rest."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {overview
+                            .goals_in_progress
+                            .into_iter()
+                            .map(|goal| view! { <li><GoalNextStep goal/></li> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+            <a class="link" href="/plan">"See your whole plan"</a>
+        </section>
+        {overview.stage.map(|stage| view! { <StageNow stage/> })}
+    }
+}
+
+/// The crisis line, as a button that calls it.
+#[component]
+fn HelpNow(line: Resource) -> impl IntoView {
+    let phone = line.phone.clone().unwrap_or_default();
+    view! {
+        <aside class="help-now" aria-label="Help right now">
+            <p>"Need to talk to someone now?"</p>
+            <a class="button" href=tel_href(&phone)>{format!("Call {}", line.name)}</a>
+            <p class="small">{line.how_to_reach.clone()}</p>
+        </aside>
+    }
+}
+
+#[component]
+fn GoalNextStep(goal: Goal) -> impl IntoView {
+    let progress = goal.progress();
+    view! {
+        <article class="card">
+            <h3>{goal.own_words.clone()}</h3>
+            <p class="small">{goal.domain.label()}</p>
+            {match goal.next_step() {
+                Some(step) => view! {
+                    <p><strong>"Next step: "</strong>{step.description.clone()}</p>
+                    <p class="small">{format!("Who: {}", step.doer.label())}</p>
+                }.into_any(),
+                None => view! { <p>"All steps are done."</p> }.into_any(),
+            }}
+            <p class="small">{format!("{} of {} steps done", progress.done, progress.total)}</p>
+        </article>
+    }
+}
+
+#[component]
+fn StageNow(stage: StageChange) -> impl IntoView {
+    view! {
+        <section aria-labelledby="stage-heading">
+            <h2 id="stage-heading">"Where you are in your care"</h2>
+            <div class="card">
+                {stage
+                    .stages
+                    .iter()
+                    .map(|s| view! {
+                        <h3>{s.label()}</h3>
+                        <p>{s.meaning()}</p>
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,41 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium: Playwright's own browser download is not reachable here.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3100",
+    launchOptions: chromium,
+    trace: "off",
+  },
+  projects: [
+    {
+      // Client and family pages: a small Android phone.
+      name: "phone",
+      testMatch: /client\.spec\.ts/,
+      use: {
+        ...devices["Pixel 5"],
+        viewport: { width: 360, height: 740 },
+        deviceScaleFactor: 2,
+        launchOptions: chromium,
+      },
+    },
+  ],
+});

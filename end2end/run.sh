@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the browser tests against the real server on a fresh, seeded SQLite database.
+# WAYPOINT_BIN names the server binary (a development build: the demo sign-in route is
+# compiled out of release builds).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bin="${WAYPOINT_BIN:?set WAYPOINT_BIN to the waypoint binary}"
+port="${E2E_PORT:-3100}"
+data="$(mktemp -d)"
+export DATABASE_URL="sqlite:$data/e2e.db"
+export WAYPOINT_ADDR="127.0.0.1:$port"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+export RUST_LOG="${RUST_LOG:-warn}"
+
+"$bin" seed-demo
+"$bin" serve > "$data/server.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 50); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log"; exit 1; }
+
+cd end2end
+if ! BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"; then
+  echo "--- server log ---"; tail -n 50 "$data/server.log"
+  exit 1
+fi

@@ -1,0 +1,49 @@
+import { expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** Signs in as a demo client through the development-only page. */
+export async function signInAs(page: Page, name: string) {
+  await page.goto("/dev/sign-in");
+  await page.getByRole("button", { name, exact: true }).click();
+  await page.waitForURL("/");
+}
+
+/** Collects what must never happen on a page: console errors and failed requests. */
+export function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
+  );
+  page.on("response", (response) => {
+    // The page under test may answer 404 on purpose; its assets may not.
+    if (response.status() >= 400 && response.request().resourceType() !== "document") {
+      problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    }
+  });
+  return problems;
+}
+
+/** Waits until the wasm has loaded and hydrated the page. */
+export async function waitForHydration(page: Page) {
+  await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() =>
+    performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm")),
+  );
+}
+
+/** The checks every page must pass: no sideways scrolling, no axe violations. */
+export async function expectSoundPage(page: Page, problems: string[]) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, "no horizontal scrolling").toBeLessThanOrEqual(0);
+  const axe = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  expect(problems).toEqual([]);
+}

@@ -1,0 +1,114 @@
+//! Typed configuration from the command line and the environment, with defaults that run
+//! the demo on one machine.
+use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(name = "waypoint", version, about = "Waypoint support-plan server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Bring the database schema up to date, then stop.
+    Migrate,
+    /// Add the fictitious demo program. Running it again changes nothing.
+    SeedDemo,
+}
+
+#[derive(Debug, Clone, Parser)]
+pub struct Config {
+    /// Where the data lives: `sqlite:<file>` or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/waypoint.db")]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "WAYPOINT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Largest number of database connections this instance holds.
+    #[arg(long, env = "WAYPOINT_DB_CONNECTIONS", default_value_t = 10)]
+    pub db_connections: u32,
+
+    /// Secret for signing session cookies, at least 64 characters. Without one, a random
+    /// key is made at start and sessions end when the server restarts.
+    #[arg(long, env = "WAYPOINT_SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<Secret>,
+
+    /// Log format.
+    #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A secret value that never appears in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() < 64 {
+            Err("must be at least 64 characters".into())
+        } else {
+            Ok(Secret(s.to_owned()))
+        }
+    }
+}
+
+impl Config {
+    /// The configuration tests start from: a given database, any free port.
+    pub fn for_tests(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.to_owned(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_connections: 4,
+            session_key: None,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let secret: Secret = "k".repeat(64).parse().unwrap();
+        assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+        assert!("short".parse::<Secret>().is_err());
+    }
+
+    #[test]
+    fn defaults_run_the_demo_locally() {
+        let cli = Cli::try_parse_from(["waypoint"]).unwrap();
+        assert!(cli.command.is_none());
+        assert!(cli.config.database_url.starts_with("sqlite:"));
+        assert_eq!(cli.config.addr.port(), 3000);
+    }
+}

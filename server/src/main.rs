@@ -1,0 +1,42 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::{demo, startup, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.config);
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await,
+        Command::Migrate => startup::connect_and_migrate(&cli.config).await.map(|_| ()),
+        Command::SeedDemo => seed(&cli.config).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "waypoint stopped");
+            eprintln!("waypoint: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: server::config::Config) -> Result<(), startup::StartError> {
+    let app = startup::Application::build(config).await?;
+    tracing::info!(address = %app.address(), "waypoint is listening");
+    app.run_until_stopped().await
+}
+
+async fn seed(config: &server::config::Config) -> Result<(), startup::StartError> {
+    let db = startup::connect_and_migrate(config).await?;
+    let outcome = demo::seed(&db, chrono::Utc::now()).await?;
+    match outcome {
+        demo::SeedOutcome::Created => tracing::info!("demo data added"),
+        demo::SeedOutcome::AlreadyThere => {
+            tracing::info!("demo data already there; nothing changed")
+        }
+    }
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Building the application: database, state, routes, listener. Tests use the same path
+//! with port 0 and a fresh database.
+use crate::config::Config;
+use crate::routes;
+use app::db::{Db, DbError};
+use app::state::AppState;
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use axum_extra::extract::cookie::Key;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+    #[error("page settings: {0}")]
+    Leptos(String),
+    #[error("session key: {0}")]
+    SessionKey(String),
+}
+
+pub async fn connect_and_migrate(config: &Config) -> Result<Db, StartError> {
+    let db = Db::connect(&config.database_url, config.db_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Connects to the database, brings it up to date, and binds the listener.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = connect_and_migrate(&config).await?;
+        Self::with_db(config, db).await
+    }
+
+    /// As [`Application::build`], with a database the caller already connected and migrated.
+    pub async fn with_db(config: Config, db: Db) -> Result<Self, StartError> {
+        let leptos_options = leptos_options(&config)?;
+        let session_key = match &config.session_key {
+            Some(secret) => Key::try_from(secret.expose().as_bytes())
+                .map_err(|e| StartError::SessionKey(e.to_string()))?,
+            None => {
+                tracing::warn!(
+                    "WAYPOINT_SESSION_KEY is not set: sessions end when the server restarts"
+                );
+                Key::generate()
+            }
+        };
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            session_key,
+        };
+        let router = router(state);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        Ok(Application {
+            listener,
+            address,
+            router,
+            db,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets requests under way finish.
+    pub async fn run_until_stopped(self) -> Result<(), StartError> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(StartError::Serve)?;
+        self.db.close().await;
+        tracing::info!("waypoint stopped cleanly");
+        Ok(())
+    }
+}
+
+fn leptos_options(config: &Config) -> Result<LeptosOptions, StartError> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "waypoint".into();
+    }
+    options.site_addr = config.addr;
+    // cargo-leptos writes the content hashes of the wasm, JS and CSS beside the binary;
+    // with them, asset names change with their content and can be cached for good.
+    options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|path| path.exists());
+    Ok(options)
+}
+
+fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ))
+        .service(
+            ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let router = Router::new()
+        .route("/healthz", get(routes::healthz))
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .leptos_routes(&state, generate_route_list(App), {
+            let options = options.clone();
+            move || shell(options.clone())
+        });
+    #[cfg(debug_assertions)]
+    let router = router.merge(crate::dev::routes());
+    router
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing requests under way");
+}

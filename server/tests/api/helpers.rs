@@ -1,0 +1,145 @@
+use app::db::{ClientListing, Db};
+use server::config::Config;
+use server::demo;
+use server::startup::Application;
+use std::future::Future;
+
+/// A fresh database on one engine, removed when dropped (SQLite) or after the test
+/// (PostgreSQL schema).
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    pub engine: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}/nested/waypoint.db", dir.path().display());
+    let db = Db::connect(&url, 4).await.expect("connect to SQLite");
+    db.migrate().await.expect("migrate SQLite");
+    TestDb {
+        db,
+        url,
+        engine: "sqlite",
+        _dir: Some(dir),
+        schema: None,
+    }
+}
+
+/// A new schema in the test PostgreSQL, or `None` when `TEST_POSTGRES_URL` is not set.
+pub async fn postgres() -> Option<TestDb> {
+    let base = std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let schema = format!("waypoint_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Db::connect(&base, 1)
+        .await
+        .expect("TEST_POSTGRES_URL is set but does not answer");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(admin.pool())
+        .await
+        .expect("create test schema");
+    admin.close().await;
+    let db = Db::connect_with(&base, 4, Some(format!("SET search_path TO {schema}")))
+        .await
+        .expect("connect to PostgreSQL");
+    db.migrate().await.expect("migrate PostgreSQL");
+    Some(TestDb {
+        db,
+        url: base,
+        engine: "postgres",
+        _dir: None,
+        schema: Some(schema),
+    })
+}
+
+impl TestDb {
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if let Some(schema) = self.schema {
+            let admin = Db::connect(&self.url, 1)
+                .await
+                .expect("reconnect to PostgreSQL");
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(admin.pool())
+                .await
+                .expect("drop test schema");
+            admin.close().await;
+        }
+    }
+}
+
+/// Runs `test` on SQLite, then on PostgreSQL when it is configured.
+pub async fn on_each_engine<F, Fut>(test: F)
+where
+    F: Fn(TestDb) -> Fut,
+    Fut: Future<Output = TestDb>,
+{
+    test(sqlite().await).await.cleanup().await;
+    match postgres().await {
+        Some(pg) => test(pg).await.cleanup().await,
+        None => eprintln!("TEST_POSTGRES_URL is not set: PostgreSQL part skipped"),
+    }
+}
+
+/// Seeds the demo program and returns its clients, by name.
+pub async fn seeded(db: &Db) -> Vec<ClientListing> {
+    demo::seed(db, chrono::Utc::now()).await.expect("seed demo");
+    app::db::clients_of_organisation(db, demo::DEMO_ORGANISATION_ID)
+        .await
+        .expect("list clients")
+}
+
+pub fn named<'a>(clients: &'a [ClientListing], name: &str) -> &'a ClientListing {
+    clients
+        .iter()
+        .find(|c| c.preferred_name == name)
+        .unwrap_or_else(|| panic!("no demo client {name}"))
+}
+
+/// The real application on a free port, over `db`.
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+pub async fn spawn_app(test_db: &TestDb) -> TestApp {
+    let app = Application::with_db(Config::for_tests(&test_db.url), test_db.db.clone())
+        .await
+        .expect("build app");
+    let base = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp { base, http }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Signs in as a client through the development-only route.
+    pub async fn sign_in(&self, client_id: &str) {
+        let response = self
+            .http
+            .post(format!("{}/dev/sign-in", self.base))
+            .form(&[("client", client_id)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status().as_u16(), 303, "sign-in redirects home");
+    }
+}

@@ -1,0 +1,6 @@
+//! Server integration tests, in one binary for fast linking. Every database test runs on a
+//! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
+mod helpers;
+mod http;
+mod queries;
+mod seed;
