@@ -6,13 +6,21 @@ export async function signInAs(page: Page, name: string) {
   await page.goto("/dev/sign-in");
   await page.getByRole("button", { name, exact: true }).click();
   await page.waitForURL("/");
+  // Let the page settle, so that the test's next navigation aborts nothing under way.
+  await page.waitForLoadState("networkidle");
 }
 
 /** Collects what must never happen on a page: console errors and failed requests. */
 export function watchForProblems(page: Page): string[] {
   const problems: string[] = [];
+  // Pages the test asked for that answer an error status on purpose (a 404 page).
+  const errorDocuments = new Set<string>();
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    if (message.type() !== "error") return;
+    const expected =
+      message.text().startsWith("Failed to load resource") &&
+      errorDocuments.has(message.location().url);
+    if (!expected) problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) =>
@@ -20,9 +28,9 @@ export function watchForProblems(page: Page): string[] {
   );
   page.on("response", (response) => {
     // The page under test may answer 404 on purpose; its assets may not.
-    if (response.status() >= 400 && response.request().resourceType() !== "document") {
-      problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    }
+    if (response.status() < 400) return;
+    if (response.request().resourceType() === "document") errorDocuments.add(response.url());
+    else problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   return problems;
 }
