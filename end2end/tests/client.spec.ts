@@ -104,6 +104,16 @@ test.describe("a client's pages on a phone", () => {
   });
 });
 
+test("hashed assets are cached for good, pages are compressed", async ({ page, request }) => {
+  await signInAs(page, "Alex");
+  const css = await page.locator('link[rel="stylesheet"]').getAttribute("href");
+  expect(css).toMatch(/^\/pkg\/waypoint\.[\w-]+\.css$/);
+  const asset = await request.get(css!);
+  expect(asset.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const home = await page.request.get("/", { headers: { "accept-encoding": "br" } });
+  expect(home.headers()["content-encoding"]).toBe("br");
+});
+
 test.describe("before the wasm arrives", () => {
   test.use({ javaScriptEnabled: false });
 

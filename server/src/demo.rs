@@ -506,7 +506,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
             profile.program_start_on,
         )
         .await?;
-        if index % 5 == 0 {
+        if index.is_multiple_of(5) {
             let backup = &case_managers[(index + 1) % case_managers.len()];
             db::add_to_care_team(&mut tx, &client, backup, false, today - Duration::days(30))
                 .await?;
@@ -652,7 +652,7 @@ impl DemoClient<'_> {
     async fn appointments(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
         let i = self.index as i64;
         let pharmacy = PHARMACIES[self.index % PHARMACIES.len()];
-        if self.index % 3 == 0 {
+        if self.index.is_multiple_of(3) {
             let first = at(self.today - Duration::days(56 - i % 7), 9, 30);
             let repeat = WeeklyRepeat::new(first, self.today + Duration::days(28))
                 .map_err(|e| DbError::Corrupt(e.to_string()))?;
@@ -682,7 +682,7 @@ impl DemoClient<'_> {
             (
                 -50 + i % 5,
                 10,
-                if i % 4 == 0 {
+                if self.index.is_multiple_of(4) {
                     Status::Missed
                 } else {
                     Status::Attended
@@ -691,7 +691,7 @@ impl DemoClient<'_> {
             (
                 -20 + i % 3,
                 14,
-                if i % 5 == 0 {
+                if self.index.is_multiple_of(5) {
                     Status::Cancelled
                 } else {
                     Status::Attended
@@ -700,7 +700,7 @@ impl DemoClient<'_> {
             (
                 1 + i % 3,
                 10,
-                if i % 2 == 0 {
+                if self.index.is_multiple_of(2) {
                     Status::Confirmed
                 } else {
                     Status::Scheduled

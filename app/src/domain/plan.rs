@@ -88,12 +88,10 @@ pub struct Progress {
 impl Progress {
     /// Whole percent, 0 to 100.
     pub fn percent(self) -> u8 {
-        if self.total == 0 {
-            0
-        } else {
-            // done <= total, so the result fits in a u8.
-            u8::try_from(self.done * 100 / self.total).unwrap_or(100)
-        }
+        // done <= total, so the share fits in a u8; no steps yet reads as 0%.
+        (self.done * 100)
+            .checked_div(self.total)
+            .map_or(0, |share| u8::try_from(share).unwrap_or(100))
     }
 }
 
