@@ -98,15 +98,20 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status">"Loading…"</p> }
 }
 
+/// "Tomorrow, 9:30 am".
+fn when_label(appointment: &Appointment, today: NaiveDate) -> String {
+    format!(
+        "{}, {}",
+        day_label(appointment.starts_at.date(), today),
+        time_label(appointment.starts_at.time())
+    )
+}
+
 /// An appointment in a list: what, when, where, linking to its details.
 #[component]
 pub fn AppointmentCard(appointment: Appointment, today: NaiveDate) -> impl IntoView {
     let href = format!("/appointments/{}", appointment.id);
-    let when = format!(
-        "{}, {}",
-        day_label(appointment.starts_at.date(), today),
-        time_label(appointment.starts_at.time())
-    );
+    let when = when_label(&appointment, today);
     let cancelled = !appointment.is_expected();
     view! {
         <a class="card appointment-card" class:muted=cancelled href=href>
@@ -121,11 +126,7 @@ pub fn AppointmentCard(appointment: Appointment, today: NaiveDate) -> impl IntoV
 /// The details of an appointment: when, how long, where, with whom, what to bring.
 #[component]
 pub fn AppointmentDetails(appointment: Appointment, today: NaiveDate) -> impl IntoView {
-    let when = format!(
-        "{}, {}",
-        day_label(appointment.starts_at.date(), today),
-        time_label(appointment.starts_at.time())
-    );
+    let when = when_label(&appointment, today);
     view! {
         <dl class="details">
             <dt>"When"</dt>
