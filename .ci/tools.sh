@@ -37,11 +37,15 @@ fi
 
 [[ "$mode" == test ]] || exit 0
 
-if ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian's Chromium"
+# Chromium for the browser tests, brotli for the size table of `make bench`.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+if (( ${#missing[@]} )); then
+  say "installing Debian packages: ${missing[*]}"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # npm packages for the browser tests and wasm-opt (binaryen): reinstalled only when the

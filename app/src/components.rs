@@ -67,11 +67,7 @@ where
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-            response.set_status(status);
-        }
-    }
+    crate::error::set_response_status(error);
     let next = match error {
         AppError::NotSignedIn if cfg!(debug_assertions) => {
             view! { <a class="button" href="/dev/sign-in">"Choose a demo client"</a> }.into_any()

@@ -50,6 +50,31 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Sets the status of the response under way to what `error` deserves: the page's status
+/// when rendering on the server, the call's status when a server function answers the
+/// browser (instead of Leptos's default 500).
+#[cfg(feature = "ssr")]
+pub fn set_response_status(error: AppError) {
+    use leptos::prelude::use_context;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// Wraps a server function's body so that every failure answers with its own status.
+#[cfg(feature = "ssr")]
+pub async fn answer<T>(
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        set_response_status(*error);
+    }
+    result
+}
+
 /// The one place where a server-side failure becomes what a person is told: the detail goes
 /// to the log, the person gets a safe message.
 #[cfg(feature = "ssr")]

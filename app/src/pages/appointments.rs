@@ -22,21 +22,24 @@ pub struct AppointmentList {
 #[server]
 pub async fn get_appointments() -> Result<AppointmentList, AppError> {
     use crate::{db, domain::upcoming_and_past, session};
-    let (state, home) = session::signed_in_client().await?;
-    let now = session::local_now(&home);
-    let all = db::appointments_between(
-        &state.db,
-        &home.client_id,
-        now - chrono::Duration::days(PAST_DAYS),
-        now + chrono::Duration::days(AHEAD_DAYS),
-    )
-    .await?;
-    let (upcoming, past) = upcoming_and_past(all, now);
-    Ok(AppointmentList {
-        today: now.date(),
-        upcoming,
-        past,
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        let now = session::local_now(&home);
+        let all = db::appointments_between(
+            &state.db,
+            &home.client_id,
+            now - chrono::Duration::days(PAST_DAYS),
+            now + chrono::Duration::days(AHEAD_DAYS),
+        )
+        .await?;
+        let (upcoming, past) = upcoming_and_past(all, now);
+        Ok(AppointmentList {
+            today: now.date(),
+            upcoming,
+            past,
+        })
     })
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,15 +53,18 @@ pub struct AppointmentDetail {
 #[server]
 pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> {
     use crate::{db, domain::RecordId, session};
-    let (state, home) = session::signed_in_client().await?;
-    let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
-    let appointment = db::appointment_of_client(&state.db, &home.client_id, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(AppointmentDetail {
-        today: session::local_now(&home).date(),
-        appointment,
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
+        let appointment = db::appointment_of_client(&state.db, &home.client_id, &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(AppointmentDetail {
+            today: session::local_now(&home).date(),
+            appointment,
+        })
     })
+    .await
 }
 
 #[component]

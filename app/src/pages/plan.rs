@@ -17,10 +17,13 @@ pub struct PlanOverview {
 #[server]
 pub async fn get_plan() -> Result<PlanOverview, AppError> {
     use crate::{db, session};
-    let (state, home) = session::signed_in_client().await?;
-    let today = session::local_now(&home).date();
-    let plan = db::support_plan(&state.db, &home.client_id).await?;
-    Ok(PlanOverview { today, plan })
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        let today = session::local_now(&home).date();
+        let plan = db::support_plan(&state.db, &home.client_id).await?;
+        Ok(PlanOverview { today, plan })
+    })
+    .await
 }
 
 #[component]

@@ -15,12 +15,15 @@ pub struct ReferralList {
 #[server]
 pub async fn get_referrals() -> Result<ReferralList, AppError> {
     use crate::{db, session};
-    let (state, home) = session::signed_in_client().await?;
-    let referrals = db::referrals_of_client(&state.db, &home.client_id).await?;
-    Ok(ReferralList {
-        today: session::local_now(&home).date(),
-        referrals,
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        let referrals = db::referrals_of_client(&state.db, &home.client_id).await?;
+        Ok(ReferralList {
+            today: session::local_now(&home).date(),
+            referrals,
+        })
     })
+    .await
 }
 
 #[component]

@@ -7,8 +7,11 @@ use leptos_meta::Title;
 #[server]
 pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
     use crate::{db, session};
-    let (state, home) = session::signed_in_client().await?;
-    Ok(db::resources_for_client(&state.db, &home.client_id).await?)
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        Ok(db::resources_for_client(&state.db, &home.client_id).await?)
+    })
+    .await
 }
 
 #[component]

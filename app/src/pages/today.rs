@@ -20,34 +20,37 @@ pub struct TodayOverview {
 #[server]
 pub async fn get_today() -> Result<TodayOverview, AppError> {
     use crate::{db, domain::GoalStatus, session};
-    let (state, home) = session::signed_in_client().await?;
-    let now = session::local_now(&home);
-    let soon = db::appointments_between(
-        &state.db,
-        &home.client_id,
-        now - chrono::Duration::days(1),
-        now + chrono::Duration::days(90),
-    )
-    .await?;
-    let next_appointment = soon
-        .into_iter()
-        .find(|a| a.is_upcoming(now) && a.is_expected());
-    let goals_in_progress = db::support_plan(&state.db, &home.client_id)
-        .await?
-        .goals
-        .into_iter()
-        .filter(|g| g.status == GoalStatus::InProgress)
-        .collect();
-    let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
-    let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
-    Ok(TodayOverview {
-        preferred_name: home.preferred_name,
-        today: now.date(),
-        next_appointment,
-        goals_in_progress,
-        stage,
-        crisis_line,
+    crate::error::answer(async move {
+        let (state, home) = session::signed_in_client().await?;
+        let now = session::local_now(&home);
+        let soon = db::appointments_between(
+            &state.db,
+            &home.client_id,
+            now - chrono::Duration::days(1),
+            now + chrono::Duration::days(90),
+        )
+        .await?;
+        let next_appointment = soon
+            .into_iter()
+            .find(|a| a.is_upcoming(now) && a.is_expected());
+        let goals_in_progress = db::support_plan(&state.db, &home.client_id)
+            .await?
+            .goals
+            .into_iter()
+            .filter(|g| g.status == GoalStatus::InProgress)
+            .collect();
+        let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
+        let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
+        Ok(TodayOverview {
+            preferred_name: home.preferred_name,
+            today: now.date(),
+            next_appointment,
+            goals_in_progress,
+            stage,
+            crisis_line,
+        })
     })
+    .await
 }
 
 #[component]

@@ -178,3 +178,36 @@ async fn pages_are_compressed_when_the_browser_asks() {
     }
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn server_functions_answer_with_the_status_of_their_error() {
+    use app::pages::{appointments::GetAppointment, today::GetToday};
+    use leptos::server_fn::ServerFn;
+    let t = sqlite().await;
+    let clients = seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    let call = |path: &'static str, body: &'static str| {
+        app.http
+            .post(format!("{}{path}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        call(GetToday::PATH, "").await.unwrap().status().as_u16(),
+        401
+    );
+    app.sign_in(&named(&clients, "Alex").client_id).await;
+    assert_eq!(
+        call(GetToday::PATH, "").await.unwrap().status().as_u16(),
+        200
+    );
+    let missing = call(GetAppointment::PATH, "id=42").await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    t.db.close().await;
+    assert_eq!(
+        call(GetToday::PATH, "").await.unwrap().status().as_u16(),
+        503
+    );
+    t.cleanup().await;
+}
