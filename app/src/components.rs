@@ -8,15 +8,38 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// The frame of every page: a skip link, a plain header, the page, and the tab bar.
+/// The pages a signed-in client moves between with the tab bar.
+fn is_client_page(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/plan" | "/appointments" | "/referrals" | "/support"
+    ) || path.starts_with("/appointments/")
+}
+
+/// The frame of every page: a skip link, a plain header, the page, and (on the client's
+/// pages) the tab bar.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let client_page = move || is_client_page(&location.pathname.get());
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top-bar">
             <a class="brand" href="/">"Waypoint"</a>
+            <Show when=client_page>
+                <a class="top-link" href="/account">"Account"</a>
+            </Show>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
+        <Show when=client_page>
+            <ClientTabBar/>
+        </Show>
+    }
+}
+
+#[component]
+fn ClientTabBar() -> impl IntoView {
+    view! {
         <nav class="tab-bar" aria-label="Main">
             <A href="/" exact=true>
                 <Icon path="M12 4v2M12 18v2M4 12h2M18 12h2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8"/>
@@ -69,11 +92,11 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::error::set_response_status(error);
     let next = match error {
-        AppError::NotSignedIn if cfg!(debug_assertions) => {
-            view! { <a class="button" href="/dev/sign-in">"Choose a demo client"</a> }.into_any()
-        }
         AppError::NotSignedIn => {
-            view! { <p>"Ask your case manager how to get started."</p> }.into_any()
+            view! { <a class="button" href="/sign-in">"Sign in"</a> }.into_any()
+        }
+        AppError::Locked => {
+            view! { <a class="button" href="/unlock">"Enter passphrase"</a> }.into_any()
         }
         _ => view! { <a class="button" href="/">"Go to Today"</a> }.into_any(),
     };

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("We couldn't find that page. It may have moved, or the link may be wrong.")]
     NotFound,
-    #[error("Please sign in to see your plan.")]
+    #[error("Please sign in to go on.")]
     NotSignedIn,
+    #[error("Welcome back. Please enter your passphrase to go on.")]
+    Locked,
     #[error("Something went wrong on our side. Nothing you saved is lost. Please try again in a few minutes.")]
     Unavailable,
     #[error("We couldn't reach Waypoint. Check your connection and try again.")]
@@ -23,7 +25,7 @@ impl AppError {
     pub fn status(self) -> u16 {
         match self {
             AppError::NotFound => 404,
-            AppError::NotSignedIn => 401,
+            AppError::NotSignedIn | AppError::Locked => 401,
             AppError::Unavailable => 503,
             AppError::Offline => 502,
         }
@@ -33,6 +35,7 @@ impl AppError {
         match self {
             AppError::NotFound => "Page not found",
             AppError::NotSignedIn => "Please sign in",
+            AppError::Locked => "Welcome back",
             AppError::Unavailable => "Something went wrong",
             AppError::Offline => "No connection",
         }
@@ -63,14 +66,22 @@ pub fn set_response_status(error: AppError) {
     }
 }
 
-/// Wraps a server function's body so that every failure answers with its own status.
+/// Wraps a server function's body so that every failure answers with its own status, and
+/// every refusal is in the audit trail under `action`.
 #[cfg(feature = "ssr")]
 pub async fn answer<T>(
+    action: &'static str,
     body: impl std::future::Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
     let result = body.await;
     if let Err(error) = &result {
         set_response_status(*error);
+        if matches!(
+            error,
+            AppError::NotFound | AppError::NotSignedIn | AppError::Locked
+        ) {
+            crate::audit::record_refusal(action, None).await;
+        }
     }
     result
 }

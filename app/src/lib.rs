@@ -7,8 +7,13 @@
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod notice;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -65,6 +70,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/appointments/:id") view=pages::appointments::AppointmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals") view=pages::referrals::ReferralsPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=pages::support::SupportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
+                    <Route path=path!("/unlock") view=pages::sign_in::UnlockPage/>
+                    <Route path=path!("/enrol") view=pages::sign_in::EnrolPage/>
+                    <Route path=path!("/join") view=pages::sign_in::JoinPage/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/seen") view=pages::account::SeenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporters") view=pages::sharing::SupportersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporting") view=pages::sharing::SupportingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporting/:id") view=pages::sharing::SharedRecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn") view=pages::sharing::LearnPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload") view=pages::staff::CaseloadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::staff::AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>
         </Router>

@@ -8,6 +8,8 @@ use leptos::prelude::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    /// Signs the session cookie.
+    /// Signs the short-lived cookie that carries a new code to the page that shows it once.
     pub session_key: Key,
+    /// Served over TLS: cookies are `Secure` with the `__Host-` prefix, and HSTS is sent.
+    pub secure_cookies: bool,
 }

@@ -12,7 +12,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
     Serve,
@@ -20,6 +20,37 @@ pub enum Command {
     Migrate,
     /// Add the fictitious demo program. Running it again changes nothing.
     SeedDemo,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create a case manager or admin. The passphrase is read from standard input.
+    Create {
+        /// case_manager or admin
+        #[arg(long)]
+        role: String,
+        /// The name colleagues see.
+        #[arg(long)]
+        name: String,
+        /// What they type to sign in.
+        #[arg(long)]
+        sign_in_name: String,
+        /// Organisation id; defaults to the only organisation when there is one.
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the whole audit trail and check that no entry was removed or altered.
+    Verify,
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -40,6 +71,15 @@ pub struct Config {
     /// key is made at start and sessions end when the server restarts.
     #[arg(long, env = "WAYPOINT_SESSION_KEY", hide_env_values = true)]
     pub session_key: Option<Secret>,
+
+    /// The address people use to reach Waypoint. When it starts with https://, cookies are
+    /// marked Secure with the __Host- prefix and browsers are told to use TLS only (HSTS).
+    #[arg(
+        long,
+        env = "WAYPOINT_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: String,
 
     /// Log format.
     #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -88,6 +128,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_connections: 4,
             session_key: None,
+            public_url: "http://127.0.0.1".to_owned(),
             log_format: LogFormat::Text,
         }
     }

@@ -23,7 +23,18 @@ pub enum SeedOutcome {
     AlreadyThere,
 }
 
-const CASE_MANAGERS: [&str; 3] = ["Amara Okafor", "Daniel Reyes", "Priya Natarajan"];
+/// Every demo account signs in with this passphrase; the README says so. Demo only.
+pub const DEMO_PASSPHRASE: &str = "riverside demo";
+
+/// Case managers and their sign-in names.
+const CASE_MANAGERS: [(&str, &str); 3] = [
+    ("Amara Okafor", "amara"),
+    ("Daniel Reyes", "daniel"),
+    ("Priya Natarajan", "priya"),
+];
+
+/// Clients from this index on have no sign-in yet, to show enrollment.
+const FIRST_NOT_ENROLLED: usize = 25;
 
 /// Thirty clients. The first is the one the README and the browser tests look at.
 const CLIENTS: [&str; 30] = [
@@ -432,6 +443,10 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
     if db::organisation_exists(&mut tx, DEMO_ORGANISATION_ID).await? {
         return Ok(SeedOutcome::AlreadyThere);
     }
+    // One Argon2id hash for every demo account: hashing thirty would take seconds.
+    let passphrase_hash = app::auth::hash_passphrase_blocking(DEMO_PASSPHRASE.to_owned())
+        .await
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
     let today = now
         .with_timezone(&TIME_ZONE.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
         .date_naive();
@@ -439,20 +454,15 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
     db::insert_organisation(&mut tx, org, "Riverside Community Health", TIME_ZONE, now).await?;
 
     let mut case_managers = Vec::new();
-    for name in CASE_MANAGERS {
+    for (name, sign_in_name) in CASE_MANAGERS {
         let id = db::new_id();
         db::insert_person(&mut tx, &id, org, name, Role::CaseManager, now).await?;
+        db::insert_account(&mut tx, &id, sign_in_name, &passphrase_hash, now).await?;
         case_managers.push(id);
     }
-    db::insert_person(
-        &mut tx,
-        &db::new_id(),
-        org,
-        "Sam Whitfield",
-        Role::Admin,
-        now,
-    )
-    .await?;
+    let admin = db::new_id();
+    db::insert_person(&mut tx, &admin, org, "Sam Whitfield", Role::Admin, now).await?;
+    db::insert_account(&mut tx, &admin, "sam.admin", &passphrase_hash, now).await?;
 
     let mut services = Vec::new();
     for s in &SERVICES {
@@ -490,6 +500,10 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
             now,
         };
         db::insert_person(&mut tx, &client, org, name, Role::Client, now).await?;
+        if index < FIRST_NOT_ENROLLED {
+            let sign_in_name = name.to_lowercase();
+            db::insert_account(&mut tx, &client, &sign_in_name, &passphrase_hash, now).await?;
+        }
         let profile = NewClientProfile {
             person_id: &client,
             preferred_name: name,
@@ -740,7 +754,7 @@ impl DemoClient<'_> {
     }
 
     fn case_manager_name(&self) -> &'static str {
-        CASE_MANAGERS[self.index % CASE_MANAGERS.len()]
+        CASE_MANAGERS[self.index % CASE_MANAGERS.len()].0
     }
 
     async fn referrals(

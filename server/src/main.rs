@@ -1,16 +1,21 @@
 use clap::Parser;
 use server::config::{Cli, Command};
-use server::{demo, startup, telemetry};
+use server::{cli, demo, startup, telemetry};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(&cli.config);
-    let outcome = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(cli.config).await,
-        Command::Migrate => startup::connect_and_migrate(&cli.config).await.map(|_| ()),
-        Command::SeedDemo => seed(&cli.config).await,
+    let outcome: Result<(), cli::CliError> = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await.map_err(Into::into),
+        Command::Migrate => startup::connect_and_migrate(&cli.config)
+            .await
+            .map(|_| ())
+            .map_err(Into::into),
+        Command::SeedDemo => seed(&cli.config).await.map_err(Into::into),
+        Command::User(command) => cli::user(&cli.config, command).await,
+        Command::Audit(command) => cli::audit(&cli.config, command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,3 +13,119 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str
         }
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct AuditRange {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The audit trail for a date range (UTC, both days included) as CSV, for admins only.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    axum::Extension(visitor): axum::Extension<app::session::Visitor>,
+    axum::extract::Query(range): axum::extract::Query<AuditRange>,
+) -> axum::response::Response {
+    use app::domain::Role;
+    use app::session::Visitor;
+    use axum::response::IntoResponse;
+    let admin = match &visitor {
+        Visitor::SignedIn(person) if person.role == Role::Admin => person,
+        Visitor::Anonymous | Visitor::Locked(_) => {
+            return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response()
+        }
+        Visitor::SignedIn(_) => return (StatusCode::NOT_FOUND, "Not found").into_response(),
+    };
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (day(&range.from), day(&range.to)) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Please give both dates as year-month-day, for example 2026-11-01.",
+        )
+            .into_response();
+    };
+    if to < from || (to - from).num_days() > 366 {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Please choose a range of at most a year, ending on or after its start.",
+        )
+            .into_response();
+    }
+    let start = from.and_time(chrono::NaiveTime::MIN).and_utc();
+    let end = (to + chrono::Duration::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let now = chrono::Utc::now();
+    let exported = async {
+        let entries = app::db::audit_between(&state.db, start, end).await?;
+        let event = app::db::AuditEvent {
+            actor_id: Some(admin.person_id.clone()),
+            actor_role: Some(Role::Admin.code().to_owned()),
+            action: "audit.export",
+            client_id: None,
+            target: None,
+            address: None,
+            outcome: app::db::Outcome::Allowed,
+        };
+        app::db::record_audit_now(&state.db, &[event], now).await?;
+        Ok::<_, app::db::DbError>(entries)
+    };
+    let entries = match exported.await {
+        Ok(entries) => entries,
+        Err(error) => {
+            tracing::error!(%error, "audit export failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The export did not work. Please try again in a few minutes.",
+            )
+                .into_response();
+        }
+    };
+    let mut csv = String::from(
+        "seq,at_utc,actor_id,actor_role,action,client_id,target,address,outcome,hash\n",
+    );
+    for e in entries {
+        let fields = [
+            e.seq.to_string(),
+            e.at,
+            e.actor_id.unwrap_or_default(),
+            e.actor_role.unwrap_or_default(),
+            e.action,
+            e.client_id.unwrap_or_default(),
+            e.target.unwrap_or_default(),
+            e.address.unwrap_or_default(),
+            e.outcome,
+            e.hash,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+/// Quotes a CSV field, and defuses values a spreadsheet would run as a formula.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}

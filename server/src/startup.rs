@@ -1,7 +1,7 @@
 //! Building the application: database, state, routes, listener. Tests use the same path
 //! with port 0 and a fresh database.
 use crate::config::Config;
-use crate::routes;
+use crate::{forms, routes, security};
 use app::db::{Db, DbError};
 use app::state::AppState;
 use app::{shell, App};
@@ -72,6 +72,7 @@ impl Application {
             leptos_options,
             db: db.clone(),
             session_key,
+            secure_cookies: config.public_url.starts_with("https://"),
         };
         let router = router(state);
         let listener = TcpListener::bind(config.addr)
@@ -102,7 +103,10 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests under way finish.
     pub async fn run_until_stopped(self) -> Result<(), StartError> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(StartError::Serve)?;
@@ -146,20 +150,37 @@ fn router(state: AppState) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    let router = Router::new()
+    Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/admin/audit.csv", get(routes::audit_csv))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
-        .leptos_routes(&state, generate_route_list(App), {
+        .merge(forms::routes())
+        .leptos_routes_with_context(&state, generate_route_list(App), provide_request_nonce, {
             let options = options.clone();
             move || shell(options.clone())
-        });
-    #[cfg(debug_assertions)]
-    let router = router.merge(crate::dev::routes());
-    router
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_request_nonce, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::protect,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Hands the nonce the security middleware put in the Content-Security-Policy to Leptos,
+/// which puts it on the inline script that starts the wasm.
+fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 async fn shutdown_signal() {

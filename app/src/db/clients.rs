@@ -145,3 +145,31 @@ pub async fn add_to_care_team(
     .await?;
     Ok(())
 }
+
+/// Whether a case manager is on a client's care team.
+pub async fn on_care_team(db: &Db, case_manager_id: &str, client_id: &str) -> Result<bool> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT client_id FROM care_team WHERE case_manager_id = $1 AND client_id = $2",
+    )
+    .bind(case_manager_id)
+    .bind(client_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.is_some())
+}
+
+/// A case manager's caseload, by name: only clients whose care team they are on.
+pub async fn caseload(db: &Db, case_manager_id: &str) -> Result<Vec<ClientListing>> {
+    Ok(sqlx::query_as(
+        "SELECT c.person_id AS client_id, c.preferred_name, cm.display_name AS case_manager
+         FROM care_team mine
+         JOIN client_profiles c ON c.person_id = mine.client_id
+         LEFT JOIN care_team t ON t.client_id = c.person_id AND t.role = 'primary'
+         LEFT JOIN people cm ON cm.id = t.case_manager_id
+         WHERE mine.case_manager_id = $1
+         ORDER BY c.preferred_name, c.person_id",
+    )
+    .bind(case_manager_id)
+    .fetch_all(db.pool())
+    .await?)
+}

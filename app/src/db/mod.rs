@@ -2,20 +2,28 @@
 //! person it is for. One set of portable SQL serves SQLite and PostgreSQL through sqlx's
 //! `Any` driver (see ARCHITECTURE.md for why), proved by running the same tests on both.
 
+mod accounts;
 mod appointments;
+mod audit;
 mod check_ins;
 mod clients;
+mod grants;
 mod plans;
 mod referrals;
 mod resources;
+mod sessions;
 mod stages;
 
+pub use accounts::*;
 pub use appointments::*;
+pub use audit::*;
 pub use check_ins::*;
 pub use clients::*;
+pub use grants::*;
 pub use plans::*;
 pub use referrals::*;
 pub use resources::*;
+pub use sessions::*;
 pub use stages::*;
 
 use crate::domain::{RecordId, UnknownCode};

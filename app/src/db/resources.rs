@@ -115,3 +115,17 @@ pub async fn recommend_resource(
         .await?;
     Ok(())
 }
+
+/// The education library for family and friends: open to everyone, signed in or not.
+pub async fn education_library(db: &Db) -> Result<Vec<Resource>> {
+    let rows: Vec<ResourceRow> = sqlx::query_as(
+        "SELECT r.id, r.kind, r.audience, r.name, r.description, r.how_to_reach, r.phone,
+                r.website, 0 AS recommended
+         FROM resources r
+         WHERE r.retired_on IS NULL AND r.audience IN ('family', 'both')
+         ORDER BY r.organisation_id, r.position, r.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(Resource::try_from).collect()
+}

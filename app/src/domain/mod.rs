@@ -1,6 +1,7 @@
 //! Waypoint's domain: the words of support-plan case management as types, and the rules
 //! that hold between them. Shared by the browser and the server so both apply the same rules.
 
+mod account;
 mod appointment;
 mod dates;
 mod person;
@@ -10,6 +11,7 @@ mod resource;
 mod stage;
 mod text;
 
+pub use account::*;
 pub use appointment::*;
 pub use dates::*;
 pub use person::*;
@@ -124,5 +126,6 @@ mod tests {
         );
         check(Audience::ALL, Audience::code, Audience::from_code);
         check(Role::ALL, Role::code, Role::from_code);
+        check(Share::ALL, Share::code, Share::from_code);
     }
 }

@@ -19,10 +19,10 @@ pub struct AppointmentList {
     pub past: Vec<Appointment>,
 }
 
-#[server]
+#[server(endpoint = "appointments")]
 pub async fn get_appointments() -> Result<AppointmentList, AppError> {
     use crate::{db, domain::upcoming_and_past, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.appointments", async move {
         let (state, home) = session::signed_in_client().await?;
         let now = session::local_now(&home);
         let all = db::appointments_between(
@@ -50,10 +50,10 @@ pub struct AppointmentDetail {
 
 /// One of the signed-in client's appointments. Someone else's appointment, an unknown one
 /// and a malformed id all answer "not found", alike.
-#[server]
+#[server(endpoint = "appointment")]
 pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> {
     use crate::{db, domain::RecordId, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.appointment", async move {
         let (state, home) = session::signed_in_client().await?;
         let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
         let appointment = db::appointment_of_client(&state.db, &home.client_id, &id)

@@ -1,8 +1,12 @@
-//! The client's pages. Each file holds one page: the server function that loads it (thin:
-//! who is asking, then one scoped query per piece) and the components that show it.
+//! The pages. Each file holds a page or a few related ones: the server function that loads
+//! each (thin: who is asking, then scoped queries) and the components that show it.
 
+pub mod account;
 pub mod appointments;
 pub mod plan;
 pub mod referrals;
+pub mod sharing;
+pub mod sign_in;
+pub mod staff;
 pub mod support;
 pub mod today;

@@ -14,10 +14,10 @@ pub struct PlanOverview {
     pub plan: SupportPlan,
 }
 
-#[server]
+#[server(endpoint = "plan")]
 pub async fn get_plan() -> Result<PlanOverview, AppError> {
     use crate::{db, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.plan", async move {
         let (state, home) = session::signed_in_client().await?;
         let today = session::local_now(&home).date();
         let plan = db::support_plan(&state.db, &home.client_id).await?;

@@ -12,10 +12,10 @@ pub struct ReferralList {
     pub referrals: Vec<Referral>,
 }
 
-#[server]
+#[server(endpoint = "referrals")]
 pub async fn get_referrals() -> Result<ReferralList, AppError> {
     use crate::{db, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.referrals", async move {
         let (state, home) = session::signed_in_client().await?;
         let referrals = db::referrals_of_client(&state.db, &home.client_id).await?;
         Ok(ReferralList {

@@ -4,10 +4,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[server]
+#[server(endpoint = "resources")]
 pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
     use crate::{db, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.resources", async move {
         let (state, home) = session::signed_in_client().await?;
         Ok(db::resources_for_client(&state.db, &home.client_id).await?)
     })

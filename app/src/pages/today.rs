@@ -17,10 +17,10 @@ pub struct TodayOverview {
     pub crisis_line: Option<Resource>,
 }
 
-#[server]
+#[server(endpoint = "today")]
 pub async fn get_today() -> Result<TodayOverview, AppError> {
     use crate::{db, domain::GoalStatus, session};
-    crate::error::answer(async move {
+    crate::error::answer("read.today", async move {
         let (state, home) = session::signed_in_client().await?;
         let now = session::local_now(&home);
         let soon = db::appointments_between(

@@ -131,15 +131,60 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
-    /// Signs in as a client through the development-only route.
-    pub async fn sign_in(&self, client_id: &str) {
+    /// Signs in a demo account with the demo passphrase.
+    pub async fn sign_in(&self, sign_in_name: &str) {
+        let location = self.sign_in_with(sign_in_name, demo::DEMO_PASSPHRASE).await;
+        assert!(
+            !location.contains("problem"),
+            "{sign_in_name} could not sign in: {location}"
+        );
+    }
+
+    /// Posts the sign-in form; where it sends the browser next.
+    pub async fn sign_in_with(&self, sign_in_name: &str, passphrase: &str) -> String {
+        let response = self
+            .post_form(
+                "/sign-in",
+                &[("sign_in_name", sign_in_name), ("passphrase", passphrase)],
+            )
+            .await;
+        assert_eq!(response.0, 303, "sign-in answers with a redirect");
+        response.1
+    }
+
+    /// Posts a form as a same-origin browser would; the status and the redirect target.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
         let response = self
             .http
-            .post(format!("{}/dev/sign-in", self.base))
-            .form(&[("client", client_id)])
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
             .send()
             .await
-            .expect("sign in");
-        assert_eq!(response.status().as_u16(), 303, "sign-in redirects home");
+            .expect("post form");
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, location)
+    }
+
+    /// Calls a server function (they all take form-encoded arguments by POST).
+    pub async fn call(&self, endpoint: &str, args: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(args)
+            .send()
+            .await
+            .expect("call server function");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
     }
 }

@@ -15,7 +15,7 @@ async fn an_empty_database_migrates_and_migrating_again_changes_nothing() {
             .fetch_one(t.db.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 1, "{}", t.engine);
+        assert_eq!(applied, 2, "{}", t.engine);
         let clients: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_profiles")
             .fetch_one(t.db.pool())
             .await

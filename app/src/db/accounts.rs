@@ -1,0 +1,233 @@
+use super::{instant_text, new_id, read_instant, Db, Result};
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+
+/// A person who can sign in, as the sign-in check needs them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Account {
+    pub person_id: String,
+    pub role: String,
+    pub passphrase_hash: String,
+}
+
+pub async fn account_by_sign_in_name(db: &Db, sign_in_name: &str) -> Result<Option<Account>> {
+    Ok(sqlx::query_as(
+        "SELECT a.person_id, p.role, a.passphrase_hash
+         FROM accounts a JOIN people p ON p.id = a.person_id
+         WHERE a.sign_in_name = $1",
+    )
+    .bind(sign_in_name)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+pub async fn passphrase_hash_of(db: &Db, person_id: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT passphrase_hash FROM accounts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+pub async fn sign_in_name_taken(conn: &mut AnyConnection, sign_in_name: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
+            .bind(sign_in_name)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn has_account(conn: &mut AnyConnection, person_id: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT person_id FROM accounts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn insert_account(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    sign_in_name: &str,
+    passphrase_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO accounts (person_id, sign_in_name, passphrase_hash, created_at,
+                               passphrase_changed_at)
+         VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(person_id)
+    .bind(sign_in_name)
+    .bind(passphrase_hash)
+    .bind(instant_text(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A person of one organisation, as staff lists show them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonListing {
+    pub person_id: String,
+    pub display_name: String,
+    pub role: String,
+    pub sign_in_name: Option<String>,
+}
+
+/// Staff of an organisation (case managers and admins), by name.
+pub async fn staff_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<PersonListing>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name
+         FROM people p LEFT JOIN accounts a ON a.person_id = p.id
+         WHERE p.organisation_id = $1 AND p.role IN ('case_manager', 'admin')
+         ORDER BY p.display_name, p.id",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The person with this id in this organisation, any role.
+pub async fn person_in_organisation(
+    db: &Db,
+    organisation_id: &str,
+    person_id: &str,
+) -> Result<Option<PersonListing>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name
+         FROM people p LEFT JOIN accounts a ON a.person_id = p.id
+         WHERE p.organisation_id = $1 AND p.id = $2",
+    )
+    .bind(organisation_id)
+    .bind(person_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// The organisation a person belongs to.
+pub async fn organisation_of(conn: &mut AnyConnection, person_id: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub fn role_of(account: &Account) -> Result<Role> {
+    Ok(Role::from_code(&account.role)?)
+}
+
+// Enrollment codes ------------------------------------------------------------------------
+
+pub async fn insert_enrollment_code(
+    conn: &mut AnyConnection,
+    code_hash: &str,
+    client_id: &str,
+    created_by: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    // A new code replaces any unused one: only the latest code given out works.
+    sqlx::query(
+        "UPDATE enrollment_codes SET used_at = $2 WHERE client_id = $1 AND used_at IS NULL",
+    )
+    .bind(client_id)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO enrollment_codes (code_hash, client_id, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(code_hash)
+    .bind(client_id)
+    .bind(created_by)
+    .bind(instant_text(now))
+    .bind(instant_text(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Uses up an enrollment code: the client it is for, if the code is known, unused and not
+/// expired. Marked used in the caller's transaction, so two people racing with one code
+/// cannot both succeed.
+pub async fn redeem_enrollment_code(
+    conn: &mut AnyConnection,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let client_id: Option<String> = sqlx::query_scalar(
+        "UPDATE enrollment_codes SET used_at = $2
+         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING client_id",
+    )
+    .bind(code_hash)
+    .bind(instant_text(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(client_id)
+}
+
+// Throttling ------------------------------------------------------------------------------
+
+pub async fn record_sign_in_failure(
+    db: &Db,
+    sign_in_name: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_failures (id, sign_in_name, address, failed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(new_id())
+    .bind(sign_in_name)
+    .bind(address)
+    .bind(instant_text(now))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Recent failures for a sign-in name and for an address.
+pub async fn recent_sign_in_failures(
+    db: &Db,
+    sign_in_name: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
+    let read = |rows: Vec<String>| -> Result<Vec<DateTime<Utc>>> {
+        rows.iter().map(|at| read_instant(at)).collect()
+    };
+    let by_name: Vec<String> = sqlx::query_scalar(
+        "SELECT failed_at FROM sign_in_failures WHERE sign_in_name = $1 AND failed_at > $2",
+    )
+    .bind(sign_in_name)
+    .bind(instant_text(since))
+    .fetch_all(db.pool())
+    .await?;
+    let by_address: Vec<String> = sqlx::query_scalar(
+        "SELECT failed_at FROM sign_in_failures WHERE address = $1 AND failed_at > $2",
+    )
+    .bind(address)
+    .bind(instant_text(since))
+    .fetch_all(db.pool())
+    .await?;
+    Ok((read(by_name)?, read(by_address)?))
+}
+
+/// A successful sign-in clears the name's failures (not the address's: someone trying many
+/// names from one place stays slowed down).
+pub async fn clear_sign_in_failures(db: &Db, sign_in_name: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE sign_in_name = $1")
+        .bind(sign_in_name)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

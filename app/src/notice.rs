@@ -1,0 +1,60 @@
+//! What a form's handler tells the page it sends the person back to: a problem code or a
+//! notice code in the address, never the person's input (addresses end up in history).
+use crate::domain::{coded_enum, PassphraseProblem, SignInNameProblem};
+
+coded_enum! {
+    /// Why a form was not accepted, in words that say what to do.
+    Problem ("problem") {
+        WrongSignIn = "wrong_sign_in" => "That sign-in name and passphrase don't match. Please check them and try again.",
+        Wait = "wait" => "Too many tries. For your safety, please wait a few minutes before trying again.",
+        CodeInvalid = "code_invalid" => "That code doesn't work. It may be mistyped, already used, or more than 3 days old. Your case manager can give you a new one.",
+        InviteInvalid = "invite_invalid" => "That invite code doesn't work. It may be mistyped, already used, ended, or more than 3 days old. Please ask for a new one.",
+        NameTaken = "name_taken" => "That sign-in name is already taken. Please choose another.",
+        NameShort = "name_short" => "Please choose a sign-in name of at least 3 characters.",
+        NameLong = "name_long" => "Please keep your sign-in name to 32 characters or fewer.",
+        NameCharacters = "name_characters" => "Please use only letters a to z, numbers, dots, dashes and underscores in your sign-in name.",
+        PassphraseShort = "passphrase_short" => "Please use at least 8 characters in your passphrase. A few words together is easy to remember.",
+        PassphraseLong = "passphrase_long" => "Please use 256 characters or fewer in your passphrase.",
+        PassphraseCommon = "passphrase_common" => "That passphrase is too common and easy to guess. Please choose another.",
+        PassphraseSameAsName = "passphrase_same_as_name" => "Please don't use your sign-in name as your passphrase.",
+        PassphraseMismatch = "passphrase_mismatch" => "The two passphrases are not the same. Please type them again.",
+        NameMissing = "name_missing" => "Please write a name of up to 60 characters, without special characters.",
+        EndDate = "end_date" => "Please choose an end date between tomorrow and a year from now.",
+        NotFound = "not_found" => "We couldn't find that. It may have been removed already.",
+        Unavailable = "unavailable" => "Something went wrong on our side. Nothing was changed. Please try again in a few minutes.",
+        Refused = "refused" => "This form was sent from somewhere else, so it was not accepted. Please use the form on this page.",
+    }
+}
+
+coded_enum! {
+    /// What went right, said on the page a form leads back to.
+    Notice ("notice") {
+        SignedOut = "signed_out" => "You are signed out.",
+        DeviceEnded = "device_ended" => "That device is signed out.",
+        AccessEnded = "access_ended" => "Access ended. They can no longer see anything.",
+        SessionsEnded = "sessions_ended" => "All of that person's devices are signed out.",
+        StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
+    }
+}
+
+impl From<SignInNameProblem> for Problem {
+    fn from(problem: SignInNameProblem) -> Self {
+        match problem {
+            SignInNameProblem::TooShort => Problem::NameShort,
+            SignInNameProblem::TooLong => Problem::NameLong,
+            SignInNameProblem::Characters => Problem::NameCharacters,
+        }
+    }
+}
+
+impl From<PassphraseProblem> for Problem {
+    fn from(problem: PassphraseProblem) -> Self {
+        match problem {
+            PassphraseProblem::TooShort => Problem::PassphraseShort,
+            PassphraseProblem::TooLong => Problem::PassphraseLong,
+            PassphraseProblem::Common => Problem::PassphraseCommon,
+            PassphraseProblem::SameAsName => Problem::PassphraseSameAsName,
+            PassphraseProblem::Mismatch => Problem::PassphraseMismatch,
+        }
+    }
+}

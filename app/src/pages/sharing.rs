@@ -1,0 +1,412 @@
+//! Sharing with supporters: the client's list of who sees what (with invites and one-tap
+//! revoking), the supporter's view of what was shared, and the education library that is
+//! open to everyone.
+use crate::components::{page_or_error, AppointmentCard, Loading, ResourceCard};
+use crate::domain::{Appointment, Goal, Resource, Share, Stage};
+use crate::error::AppError;
+use crate::pages::sign_in::FormMessage;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GrantState {
+    /// The invite has not been accepted yet.
+    Waiting,
+    Active,
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupporterListing {
+    pub grant_id: String,
+    pub label: String,
+    pub supporter_name: Option<String>,
+    pub shares: Vec<Share>,
+    pub ends_on: NaiveDate,
+    pub state: GrantState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supporters {
+    pub today: NaiveDate,
+    pub supporters: Vec<SupporterListing>,
+    /// An invite code just made, shown once.
+    pub new_code: Option<String>,
+}
+
+#[server(endpoint = "supporters")]
+pub async fn get_supporters() -> Result<Supporters, AppError> {
+    use crate::{db, session};
+    crate::error::answer("read.supporters", async move {
+        let (state, home) = session::signed_in_client().await?;
+        let today = session::local_now(&home).date();
+        let names = db::supporter_names(&state.db, &home.client_id).await?;
+        let supporters = db::grants_of_client(&state.db, &home.client_id)
+            .await?
+            .into_iter()
+            .map(|grant| SupporterListing {
+                state: if !grant.is_active(today) {
+                    GrantState::Ended
+                } else if grant.supporter_id.is_none() {
+                    GrantState::Waiting
+                } else {
+                    GrantState::Active
+                },
+                supporter_name: names
+                    .iter()
+                    .find(|(id, _)| *id == grant.grant_id)
+                    .map(|(_, name)| name.clone()),
+                grant_id: grant.grant_id,
+                label: grant.label,
+                shares: grant.shares,
+                ends_on: grant.ends_on,
+            })
+            .collect();
+        Ok(Supporters {
+            today,
+            supporters,
+            new_code: session::take_new_code(&state, &home.client_id),
+        })
+    })
+    .await
+}
+
+#[component]
+pub fn SupportersPage() -> impl IntoView {
+    let supporters = leptos::prelude::Resource::new(|| (), |_| get_supporters());
+    view! {
+        <Title text="People I share with"/>
+        <h1>"People I share with"</h1>
+        <FormMessage/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(supporters.await, |s| view! { <SupportersView supporters=s/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SupportersView(supporters: Supporters) -> impl IntoView {
+    let today = supporters.today;
+    view! {
+        {supporters.new_code.map(|code| view! {
+            <section class="card highlight" aria-labelledby="code-heading">
+                <h2 id="code-heading">"Invite code"</h2>
+                <p class="code">{code}</p>
+                <p>"Give this code to the person you invited. They go to the sign-in page and choose \"I was invited as a supporter\". It works once, for 3 days. You won't see it again."</p>
+            </section>
+        })}
+        <p>"Family and friends only see what you choose, until the date you choose. Education pages are open to them always."</p>
+        {if supporters.supporters.is_empty() {
+            view! { <p>"You are not sharing with anyone."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain-list">
+                    {supporters.supporters.into_iter().map(|listing| view! { <li><SupporterCard listing/></li> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <InviteForm today/>
+    }
+}
+
+fn shares_label(shares: &[Share]) -> String {
+    if shares.is_empty() {
+        "Education pages only".to_owned()
+    } else {
+        shares
+            .iter()
+            .map(|s| s.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[component]
+fn SupporterCard(listing: SupporterListing) -> impl IntoView {
+    let who = match &listing.supporter_name {
+        Some(name) => format!("{} ({name})", listing.label),
+        None => listing.label.clone(),
+    };
+    let state = match listing.state {
+        GrantState::Waiting => "Invite not used yet",
+        GrantState::Active => "Can see this now",
+        GrantState::Ended => "Ended: sees nothing",
+    };
+    let ended = listing.state == GrantState::Ended;
+    view! {
+        <article class="card" class:muted=ended>
+            <h2 class="card-title">{who}</h2>
+            <p>{format!("Sees: {}", shares_label(&listing.shares))}</p>
+            <p>{format!("Until {}", listing.ends_on.format("%B %-d, %Y"))}</p>
+            <p class="status">{state}</p>
+            {(!ended).then(|| view! {
+                <form method="post" action="/supporters/revoke">
+                    <input type="hidden" name="grant_id" value=listing.grant_id.clone()/>
+                    <button class="button danger" type="submit">"Stop sharing"</button>
+                </form>
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn InviteForm(today: NaiveDate) -> impl IntoView {
+    let min = (today + chrono::Duration::days(1)).to_string();
+    let max = (today + chrono::Duration::days(crate::domain::GRANT_MAX_DAYS)).to_string();
+    let suggested = (today + chrono::Duration::days(90)).to_string();
+    view! {
+        <section aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite someone"</h2>
+            <form class="form" method="post" action="/supporters/invite">
+                <div class="field">
+                    <label for="label">"Who is it?"</label>
+                    <p class="hint" id="label-hint">"Only you see this, for example \"Mum\"."</p>
+                    <input id="label" name="label" type="text" maxlength="40" required=true aria-describedby="label-hint"/>
+                </div>
+                <fieldset class="field">
+                    <legend>"What can they see?"</legend>
+                    {Share::ALL.iter().map(|share| {
+                        let id = format!("share_{}", share.code());
+                        view! {
+                            <label class="check" for=id.clone()>
+                                <input type="checkbox" id=id.clone() name=id.clone()/>
+                                {share.label()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="ends_on">"Until"</label>
+                    <input id="ends_on" name="ends_on" type="date" min=min max=max value=suggested required=true/>
+                </div>
+                <button class="button" type="submit">"Make an invite code"</button>
+            </form>
+        </section>
+    }
+}
+
+/// A client who shares with the signed-in supporter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharingClient {
+    pub grant_id: String,
+    pub preferred_name: String,
+}
+
+#[server(endpoint = "supporting")]
+pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
+    use crate::{db, domain::Role, session};
+    crate::error::answer("read.supporting", async move {
+        let (state, person) = session::signed_in_as(Role::Supporter).await?;
+        let mut sharing = Vec::new();
+        let mut clients = Vec::new();
+        for grant in db::grants_of_supporter(&state.db, &person.person_id).await? {
+            let Some(home) = db::client_home(&state.db, &grant.client_id).await? else {
+                continue;
+            };
+            if grant.is_active(session::local_now(&home).date()) {
+                clients.push(home.client_id);
+                sharing.push(SharingClient {
+                    grant_id: grant.grant_id,
+                    preferred_name: home.preferred_name,
+                });
+            }
+        }
+        let clients: Vec<&str> = clients.iter().map(String::as_str).collect();
+        crate::audit::record_read(&state, &person, "read.supporting", &clients).await?;
+        Ok(sharing)
+    })
+    .await
+}
+
+#[component]
+pub fn SupportingPage() -> impl IntoView {
+    let sharing = leptos::prelude::Resource::new(|| (), |_| get_supporting());
+    view! {
+        <Title text="Shared with you"/>
+        <h1>"Shared with you"</h1>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(sharing.await, |sharing| {
+                    if sharing.is_empty() {
+                        view! { <p>"No one is sharing anything with you right now."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list">
+                                {sharing.into_iter().map(|c| view! {
+                                    <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
+                                        <span class="card-title">{c.preferred_name}</span>
+                                    </a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })
+            })}
+        </Transition>
+        <a class="link" href="/learn">"Read about supporting someone"</a>
+    }
+}
+
+/// What one client shares with the signed-in supporter, and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedRecord {
+    pub preferred_name: String,
+    pub today: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub appointments: Option<Vec<Appointment>>,
+    pub goals: Option<Vec<Goal>>,
+    pub stages: Option<Vec<Stage>>,
+}
+
+#[server(endpoint = "shared_record")]
+pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppError> {
+    use crate::{db, domain::Role, session};
+    crate::error::answer("read.shared_record", async move {
+        let (state, person) = session::signed_in_as(Role::Supporter).await?;
+        let grant = db::grant_of_supporter(&state.db, &person.person_id, &grant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let home = db::client_home(&state.db, &grant.client_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = session::local_now(&home);
+        if !grant.is_active(now.date()) {
+            // Revoked or expired: refused at once, and the refusal is on the client's record.
+            crate::audit::record_refusal("read.shared_record", Some(&grant.client_id)).await;
+            return Err(AppError::NotFound);
+        }
+        let appointments = if grant.shares.contains(&Share::Appointments) {
+            let soon = db::appointments_between(
+                &state.db,
+                &home.client_id,
+                now,
+                now + chrono::Duration::days(30),
+            )
+            .await?;
+            Some(soon.into_iter().filter(|a| a.is_expected()).collect())
+        } else {
+            None
+        };
+        let goals = if grant.shares.contains(&Share::Goals) {
+            Some(db::support_plan(&state.db, &home.client_id).await?.goals)
+        } else {
+            None
+        };
+        let stages = if grant.shares.contains(&Share::Stage) {
+            let latest = db::stage_history(&state.db, &home.client_id).await?.pop();
+            Some(
+                latest
+                    .map(|c| c.stages.iter().collect())
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        };
+        crate::audit::record_read(&state, &person, "read.shared_record", &[&home.client_id])
+            .await?;
+        Ok(SharedRecord {
+            preferred_name: home.preferred_name,
+            today: now.date(),
+            ends_on: grant.ends_on,
+            appointments,
+            goals,
+            stages,
+        })
+    })
+    .await
+}
+
+#[component]
+pub fn SharedRecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let record = leptos::prelude::Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_shared_record,
+    );
+    view! {
+        <Title text="Shared with you"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(record.await, |record| view! { <SharedRecordView record/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SharedRecordView(record: SharedRecord) -> impl IntoView {
+    let today = record.today;
+    view! {
+        <h1>{format!("What {} shares with you", record.preferred_name)}</h1>
+        <p class="message notice" role="note">
+            {format!("{} trusts you with this. Please keep it to yourself: don't pass it on, copy it or show it to others.", record.preferred_name)}
+        </p>
+        <p>{format!("Shared until {}.", record.ends_on.format("%B %-d, %Y"))}</p>
+        {record.stages.map(|stages| view! {
+            <section aria-labelledby="stage-heading">
+                <h2 id="stage-heading">"Stage of care"</h2>
+                <p>{stages.iter().map(|s| s.label()).collect::<Vec<_>>().join(" and ")}</p>
+            </section>
+        })}
+        {record.appointments.map(|appointments| view! {
+            <section aria-labelledby="appointments-heading">
+                <h2 id="appointments-heading">"Upcoming appointments"</h2>
+                {if appointments.is_empty() {
+                    view! { <p>"Nothing in the next 30 days."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list">
+                            {appointments.into_iter().map(|appointment| view! { <li><AppointmentCard appointment today/></li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        })}
+        {record.goals.map(|goals| view! {
+            <section aria-labelledby="goals-heading">
+                <h2 id="goals-heading">"Goals"</h2>
+                <ul class="plain-list">
+                    {goals.into_iter().map(|goal| view! {
+                        <li class="card">
+                            <p class="card-title">{goal.own_words.clone()}</p>
+                            <p class="status">{goal.status.label()}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[server(endpoint = "education")]
+pub async fn get_education() -> Result<Vec<Resource>, AppError> {
+    crate::error::answer("read.education", async move {
+        let state = use_context::<crate::state::AppState>().ok_or(AppError::Unavailable)?;
+        Ok(crate::db::education_library(&state.db).await?)
+    })
+    .await
+}
+
+#[component]
+pub fn LearnPage() -> impl IntoView {
+    let library = leptos::prelude::Resource::new(|| (), |_| get_education());
+    view! {
+        <Title text="Supporting someone"/>
+        <h1>"Supporting someone"</h1>
+        <p>"Help and information for family and friends. Open to everyone; no sign-in needed."</p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(library.await, |resources| view! {
+                    <ul class="plain-list">
+                        {resources.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
+    }
+}

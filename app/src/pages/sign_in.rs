@@ -1,0 +1,158 @@
+//! Signing in, coming back after a pause, and first-time set-up with a code. Plain forms
+//! that post to the server's form handlers, so they work before (or without) the wasm.
+use crate::notice::{Notice, Problem};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The problem or notice a form handler sent the person back with, said in words.
+#[component]
+pub fn FormMessage() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let query = query.read();
+        if let Some(problem) = query
+            .get("problem")
+            .and_then(|c| Problem::from_code(&c).ok())
+        {
+            let text = match (problem, query.get("minutes")) {
+                (Problem::Wait, Some(minutes))
+                    if minutes.len() < 4 && minutes.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    format!("Too many tries. For your safety, please wait {minutes} minutes before trying again.")
+                }
+                _ => problem.label().to_owned(),
+            };
+            Some(view! { <p class="message problem" role="alert">{text}</p> }.into_any())
+        } else {
+            query
+                .get("notice")
+                .and_then(|c| Notice::from_code(&c).ok())
+                .map(|notice| {
+                    view! { <p class="message notice" role="status">{notice.label()}</p> }
+                        .into_any()
+                })
+        }
+    }
+}
+
+/// A labelled input with a hint, sized for thumbs.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = 256)] max: usize,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                maxlength=max
+                required=true
+                autocapitalize="none"
+                spellcheck="false"
+                aria-describedby=hint.map(|_| hint_id.clone())
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    view! {
+        <Title text="Sign in"/>
+        <h1>"Sign in"</h1>
+        <FormMessage/>
+        <form class="form" method="post" action="/sign-in">
+            <Field id="sign_in_name" label="Sign-in name" autocomplete="username" max=64/>
+            <Field id="passphrase" label="Passphrase" kind="password" autocomplete="current-password"/>
+            <button class="button" type="submit">"Sign in"</button>
+        </form>
+        <section class="aside" aria-labelledby="new-heading">
+            <h2 id="new-heading">"New here?"</h2>
+            <p>"If you were given a code to set up your sign-in, start here."</p>
+            <a class="button secondary" href="/enrol">"I have a set-up code"</a>
+            <a class="button secondary" href="/join">"I was invited as a supporter"</a>
+            <a class="link" href="/learn">"Read about supporting someone"</a>
+        </section>
+    }
+}
+
+#[component]
+pub fn UnlockPage() -> impl IntoView {
+    view! {
+        <Title text="Welcome back"/>
+        <h1>"Welcome back"</h1>
+        <p>"For your privacy, please enter your passphrase again."</p>
+        <FormMessage/>
+        <form class="form" method="post" action="/unlock">
+            <Field id="passphrase" label="Passphrase" kind="password" autocomplete="current-password"/>
+            <button class="button" type="submit">"Go on"</button>
+        </form>
+        <form method="post" action="/sign-out">
+            <button class="button secondary" type="submit">"Not you? Sign out"</button>
+        </form>
+    }
+}
+
+/// The fields for a new sign-in: a name and a passphrase typed twice.
+#[component]
+fn NewSignInFields() -> impl IntoView {
+    view! {
+        <Field
+            id="sign_in_name"
+            label="Choose a sign-in name"
+            hint="3 to 32 letters, numbers, dots or dashes. It doesn't need to be your real name."
+            autocomplete="username"
+            max=64
+        />
+        <Field
+            id="passphrase"
+            label="Choose a passphrase"
+            hint="At least 8 characters. A few words you will remember works well, like \"blue kettle river song\"."
+            kind="password"
+            autocomplete="new-password"
+        />
+        <Field id="repeat_passphrase" label="Type the passphrase again" kind="password" autocomplete="new-password"/>
+    }
+}
+
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    view! {
+        <Title text="Set up your sign-in"/>
+        <h1>"Set up your sign-in"</h1>
+        <p>"Use the code your case manager gave you. It works once, for 3 days."</p>
+        <FormMessage/>
+        <form class="form" method="post" action="/enrol">
+            <Field id="code" label="Set-up code" hint="10 letters and numbers, like ABCDE-12345." max=32/>
+            <NewSignInFields/>
+            <button class="button" type="submit">"Set up and sign in"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    view! {
+        <Title text="Join as a supporter"/>
+        <h1>"Join as a supporter"</h1>
+        <p>"Someone you support invited you. Their code works once, for 3 days."</p>
+        <FormMessage/>
+        <form class="form" method="post" action="/join">
+            <Field id="code" label="Invite code" hint="10 letters and numbers, like ABCDE-12345." max=32/>
+            <Field id="display_name" label="Your name" hint="Shown to the person who invited you." autocomplete="name" max=60/>
+            <NewSignInFields/>
+            <button class="button" type="submit">"Join and sign in"</button>
+        </form>
+    }
+}

@@ -1,0 +1,92 @@
+//! Command-line tasks beside serving: staff accounts and the audit check.
+use crate::config::{AuditCommand, Config, UserCommand};
+use crate::startup::{connect_and_migrate, StartError};
+use app::db::{self, ChainCheck};
+use app::domain::Role;
+use std::io::Read;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("{0}")]
+    Refused(String),
+    #[error("could not read the passphrase from standard input: {0}")]
+    Input(#[from] std::io::Error),
+}
+
+pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError> {
+    let UserCommand::Create {
+        role,
+        name,
+        sign_in_name,
+        organisation,
+    } = command;
+    let role = match Role::from_code(&role) {
+        Ok(role @ (Role::CaseManager | Role::Admin)) => role,
+        _ => {
+            return Err(CliError::Refused(
+                "--role must be case_manager or admin; clients enrol with a code from their case manager".into(),
+            ))
+        }
+    };
+    let mut passphrase = String::new();
+    std::io::stdin().read_to_string(&mut passphrase)?;
+    let passphrase = passphrase.trim_end_matches(['\n', '\r']);
+    let db = connect_and_migrate(config).await?;
+    let organisation = match organisation {
+        Some(id) => id,
+        None => {
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .map_err(db::DbError::from)?;
+            match ids.as_slice() {
+                [only] => only.clone(),
+                [] => return Err(CliError::Refused("there is no organisation yet".into())),
+                _ => {
+                    return Err(CliError::Refused(
+                        "there are several organisations; say which with --organisation".into(),
+                    ))
+                }
+            }
+        }
+    };
+    let created = app::auth::create_staff(
+        &db,
+        &organisation,
+        &name,
+        role,
+        &sign_in_name,
+        passphrase,
+        None,
+        chrono::Utc::now(),
+    )
+    .await?;
+    db.close().await;
+    match created {
+        Ok(person_id) => {
+            println!("created {} {person_id} ({sign_in_name})", role.code());
+            Ok(())
+        }
+        Err(problem) => Err(CliError::Refused(problem.label().to_owned())),
+    }
+}
+
+pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliError> {
+    let AuditCommand::Verify = command;
+    let db = connect_and_migrate(config).await?;
+    let check = db::verify_audit_chain(&db).await?;
+    db.close().await;
+    match check {
+        ChainCheck::Intact { entries } => {
+            println!("audit trail intact: {entries} entries");
+            Ok(())
+        }
+        ChainCheck::Broken { at_seq, reason } => Err(CliError::Refused(format!(
+            "audit trail broken at entry {at_seq}: {reason}"
+        ))),
+    }
+}

@@ -1,0 +1,599 @@
+//! The form posts behind the sign-in, account, sharing, caseload and admin pages. Plain HTML
+//! forms, so they work before the wasm loads and with no JavaScript at all. Each handler
+//! checks who is asking, does one thing, and sends the person back with a problem or notice
+//! code; what they typed never goes into an address.
+use app::auth::{self, Origin, SignIn, Unlock};
+use app::db::{self, NewGrant, SessionEnd};
+use app::domain::{PlainText, Role, Share, GRANT_MAX_DAYS};
+use app::notice::{Notice, Problem};
+use app::session::{
+    local_time_in, session_cookie_name, ClientAddress, SignedIn, Visitor, NEW_CODE_COOKIE,
+};
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Extension, Form, Router};
+use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", post(sign_in))
+        .route("/unlock", post(unlock))
+        .route("/sign-out", post(sign_out))
+        .route("/enrol", post(enrol))
+        .route("/join", post(join))
+        .route("/account/devices/end", post(end_device))
+        .route("/supporters/invite", post(invite_supporter))
+        .route("/supporters/revoke", post(revoke_supporter))
+        .route("/caseload/enrollment-code", post(enrollment_code))
+        .route("/admin/staff", post(add_staff))
+        .route("/admin/end-sessions", post(end_all_sessions))
+}
+
+fn back(path: &str, problem: Problem) -> Response {
+    Redirect::to(&format!("{path}?problem={}", problem.code())).into_response()
+}
+
+fn done(path: &str, notice: Notice) -> Response {
+    Redirect::to(&format!("{path}?notice={}", notice.code())).into_response()
+}
+
+fn unavailable(path: &str, error: db::DbError) -> Response {
+    tracing::error!(%error, path, "form could not be handled");
+    back(path, Problem::Unavailable)
+}
+
+fn wait(path: &str, until: DateTime<Utc>) -> Response {
+    let minutes = ((until - Utc::now()).num_seconds() + 59) / 60;
+    Redirect::to(&format!(
+        "{path}?problem={}&minutes={}",
+        Problem::Wait.code(),
+        minutes.max(1)
+    ))
+    .into_response()
+}
+
+/// Where each role starts.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Client => "/",
+        Role::Supporter => "/supporting",
+        Role::CaseManager => "/caseload",
+        Role::Admin => "/admin",
+    }
+}
+
+fn origin(headers: &HeaderMap, address: &ClientAddress) -> Origin {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    Origin {
+        address: address.0.clone(),
+        device: auth::device_label(agent),
+    }
+}
+
+fn signed_in_response(state: &AppState, started: &auth::Started, to: &str) -> Response {
+    let cookie = auth::session_cookie(
+        session_cookie_name(state.secure_cookies),
+        &started.token,
+        state.secure_cookies,
+        started.role,
+    );
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Forms answer only the people they are for; anyone else is sent to sign in.
+fn signed_in(visitor: &Visitor, role: Option<Role>) -> Option<&SignedIn> {
+    match visitor {
+        Visitor::SignedIn(person) if role.is_none_or(|r| r == person.role) => Some(person),
+        _ => None,
+    }
+}
+
+fn not_allowed(visitor: &Visitor) -> Response {
+    match visitor {
+        Visitor::Anonymous => Redirect::to("/sign-in").into_response(),
+        Visitor::Locked(_) => Redirect::to("/unlock").into_response(),
+        Visitor::SignedIn(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    sign_in_name: String,
+    #[serde(default)]
+    passphrase: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let origin = origin(&headers, &address);
+    match auth::sign_in(
+        &state.db,
+        &form.sign_in_name,
+        &form.passphrase,
+        &origin,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(SignIn::Started(started)) => signed_in_response(&state, &started, home_of(started.role)),
+        Ok(SignIn::Wrong) => back("/sign-in", Problem::WrongSignIn),
+        Ok(SignIn::Wait(until)) => wait("/sign-in", until),
+        Err(error) => unavailable("/sign-in", error),
+    }
+}
+
+#[derive(Deserialize)]
+struct UnlockForm {
+    #[serde(default)]
+    passphrase: String,
+}
+
+async fn unlock(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Form(form): Form<UnlockForm>,
+) -> Response {
+    let person = match &visitor {
+        Visitor::Locked(person) | Visitor::SignedIn(person) => person,
+        Visitor::Anonymous => return Redirect::to("/sign-in").into_response(),
+    };
+    let origin = origin(&headers, &address);
+    let outcome = auth::unlock(
+        &state.db,
+        &person.session_id,
+        &person.person_id,
+        &form.passphrase,
+        &origin,
+        Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(Unlock::Renewed(token)) => {
+            let started = auth::Started {
+                token,
+                role: person.role,
+            };
+            signed_in_response(&state, &started, home_of(person.role))
+        }
+        Ok(Unlock::Wrong) => back("/unlock", Problem::WrongSignIn),
+        Ok(Unlock::Wait(until)) => wait("/unlock", until),
+        Err(error) => unavailable("/unlock", error),
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> Response {
+    if let Visitor::SignedIn(person) | Visitor::Locked(person) = &visitor {
+        if let Err(error) = db::end_session(
+            &state.db,
+            &person.session_id,
+            SessionEnd::SignedOut,
+            Utc::now(),
+        )
+        .await
+        {
+            return unavailable("/account", error);
+        }
+    }
+    let mut response = done("/sign-in", Notice::SignedOut);
+    let removal = auth::cookie_removal(session_cookie_name(state.secure_cookies));
+    if let Ok(value) = HeaderValue::from_str(&removal) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    // Clears what this site stored in the browser, where the browser supports it.
+    response.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\", \"storage\""),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+struct EnrolForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    sign_in_name: String,
+    #[serde(default)]
+    passphrase: String,
+    #[serde(default)]
+    repeat_passphrase: String,
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Form(form): Form<EnrolForm>,
+) -> Response {
+    let origin = origin(&headers, &address);
+    let outcome = auth::enrol(
+        &state.db,
+        &form.code,
+        &form.sign_in_name,
+        &form.passphrase,
+        &form.repeat_passphrase,
+        &origin,
+        Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(started)) => signed_in_response(&state, &started, "/"),
+        Ok(Err(problem)) => back("/enrol", problem),
+        Err(error) => unavailable("/enrol", error),
+    }
+}
+
+#[derive(Deserialize)]
+struct JoinForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    sign_in_name: String,
+    #[serde(default)]
+    passphrase: String,
+    #[serde(default)]
+    repeat_passphrase: String,
+}
+
+async fn join(
+    State(state): State<AppState>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Form(form): Form<JoinForm>,
+) -> Response {
+    let origin = origin(&headers, &address);
+    let outcome = auth::join(
+        &state.db,
+        &form.code,
+        &form.display_name,
+        &form.sign_in_name,
+        &form.passphrase,
+        &form.repeat_passphrase,
+        &origin,
+        Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(started)) => signed_in_response(&state, &started, "/supporting"),
+        Ok(Err(problem)) => back("/join", problem),
+        Err(error) => unavailable("/join", error),
+    }
+}
+
+#[derive(Deserialize)]
+struct DeviceForm {
+    #[serde(default)]
+    session_id: String,
+}
+
+async fn end_device(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<DeviceForm>,
+) -> Response {
+    let Some(person) = signed_in(&visitor, None) else {
+        return not_allowed(&visitor);
+    };
+    let ended = db::end_session_of_person(
+        &state.db,
+        &person.person_id,
+        &form.session_id,
+        SessionEnd::EndedByPerson,
+        Utc::now(),
+    )
+    .await;
+    match ended {
+        Ok(true) => done("/account", Notice::DeviceEnded),
+        Ok(false) => back("/account", Problem::NotFound),
+        Err(error) => unavailable("/account", error),
+    }
+}
+
+/// Sets the cookie that lets the next page show a new code once, to this person only.
+fn with_new_code(
+    mut response: Response,
+    state: &AppState,
+    person_id: &str,
+    code: &str,
+) -> Response {
+    let cookie = Cookie::build((NEW_CODE_COOKIE, format!("{person_id}|{code}")))
+        .path("/")
+        .http_only(true)
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Strict)
+        .build();
+    let jar = SignedCookieJar::new(state.session_key.clone()).add(cookie);
+    for (name, value) in jar.into_response().headers() {
+        let ten_minutes = value.to_str().map(|v| format!("{v}; Max-Age=600"));
+        if name == header::SET_COOKIE {
+            if let Ok(value) = ten_minutes.map(HeaderValue::try_from) {
+                if let Ok(value) = value {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+        }
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    ends_on: String,
+    share_appointments: Option<String>,
+    share_goals: Option<String>,
+    share_stage: Option<String>,
+}
+
+async fn invite_supporter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    const PAGE: &str = "/supporters";
+    let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
+        return not_allowed(&visitor);
+    };
+    let Ok(label) = PlainText::parse(&form.label, 40) else {
+        return back(PAGE, Problem::NameMissing);
+    };
+    let home = match db::client_home(&state.db, &person.person_id).await {
+        Ok(Some(home)) => home,
+        Ok(None) => return not_allowed(&Visitor::Anonymous),
+        Err(error) => return unavailable(PAGE, error),
+    };
+    let today = local_time_in(&home.time_zone).date();
+    let ends_on = match NaiveDate::parse_from_str(form.ends_on.trim(), "%Y-%m-%d") {
+        Ok(date) if date > today && date <= today + Duration::days(GRANT_MAX_DAYS) => date,
+        _ => return back(PAGE, Problem::EndDate),
+    };
+    let shares: Vec<Share> = [
+        (form.share_appointments.is_some(), Share::Appointments),
+        (form.share_goals.is_some(), Share::Goals),
+        (form.share_stage.is_some(), Share::Stage),
+    ]
+    .into_iter()
+    .filter_map(|(on, share)| on.then_some(share))
+    .collect();
+    let code = auth::new_code();
+    let now = Utc::now();
+    let created = async {
+        let mut tx = state.db.begin().await?;
+        let grant_id = db::create_grant(
+            &mut tx,
+            &NewGrant {
+                client_id: &person.person_id,
+                label: label.as_str(),
+                shares: &shares,
+                ends_on,
+                invite_code_hash: &auth::secret_hash(&code),
+                invite_expires_at: now + auth::CODE_LIFETIME,
+            },
+            now,
+        )
+        .await?;
+        let event = app::audit::allowed(person, "grant.create", &person.person_id, Some(&grant_id));
+        db::record_audit(&mut tx, &[event], now).await?;
+        tx.commit().await?;
+        Ok::<_, db::DbError>(())
+    };
+    match created.await {
+        Ok(()) => with_new_code(
+            Redirect::to(PAGE).into_response(),
+            &state,
+            &person.person_id,
+            &code,
+        ),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    grant_id: String,
+}
+
+async fn revoke_supporter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    const PAGE: &str = "/supporters";
+    let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
+        return not_allowed(&visitor);
+    };
+    let now = Utc::now();
+    let revoked = async {
+        let mut tx = state.db.begin().await?;
+        if !db::revoke_grant(&mut tx, &person.person_id, &form.grant_id, now).await? {
+            return Ok(false);
+        }
+        let event = app::audit::allowed(
+            person,
+            "grant.revoke",
+            &person.person_id,
+            Some(&form.grant_id),
+        );
+        db::record_audit(&mut tx, &[event], now).await?;
+        tx.commit().await?;
+        Ok::<_, db::DbError>(true)
+    };
+    match revoked.await {
+        Ok(true) => done(PAGE, Notice::AccessEnded),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct EnrollmentCodeForm {
+    #[serde(default)]
+    client_id: String,
+}
+
+async fn enrollment_code(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<EnrollmentCodeForm>,
+) -> Response {
+    const PAGE: &str = "/caseload";
+    let Some(person) = signed_in(&visitor, Some(Role::CaseManager)) else {
+        return not_allowed(&visitor);
+    };
+    let code = auth::new_code();
+    let now = Utc::now();
+    let created = async {
+        if !db::on_care_team(&state.db, &person.person_id, &form.client_id).await? {
+            let refusal = db::AuditEvent {
+                outcome: db::Outcome::Refused,
+                ..app::audit::allowed(person, "enrollment_code.create", &form.client_id, None)
+            };
+            db::record_audit_now(&state.db, &[refusal], now).await?;
+            return Ok(false);
+        }
+        let mut tx = state.db.begin().await?;
+        db::insert_enrollment_code(
+            &mut tx,
+            &auth::secret_hash(&code),
+            &form.client_id,
+            &person.person_id,
+            now,
+            now + auth::CODE_LIFETIME,
+        )
+        .await?;
+        let event = app::audit::allowed(person, "enrollment_code.create", &form.client_id, None);
+        db::record_audit(&mut tx, &[event], now).await?;
+        tx.commit().await?;
+        Ok::<_, db::DbError>(true)
+    };
+    match created.await {
+        Ok(true) => with_new_code(
+            Redirect::to(PAGE).into_response(),
+            &state,
+            &person.person_id,
+            &format!("{}|{code}", form.client_id),
+        ),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct StaffForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    sign_in_name: String,
+    #[serde(default)]
+    passphrase: String,
+}
+
+async fn add_staff(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<StaffForm>,
+) -> Response {
+    const PAGE: &str = "/admin";
+    let Some(person) = signed_in(&visitor, Some(Role::Admin)) else {
+        return not_allowed(&visitor);
+    };
+    let role = match Role::from_code(&form.role) {
+        Ok(role @ (Role::CaseManager | Role::Admin)) => role,
+        _ => return back(PAGE, Problem::NotFound),
+    };
+    let created = auth::create_staff(
+        &state.db,
+        &person.organisation_id,
+        &form.display_name,
+        role,
+        &form.sign_in_name,
+        &form.passphrase,
+        Some(&person.person_id),
+        Utc::now(),
+    )
+    .await;
+    match created {
+        Ok(Ok(_)) => done(PAGE, Notice::StaffAdded),
+        Ok(Err(problem)) => back(PAGE, problem),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct EndSessionsForm {
+    #[serde(default)]
+    sign_in_name: String,
+}
+
+async fn end_all_sessions(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Form(form): Form<EndSessionsForm>,
+) -> Response {
+    const PAGE: &str = "/admin";
+    let Some(admin) = signed_in(&visitor, Some(Role::Admin)) else {
+        return not_allowed(&visitor);
+    };
+    let now = Utc::now();
+    let ended = async {
+        let Ok(name) = app::domain::SignInName::parse(&form.sign_in_name) else {
+            return Ok(false);
+        };
+        let Some(account) = db::account_by_sign_in_name(&state.db, name.as_str()).await? else {
+            return Ok(false);
+        };
+        // Only people of the admin's own organisation.
+        if db::person_in_organisation(&state.db, &admin.organisation_id, &account.person_id)
+            .await?
+            .is_none()
+        {
+            return Ok(false);
+        }
+        db::end_all_sessions(&state.db, &account.person_id, SessionEnd::EndedByAdmin, now).await?;
+        let event = db::AuditEvent {
+            actor_id: Some(admin.person_id.clone()),
+            actor_role: Some(Role::Admin.code().to_owned()),
+            action: "sessions.end_all",
+            client_id: None,
+            target: Some(account.person_id.clone()),
+            address: None,
+            outcome: db::Outcome::Allowed,
+        };
+        db::record_audit_now(&state.db, &[event], now).await?;
+        Ok::<_, db::DbError>(true)
+    };
+    match ended.await {
+        Ok(true) => done(PAGE, Notice::SessionsEnded),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
