@@ -13,25 +13,63 @@ use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
+use axum::routing::{post, MethodRouter};
 use axum::{Extension, Form, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 
+/// Every form route, in one table, so the authorisation tests can check they cover each.
+fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/sign-in", post(sign_in)),
+        ("/unlock", post(unlock)),
+        ("/sign-out", post(sign_out)),
+        ("/enrol", post(enrol)),
+        ("/join", post(join)),
+        ("/account/devices/end", post(end_device)),
+        ("/supporters/invite", post(invite_supporter)),
+        ("/supporters/revoke", post(revoke_supporter)),
+        ("/caseload/enrollment-code", post(enrollment_code)),
+        ("/admin/staff", post(add_staff)),
+        ("/admin/end-sessions", post(end_all_sessions)),
+    ]
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", post(sign_in))
-        .route("/unlock", post(unlock))
-        .route("/sign-out", post(sign_out))
-        .route("/enrol", post(enrol))
-        .route("/join", post(join))
-        .route("/account/devices/end", post(end_device))
-        .route("/supporters/invite", post(invite_supporter))
-        .route("/supporters/revoke", post(revoke_supporter))
-        .route("/caseload/enrollment-code", post(enrollment_code))
-        .route("/admin/staff", post(add_staff))
-        .route("/admin/end-sessions", post(end_all_sessions))
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+}
+
+/// The paths of the form routes (all POST).
+pub fn paths() -> Vec<&'static str> {
+    table().into_iter().map(|(path, _)| path).collect()
+}
+
+/// A form body, or a plain answer when it cannot be read at all (not form-encoded, not
+/// UTF-8): nothing is changed either way.
+pub struct Input<T>(T);
+
+impl<T, S> axum::extract::FromRequest<S> for Input<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        match Form::<T>::from_request(request, state).await {
+            Ok(Form(value)) => Ok(Input(value)),
+            Err(_) => Err((
+                StatusCode::BAD_REQUEST,
+                "We couldn't read that form, so nothing was changed. Please go back and try again.",
+            )
+                .into_response()),
+        }
+    }
 }
 
 fn back(path: &str, problem: Problem) -> Response {
@@ -120,7 +158,7 @@ async fn sign_in(
     State(state): State<AppState>,
     Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    Input(form): Input<SignInForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
     match auth::sign_in(
@@ -150,7 +188,7 @@ async fn unlock(
     Extension(visitor): Extension<Visitor>,
     Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
-    Form(form): Form<UnlockForm>,
+    Input(form): Input<UnlockForm>,
 ) -> Response {
     let person = match &visitor {
         Visitor::Locked(person) | Visitor::SignedIn(person) => person,
@@ -225,7 +263,7 @@ async fn enrol(
     State(state): State<AppState>,
     Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
-    Form(form): Form<EnrolForm>,
+    Input(form): Input<EnrolForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
     let outcome = auth::enrol(
@@ -263,7 +301,7 @@ async fn join(
     State(state): State<AppState>,
     Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
-    Form(form): Form<JoinForm>,
+    Input(form): Input<JoinForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
     let outcome = auth::join(
@@ -293,7 +331,7 @@ struct DeviceForm {
 async fn end_device(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<DeviceForm>,
+    Input(form): Input<DeviceForm>,
 ) -> Response {
     let Some(person) = signed_in(&visitor, None) else {
         return not_allowed(&visitor);
@@ -354,7 +392,7 @@ struct InviteForm {
 async fn invite_supporter(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<InviteForm>,
+    Input(form): Input<InviteForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
     let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
@@ -423,7 +461,7 @@ struct RevokeForm {
 async fn revoke_supporter(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<RevokeForm>,
+    Input(form): Input<RevokeForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
     let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
@@ -461,7 +499,7 @@ struct EnrollmentCodeForm {
 async fn enrollment_code(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<EnrollmentCodeForm>,
+    Input(form): Input<EnrollmentCodeForm>,
 ) -> Response {
     const PAGE: &str = "/caseload";
     let Some(person) = signed_in(&visitor, Some(Role::CaseManager)) else {
@@ -520,7 +558,7 @@ struct StaffForm {
 async fn add_staff(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<StaffForm>,
+    Input(form): Input<StaffForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
     let Some(person) = signed_in(&visitor, Some(Role::Admin)) else {
@@ -557,7 +595,7 @@ struct EndSessionsForm {
 async fn end_all_sessions(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Form(form): Form<EndSessionsForm>,
+    Input(form): Input<EndSessionsForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
     let Some(admin) = signed_in(&visitor, Some(Role::Admin)) else {

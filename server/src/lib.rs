@@ -4,7 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
-mod forms;
+pub mod forms;
 mod routes;
 mod security;
 pub mod startup;

@@ -106,20 +106,38 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(test_db: &TestDb) -> TestApp {
-    let app = Application::with_db(Config::for_tests(&test_db.url), test_db.db.clone())
+    spawn_app_with(test_db, Config::for_tests(&test_db.url)).await
+}
+
+pub async fn spawn_app_with(test_db: &TestDb, config: Config) -> TestApp {
+    let app = Application::with_db(config, test_db.db.clone())
         .await
         .expect("build app");
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    let http = reqwest::Client::builder()
+    TestApp {
+        http: browser_client(),
+        base,
+    }
+}
+
+fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("http client");
-    TestApp { base, http }
+        .expect("http client")
 }
 
 impl TestApp {
+    /// Another browser on the same server, with no cookies yet.
+    pub fn browser(&self) -> TestApp {
+        TestApp {
+            base: self.base.clone(),
+            http: browser_client(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self
             .http
@@ -171,6 +189,67 @@ impl TestApp {
             .unwrap_or_default()
             .to_owned();
         (status, location)
+    }
+
+    /// Signs in without the cookie store; the `name=value` session cookie.
+    pub async fn session_cookie(&self, sign_in_name: &str) -> String {
+        let (location, cookie) = self
+            .post_with_cookie(
+                "/sign-in",
+                "",
+                &[
+                    ("sign_in_name", sign_in_name),
+                    ("passphrase", demo::DEMO_PASSPHRASE),
+                ],
+            )
+            .await;
+        assert!(!location.contains("problem"), "{location}");
+        cookie.expect("a session cookie")
+    }
+
+    /// Posts a form with the given cookie; the redirect target and any new session cookie.
+    pub async fn post_with_cookie(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> (String, Option<String>) {
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .post(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("post");
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("waypoint=") && !v.starts_with("waypoint=;"))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        (location, cookie)
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> (u16, String) {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("get");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
     }
 
     /// Calls a server function (they all take form-encoded arguments by POST).

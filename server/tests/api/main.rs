@@ -4,3 +4,4 @@ mod helpers;
 mod http;
 mod queries;
 mod seed;
+mod sign_in;

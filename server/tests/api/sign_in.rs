@@ -1,0 +1,458 @@
+//! Signing in, sessions and their limits, codes, and refusing requests from other sites.
+use crate::helpers::{named, on_each_engine, seeded, spawn_app, spawn_app_with, sqlite};
+use app::auth;
+use app::db;
+use chrono::{Duration, Utc};
+use server::config::Config;
+use server::demo::DEMO_PASSPHRASE;
+
+fn minutes_ago(minutes: i64) -> String {
+    db::instant_text(Utc::now() - Duration::minutes(minutes))
+}
+
+#[tokio::test]
+async fn signing_in_starts_a_server_side_session_and_signing_out_ends_it() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        assert_eq!(app.get("/").await.0, 401);
+        assert_eq!(
+            app.sign_in_with("alex", "wrong passphrase").await,
+            "/sign-in?problem=wrong_sign_in"
+        );
+        assert_eq!(app.get("/").await.0, 401);
+        // Case does not matter in the sign-in name; the passphrase is exact.
+        assert_eq!(app.sign_in_with(" Alex ", DEMO_PASSPHRASE).await, "/");
+        assert_eq!(app.get("/").await.0, 200, "{}", t.engine);
+        let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(live, 1);
+        // The database holds the token's hash, never the token.
+        let (hash,): (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(hash.len(), 64);
+
+        let (status, to) = app.post_form("/sign-out", &[]).await;
+        assert_eq!((status, to.as_str()), (303, "/sign-in?notice=signed_out"));
+        assert_eq!(app.get("/").await.0, 401);
+        let ended: String = sqlx::query_scalar("SELECT ended_reason FROM sessions")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(ended, "signed_out");
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_role_starts_at_its_own_home() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    for (name, home) in [
+        ("alex", "/"),
+        ("amara", "/caseload"),
+        ("sam.admin", "/admin"),
+    ] {
+        assert_eq!(
+            app.browser().sign_in_with(name, DEMO_PASSPHRASE).await,
+            home
+        );
+    }
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn cookies_are_http_only_and_host_prefixed_and_secure_over_tls() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    let response = app
+        .http
+        .post(format!("{}/sign-in", app.base))
+        .form(&[("sign_in_name", "alex"), ("passphrase", DEMO_PASSPHRASE)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("waypoint="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert_eq!(
+        cookie.split(';').next().unwrap().len(),
+        "waypoint=".len() + 64
+    );
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+
+    let mut config = Config::for_tests(&t.url);
+    config.public_url = "https://waypoint.example".into();
+    let tls = spawn_app_with(&t, config).await;
+    let response = tls
+        .http
+        .post(format!("{}/sign-in", tls.base))
+        .form(&[("sign_in_name", "alex"), ("passphrase", DEMO_PASSPHRASE)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-waypoint=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let hsts = response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
+    assert!(hsts.starts_with("max-age=63072000"), "{hsts}");
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn failures_are_throttled_per_account_and_per_address() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    for _ in 0..4 {
+        assert_eq!(
+            app.sign_in_with("alex", "not it at all").await,
+            "/sign-in?problem=wrong_sign_in"
+        );
+    }
+    // The fifth failure starts a wait, and during it even the right passphrase waits.
+    assert_eq!(
+        app.sign_in_with("alex", "not it at all").await,
+        "/sign-in?problem=wait&minutes=1"
+    );
+    assert_eq!(
+        app.sign_in_with("alex", DEMO_PASSPHRASE).await,
+        "/sign-in?problem=wait&minutes=1"
+    );
+    // Each further failure doubles the wait.
+    sqlx::query("UPDATE sign_in_failures SET failed_at = $1")
+        .bind(minutes_ago(2))
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.sign_in_with("alex", "not it at all").await,
+        "/sign-in?problem=wait&minutes=2"
+    );
+
+    // The address is throttled too: many names tried from one place.
+    sqlx::query("DELETE FROM sign_in_failures")
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    for name in ["bea", "carlos", "dana", "eli"] {
+        assert_eq!(
+            app.sign_in_with(name, "not it at all").await,
+            "/sign-in?problem=wrong_sign_in"
+        );
+    }
+    assert_eq!(
+        app.sign_in_with("nobody-at-all", "x").await,
+        "/sign-in?problem=wait&minutes=1"
+    );
+    assert_eq!(
+        app.sign_in_with("fatima", DEMO_PASSPHRASE).await,
+        "/sign-in?problem=wait&minutes=1"
+    );
+    // Every attempt is in the audit trail.
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'sign_in%'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(attempts, 13);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn staff_sessions_end_when_idle_or_too_long_and_client_sessions_lock() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let staff = app.browser();
+        staff.sign_in("amara").await;
+        assert_eq!(staff.call("caseload", &[]).await.0, 200);
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(minutes_ago(16))
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            staff.call("caseload", &[]).await.0,
+            401,
+            "idle staff are signed out"
+        );
+        let reason: String = sqlx::query_scalar("SELECT ended_reason FROM sessions")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(reason, "idle");
+
+        let staff = app.browser();
+        staff.sign_in("amara").await;
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE ended_at IS NULL")
+            .bind(minutes_ago(1))
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            staff.call("caseload", &[]).await.0,
+            401,
+            "12 hours is the most"
+        );
+
+        let cookie = app.session_cookie("alex").await;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE ended_at IS NULL")
+            .bind(minutes_ago(16))
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        let (status, page) = app.get_with_cookie("/plan", &cookie).await;
+        assert_eq!(status, 401);
+        assert!(
+            page.contains("Welcome back"),
+            "a locked client is asked for the passphrase"
+        );
+        let (location, _) = app
+            .post_with_cookie("/unlock", &cookie, &[("passphrase", "wrong one")])
+            .await;
+        assert_eq!(location, "/unlock?problem=wrong_sign_in");
+        let (location, renewed) = app
+            .post_with_cookie("/unlock", &cookie, &[("passphrase", DEMO_PASSPHRASE)])
+            .await;
+        assert_eq!(location, "/");
+        let renewed = renewed.expect("unlocking sets a new cookie");
+        assert_ne!(renewed, cookie);
+        assert_eq!(
+            app.get_with_cookie("/plan", &renewed).await.0,
+            200,
+            "{}",
+            t.engine
+        );
+        // Unlocking gave the session a new id: the old cookie no longer works.
+        assert_eq!(app.get_with_cookie("/plan", &cookie).await.0, 401);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn people_see_their_devices_and_can_end_the_others() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    let phone = app.browser();
+    phone.sign_in("alex").await;
+    let laptop = app.browser();
+    laptop.sign_in("alex").await;
+    let (status, body) = laptop.call("account", &[]).await;
+    assert_eq!(status, 200);
+    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let devices = account["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2);
+    let other = devices.iter().find(|d| d["this_device"] == false).unwrap();
+    let other_id = other["session_id"].as_str().unwrap();
+    // Someone else cannot end Alex's sessions.
+    let bea = app.browser();
+    bea.sign_in("bea").await;
+    assert_eq!(
+        bea.post_form("/account/devices/end", &[("session_id", other_id)])
+            .await
+            .1,
+        "/account?problem=not_found"
+    );
+    assert_eq!(phone.get("/").await.0, 200);
+    assert_eq!(
+        laptop
+            .post_form("/account/devices/end", &[("session_id", other_id)])
+            .await
+            .1,
+        "/account?notice=device_ended"
+    );
+    assert_eq!(phone.get("/").await.0, 401);
+    assert_eq!(laptop.get("/").await.0, 200);
+
+    // An admin can end all of a person's sessions (a lost phone).
+    let admin = app.browser();
+    admin.sign_in("sam.admin").await;
+    assert_eq!(
+        admin
+            .post_form("/admin/end-sessions", &[("sign_in_name", "alex")])
+            .await
+            .1,
+        "/admin?notice=sessions_ended"
+    );
+    assert_eq!(laptop.get("/").await.0, 401);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn changes_from_another_site_are_refused() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    app.sign_in("alex").await;
+    for (name, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        for path in ["/sign-out", "/supporters/invite", "/api/today"] {
+            let response = app
+                .http
+                .post(format!("{}{path}", app.base))
+                .header(name, value)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status().as_u16(),
+                403,
+                "{path} with {name}: {value}"
+            );
+        }
+    }
+    // Still signed in: the refused sign-out did nothing.
+    assert_eq!(app.get("/").await.0, 200);
+    // Server functions and form routes never answer GET.
+    for path in ["/api/today", "/sign-out", "/supporters/revoke"] {
+        assert_eq!(app.get(path).await.0, 405, "{path}");
+    }
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_site' AND outcome = 'refused'",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(refused, 9);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn enrollment_codes_work_once_and_only_for_three_days() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let devi = named(&clients, "Devi");
+        let case_manager = app.browser();
+        case_manager.sign_in("priya").await;
+        assert_eq!(
+            case_manager
+                .post_form(
+                    "/caseload/enrollment-code",
+                    &[("client_id", &devi.client_id)]
+                )
+                .await
+                .1,
+            "/caseload"
+        );
+        let (_, caseload) = case_manager.call("caseload", &[]).await;
+        let caseload: serde_json::Value = serde_json::from_str(&caseload).unwrap();
+        assert_eq!(caseload["new_code"][0], "Devi");
+        let code = caseload["new_code"][1].as_str().unwrap().to_owned();
+        // Shown once.
+        let (_, again) = case_manager.call("caseload", &[]).await;
+        assert!(!again.contains(&code));
+
+        // Typed loosely: lower case, spaces for the dash.
+        let typed = code.to_lowercase().replace('-', " ");
+        let phone = app.browser();
+        assert_eq!(
+            enrol(&phone, &typed, "alex").await,
+            "/enrol?problem=name_taken"
+        );
+        assert_eq!(enrol(&phone, &typed, "devi.p").await, "/");
+        assert_eq!(phone.get("/").await.0, 200, "{}", t.engine);
+        assert_eq!(
+            enrol(&app.browser(), &typed, "devi.q").await,
+            "/enrol?problem=code_invalid",
+            "single use"
+        );
+
+        // A code older than 72 hours is refused.
+        let old = auth::new_code();
+        let mut tx = t.db.begin().await.unwrap();
+        let made = Utc::now() - Duration::hours(73);
+        db::insert_enrollment_code(
+            &mut tx,
+            &auth::secret_hash(&old),
+            &devi.client_id,
+            "x",
+            made,
+            made + auth::CODE_LIFETIME,
+        )
+        .await
+        .unwrap_err();
+        tx.rollback().await.unwrap();
+        let priya: String =
+            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'priya'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        db::insert_enrollment_code(
+            &mut tx,
+            &auth::secret_hash(&old),
+            &devi.client_id,
+            &priya,
+            made,
+            made + auth::CODE_LIFETIME,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            enrol(&app.browser(), &old, "devi.r").await,
+            "/enrol?problem=code_invalid",
+            "expired"
+        );
+        t
+    })
+    .await;
+}
+
+async fn enrol(browser: &crate::helpers::TestApp, code: &str, name: &str) -> String {
+    browser
+        .post_form(
+            "/enrol",
+            &[
+                ("code", code),
+                ("sign_in_name", name),
+                ("passphrase", "lantern by the quiet river"),
+                ("repeat_passphrase", "lantern by the quiet river"),
+            ],
+        )
+        .await
+        .1
+}
+
+#[test]
+fn codes_cannot_be_guessed_in_practice() {
+    // 10 characters of a 32-letter alphabet: 50 bits. With at most 5 free tries per address
+    // and doubling waits after, guessing one live code is hopeless.
+    let code = auth::new_code();
+    assert_eq!(code.replace('-', "").len(), 10);
+    assert!(32_f64.powi(10).log2() >= 50.0);
+}
