@@ -2,6 +2,7 @@
 //! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
 mod helpers;
 mod http;
+mod matrix;
 mod queries;
 mod seed;
 mod sign_in;

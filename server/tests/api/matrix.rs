@@ -1,0 +1,458 @@
+//! The authorisation matrix: every server function and every form route, called by every
+//! kind of person, against what each may do. A denial must look exactly like a request for
+//! something that does not exist. The test fails when a server function or form route has
+//! no row.
+use crate::helpers::{named, on_each_engine, seeded, spawn_app, TestApp, TestDb};
+use app::auth;
+use app::db::{self, NewGrant};
+use app::domain::Share;
+use chrono::{Duration, Utc};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    ClientB,
+    SupporterAppointments,
+    SupporterGoals,
+    SupporterStage,
+    SupporterRevoked,
+    SupporterExpired,
+    CaseManagerOfA,
+    OtherCaseManager,
+    Admin,
+    /// Last, so that what A may change is still there when everyone else tries it.
+    ClientA,
+}
+
+use Actor::*;
+
+const ACTORS: [Actor; 11] = [
+    Anonymous,
+    ClientB,
+    SupporterAppointments,
+    SupporterGoals,
+    SupporterStage,
+    SupporterRevoked,
+    SupporterExpired,
+    CaseManagerOfA,
+    OtherCaseManager,
+    Admin,
+    ClientA,
+];
+
+fn is_supporter(actor: Actor) -> bool {
+    matches!(
+        actor,
+        SupporterAppointments
+            | SupporterGoals
+            | SupporterStage
+            | SupporterRevoked
+            | SupporterExpired
+    )
+}
+
+fn is_active_supporter(actor: Actor) -> bool {
+    matches!(
+        actor,
+        SupporterAppointments | SupporterGoals | SupporterStage
+    )
+}
+
+/// What an actor may get from a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum May {
+    /// Allowed; `sees_a` says whether the answer may hold client A's information.
+    Allow {
+        sees_a: bool,
+    },
+    Deny,
+}
+
+use May::*;
+
+fn only(actor: Actor, allowed: &[Actor]) -> May {
+    if allowed.contains(&actor) {
+        Allow { sees_a: true }
+    } else {
+        Deny
+    }
+}
+
+/// Client A's own pages: A sees theirs, B sees B's own (never A's), everyone else nothing.
+fn own_record(actor: Actor) -> May {
+    match actor {
+        ClientA => Allow { sees_a: true },
+        ClientB => Allow { sees_a: false },
+        _ => Deny,
+    }
+}
+
+fn server_function_rule(endpoint: &str, actor: Actor) -> May {
+    match endpoint {
+        "today" | "plan" | "appointments" | "referrals" | "resources" | "record_looks"
+        | "supporters" => own_record(actor),
+        "appointment" => only(actor, &[ClientA]),
+        "account" => match actor {
+            Anonymous => Deny,
+            a => Allow {
+                sees_a: a == ClientA,
+            },
+        },
+        "supporting" => match actor {
+            a if is_supporter(a) => Allow {
+                sees_a: is_active_supporter(a),
+            },
+            _ => Deny,
+        },
+        "shared_record" => only(
+            actor,
+            &[SupporterAppointments, SupporterGoals, SupporterStage],
+        ),
+        "education" => Allow { sees_a: false },
+        "caseload" => match actor {
+            CaseManagerOfA => Allow { sees_a: true },
+            OtherCaseManager => Allow { sees_a: false },
+            _ => Deny,
+        },
+        "admin" => match actor {
+            Admin => Allow { sees_a: false },
+            _ => Deny,
+        },
+        other => panic!("server function /api/{other} has no row in the authorisation matrix"),
+    }
+}
+
+fn form_rule(path: &str, actor: Actor) -> May {
+    match path {
+        "/sign-in" | "/enrol" | "/join" | "/sign-out" => Allow { sees_a: false },
+        "/unlock" => match actor {
+            Anonymous => Deny,
+            _ => Allow { sees_a: false },
+        },
+        "/account/devices/end" | "/supporters/revoke" => only(actor, &[ClientA]),
+        "/supporters/invite" => only(actor, &[ClientA, ClientB]),
+        "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
+        "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
+        other => panic!("form route {other} has no row in the authorisation matrix"),
+    }
+}
+
+/// Everyone, signed in, with what the rows need.
+struct Cast {
+    browsers: Vec<(Actor, TestApp)>,
+    alex_id: String,
+    alex_appointment: String,
+    alex_spare_session: String,
+    alex_spare_grant: String,
+    grants: Vec<(Actor, String)>,
+}
+
+async fn add_supporter(
+    app: &TestApp,
+    t: &TestDb,
+    client_id: &str,
+    shares: &[Share],
+    sign_in_name: &str,
+) -> (TestApp, String) {
+    let code = auth::new_code();
+    let now = Utc::now();
+    let mut tx = t.db.begin().await.unwrap();
+    let grant_id = db::create_grant(
+        &mut tx,
+        &NewGrant {
+            client_id,
+            label: "Family",
+            shares,
+            ends_on: (now + Duration::days(30)).date_naive(),
+            invite_code_hash: &auth::secret_hash(&code),
+            invite_expires_at: now + auth::CODE_LIFETIME,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let browser = app.browser();
+    let (_, to) = browser
+        .post_form(
+            "/join",
+            &[
+                ("code", &code),
+                ("display_name", "Jordan"),
+                ("sign_in_name", sign_in_name),
+                ("passphrase", "lantern by the quiet river"),
+                ("repeat_passphrase", "lantern by the quiet river"),
+            ],
+        )
+        .await;
+    assert_eq!(to, "/supporting", "{sign_in_name} joins");
+    (browser, grant_id)
+}
+
+async fn cast(app: &TestApp, t: &TestDb) -> Cast {
+    let clients = seeded(&t.db).await;
+    let alex_id = named(&clients, "Alex").client_id.clone();
+    let now = Utc::now().naive_utc();
+    let alex_appointment = db::appointments_between(&t.db, &alex_id, now, now + Duration::days(30))
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let mut browsers = vec![(Anonymous, app.browser())];
+    for (actor, name) in [
+        (ClientA, "alex"),
+        (ClientB, "bea"),
+        (CaseManagerOfA, "amara"),
+        (OtherCaseManager, "priya"),
+        (Admin, "sam.admin"),
+    ] {
+        let browser = app.browser();
+        browser.sign_in(name).await;
+        browsers.push((actor, browser));
+    }
+    let mut grants = Vec::new();
+    for (actor, shares, name) in [
+        (
+            SupporterAppointments,
+            &[Share::Appointments][..],
+            "sup.appointments",
+        ),
+        (SupporterGoals, &[Share::Goals][..], "sup.goals"),
+        (SupporterStage, &[Share::Stage][..], "sup.stage"),
+        (SupporterRevoked, &Share::ALL[..], "sup.revoked"),
+        (SupporterExpired, &Share::ALL[..], "sup.expired"),
+    ] {
+        let (browser, grant) = add_supporter(app, t, &alex_id, shares, name).await;
+        browsers.push((actor, browser));
+        grants.push((actor, grant));
+    }
+    let grant_of = |actor| grants.iter().find(|(a, _)| *a == actor).unwrap().1.clone();
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(
+        db::revoke_grant(&mut tx, &alex_id, &grant_of(SupporterRevoked), Utc::now())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    sqlx::query("UPDATE supporter_grants SET ends_on = $1 WHERE id = $2")
+        .bind(db::date_text((Utc::now() - Duration::days(2)).date_naive()))
+        .bind(grant_of(SupporterExpired))
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    // Things of A's that only A may end: a second device and a second supporter.
+    let alex_sessions = || async {
+        sqlx::query_scalar::<_, String>("SELECT id FROM sessions WHERE person_id = $1")
+            .bind(&alex_id)
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap()
+    };
+    let before = alex_sessions().await;
+    app.browser().sign_in("alex").await;
+    let alex_spare_session = alex_sessions()
+        .await
+        .into_iter()
+        .find(|id| !before.contains(id))
+        .unwrap();
+    let (_, spare_grant) = add_supporter(app, t, &alex_id, &[Share::Goals], "sup.spare").await;
+    browsers.sort_by_key(|(actor, _)| ACTORS.iter().position(|a| a == actor));
+    Cast {
+        browsers,
+        alex_id,
+        alex_appointment,
+        alex_spare_session,
+        alex_spare_grant: spare_grant,
+        grants,
+    }
+}
+
+impl Cast {
+    fn own_grant(&self, actor: Actor) -> &str {
+        let own = self.grants.iter().find(|(a, _)| *a == actor);
+        let first = &self.grants[0];
+        &own.unwrap_or(first).1
+    }
+
+    fn server_function_args(&self, endpoint: &str, actor: Actor) -> Vec<(&'static str, String)> {
+        match endpoint {
+            "appointment" => vec![("id", self.alex_appointment.clone())],
+            "shared_record" => vec![("grant_id", self.own_grant(actor).to_owned())],
+            _ => vec![],
+        }
+    }
+
+    fn form_args(&self, path: &str) -> Vec<(&'static str, String)> {
+        let tomorrow = (Utc::now() + Duration::days(2)).date_naive().to_string();
+        let s = |v: &str| v.to_owned();
+        match path {
+            "/sign-in" => vec![
+                ("sign_in_name", s("nobody-here")),
+                ("passphrase", s("wrong")),
+            ],
+            "/unlock" => vec![("passphrase", s("wrong"))],
+            "/enrol" | "/join" => vec![
+                ("code", s("AAAAA-AAAAA")),
+                ("sign_in_name", s("someone.new")),
+            ],
+            "/account/devices/end" => vec![("session_id", self.alex_spare_session.clone())],
+            "/supporters/revoke" => vec![("grant_id", self.alex_spare_grant.clone())],
+            "/supporters/invite" => vec![
+                ("label", s("Cousin")),
+                ("ends_on", tomorrow),
+                ("share_goals", s("on")),
+            ],
+            "/caseload/enrollment-code" => vec![("client_id", self.alex_id.clone())],
+            "/admin/staff" => vec![
+                ("display_name", s("New Person")),
+                ("role", s("case_manager")),
+                ("sign_in_name", s("new.person")),
+                ("passphrase", s("short")),
+            ],
+            "/admin/end-sessions" => vec![("sign_in_name", s("tara"))],
+            "/sign-out" => vec![],
+            other => panic!("form route {other} has no arguments in the matrix"),
+        }
+    }
+}
+
+fn as_pairs<'a>(args: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    args.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_it_may() {
+    on_each_engine(|t| async move {
+        let app = spawn_app(&t).await;
+        let cast = cast(&app, &t).await;
+        let denial_bodies: BTreeSet<String> = [
+            app::error::AppError::NotFound,
+            app::error::AppError::NotSignedIn,
+        ]
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect();
+
+        let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, method)| {
+                assert_eq!(method, http::Method::POST, "{path} answers only POST");
+                path.strip_prefix("/api/").unwrap_or(path).to_owned()
+            })
+            .collect();
+        endpoints.sort();
+        assert!(endpoints.len() >= 14, "{endpoints:?}");
+        let mut checked = 0;
+        for endpoint in &endpoints {
+            for (actor, browser) in &cast.browsers {
+                let args = cast.server_function_args(endpoint, *actor);
+                let (status, body) = browser.call(endpoint, &as_pairs(&args)).await;
+                let seen = format!(
+                    "{endpoint} as {actor:?} on {}: {status} {body:.200}",
+                    t.engine
+                );
+                match server_function_rule(endpoint, *actor) {
+                    Allow { sees_a } => {
+                        assert_eq!(status, 200, "{seen}");
+                        if !sees_a {
+                            assert!(
+                                !body.contains("Alex") && !body.contains(&cast.alex_id),
+                                "{seen}"
+                            );
+                        }
+                    }
+                    Deny => {
+                        assert!(matches!(status, 401 | 404), "{seen}");
+                        assert!(
+                            denial_bodies.contains(&body),
+                            "a denial says nothing more: {seen}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+
+        // The audit export is an admin's alone.
+        let today = Utc::now().date_naive();
+        let range = format!(
+            "/admin/audit.csv?from={}&to={today}",
+            today - Duration::days(7)
+        );
+        for (actor, browser) in &cast.browsers {
+            let (status, body) = browser.get(&range).await;
+            if *actor == Admin {
+                assert_eq!(status, 200, "audit export as admin: {body}");
+                assert!(body.starts_with("seq,at_utc,actor_id"));
+            } else {
+                assert!(
+                    matches!(status, 401 | 404),
+                    "audit export as {actor:?}: {status}"
+                );
+                assert!(!body.contains("seq,"), "audit export as {actor:?}");
+            }
+        }
+        let mut paths = server::forms::paths();
+        // Signing out last, so that everyone stays signed in for the other rows.
+        paths.retain(|p| *p != "/sign-out");
+        paths.push("/sign-out");
+        for path in paths {
+            for (actor, browser) in &cast.browsers {
+                let args = cast.form_args(path);
+                let (status, to) = browser.post_form(path, &as_pairs(&args)).await;
+                let seen = format!("{path} as {actor:?} on {}: {status} -> {to}", t.engine);
+                let denied = matches!(status, 401 | 403 | 404)
+                    || to == "/sign-in"
+                    || to == "/unlock"
+                    || to.ends_with("problem=not_found");
+                match form_rule(path, *actor) {
+                    Allow { .. } => assert!(status == 303 && !denied, "{seen}"),
+                    Deny => assert!(denied, "{seen}"),
+                }
+                checked += 1;
+            }
+        }
+
+        assert!(checked > 200, "{checked} cells");
+
+        // Every look at A's data by someone else is in the audit trail, and so are refusals.
+        let looks: Vec<(String, String)> = sqlx::query_as(
+            "SELECT action, outcome FROM audit_events WHERE client_id = $1 AND actor_id <> $1",
+        )
+        .bind(&cast.alex_id)
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+        let count = |action: &str, outcome: &str| {
+            looks
+                .iter()
+                .filter(|(a, o)| a == action && o == outcome)
+                .count()
+        };
+        assert_eq!(count("read.shared_record", "allowed"), 3, "{looks:?}");
+        assert_eq!(
+            count("read.shared_record", "refused"),
+            2,
+            "revoked and expired"
+        );
+        assert!(count("read.caseload", "allowed") >= 1);
+        let refusals: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'refused' AND action LIKE 'read.%'",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        assert!(refusals >= 60, "refused reads are recorded: {refusals}");
+        assert_eq!(
+            db::verify_audit_chain(&t.db).await.unwrap(),
+            db::ChainCheck::Intact {
+                entries: sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+                    .fetch_one(t.db.pool())
+                    .await
+                    .unwrap()
+            }
+        );
+        t
+    })
+    .await;
+}
