@@ -236,6 +236,7 @@ pub fn SupportingPage() -> impl IntoView {
                         view! { <p>"No one is sharing anything with you right now."</p> }.into_any()
                     } else {
                         view! {
+                            <PassOnNotice/>
                             <ul class="plain-list">
                                 {sharing.into_iter().map(|c| view! {
                                     <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
@@ -338,14 +339,22 @@ pub fn SharedRecordPage() -> impl IntoView {
     }
 }
 
+/// On every page that shows a supporter anything about a client.
+#[component]
+fn PassOnNotice() -> impl IntoView {
+    view! {
+        <p class="message notice" role="note">
+            "This was shared with you in trust. Please keep it to yourself: don't pass it on, copy it or show it to others."
+        </p>
+    }
+}
+
 #[component]
 fn SharedRecordView(record: SharedRecord) -> impl IntoView {
     let today = record.today;
     view! {
         <h1>{format!("What {} shares with you", record.preferred_name)}</h1>
-        <p class="message notice" role="note">
-            {format!("{} trusts you with this. Please keep it to yourself: don't pass it on, copy it or show it to others.", record.preferred_name)}
-        </p>
+        <PassOnNotice/>
         <p>{format!("Shared until {}.", record.ends_on.format("%B %-d, %Y"))}</p>
         {record.stages.map(|stages| view! {
             <section aria-labelledby="stage-heading">

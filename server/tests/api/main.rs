@@ -1,5 +1,8 @@
 //! Server integration tests, in one binary for fast linking. Every database test runs on a
 //! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
+mod bad_input;
+mod cli;
+mod consent;
 mod helpers;
 mod http;
 mod matrix;

@@ -1,0 +1,83 @@
+//! The command line: creating staff, checking the audit trail.
+use crate::helpers::{seeded, sqlite};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn waypoint(url: &str, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waypoint"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run waypoint");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn staff_are_created_from_the_command_line_and_the_audit_is_verified() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let create = [
+        "user",
+        "create",
+        "--role",
+        "case_manager",
+        "--name",
+        "Lee Park",
+        "--sign-in-name",
+        "lee.park",
+    ];
+    let (ok, text) = waypoint(&t.url, &create, "password\n");
+    assert!(!ok && text.contains("too common"), "{text}");
+    let (ok, text) = waypoint(&t.url, &create, "copper kettle by the window\n");
+    assert!(ok, "{text}");
+    let (ok, text) = waypoint(&t.url, &create, "copper kettle by the window\n");
+    assert!(!ok && text.contains("already taken"), "{text}");
+    let (ok, text) = waypoint(
+        &t.url,
+        &[
+            "user",
+            "create",
+            "--role",
+            "client",
+            "--name",
+            "A",
+            "--sign-in-name",
+            "abc",
+        ],
+        "copper kettle by the window\n",
+    );
+    assert!(!ok && text.contains("enrol"), "{text}");
+    let role: String = sqlx::query_scalar(
+        "SELECT p.role FROM people p JOIN accounts a ON a.person_id = p.id WHERE a.sign_in_name = 'lee.park'",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(role, "case_manager");
+
+    let (ok, text) = waypoint(&t.url, &["audit", "verify"], "");
+    assert!(
+        ok && text.contains("audit trail intact: 1 entries"),
+        "{text}"
+    );
+    sqlx::query("UPDATE audit_events SET address = '203.0.113.9'")
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let (ok, text) = waypoint(&t.url, &["audit", "verify"], "");
+    assert!(!ok && text.contains("broken at entry 1"), "{text}");
+    t.cleanup().await;
+}
