@@ -29,11 +29,21 @@ export default defineConfig({
     {
       // Client and family pages: a small Android phone.
       name: "phone",
-      testMatch: /client\.spec\.ts/,
+      testMatch: /(client|sign-in)\.spec\.ts/,
       use: {
         ...devices["Pixel 5"],
         viewport: { width: 360, height: 740 },
         deviceScaleFactor: 2,
+        launchOptions: chromium,
+      },
+    },
+    {
+      // Staff pages: a desktop browser.
+      name: "desktop",
+      testMatch: /staff\.spec\.ts/,
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1280, height: 800 },
         launchOptions: chromium,
       },
     },

@@ -4,7 +4,7 @@ import { expectSoundPage, signInAs, waitForHydration, watchForProblems } from ".
 // Alex is the first demo client; these texts come from the demo data (server/src/demo.rs).
 test.describe("a client's pages on a phone", () => {
   test.beforeEach(async ({ page }) => {
-    await signInAs(page, "Alex");
+    await signInAs(page, "alex");
   });
 
   test("Today shows the next appointment, goals, stage and a crisis line", async ({ page }) => {
@@ -105,7 +105,7 @@ test.describe("a client's pages on a phone", () => {
 });
 
 test("hashed assets are cached for good, pages are compressed", async ({ page, request }) => {
-  await signInAs(page, "Alex");
+  await signInAs(page, "alex");
   const css = await page.locator('link[rel="stylesheet"]').getAttribute("href");
   expect(css).toMatch(/^\/pkg\/waypoint\.[\w-]+\.css$/);
   const asset = await request.get(css!);
@@ -118,7 +118,7 @@ test.describe("before the wasm arrives", () => {
   test.use({ javaScriptEnabled: false });
 
   test("pages are whole and readable from the server alone", async ({ page }) => {
-    await signInAs(page, "Alex");
+    await signInAs(page, "alex");
     await page.goto("/plan");
     await expect(page.getByRole("heading", { name: "Sleep better" })).toBeVisible();
     await page.goto("/appointments");

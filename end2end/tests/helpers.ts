@@ -1,11 +1,16 @@
 import { expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
-/** Signs in as a demo client through the development-only page. */
-export async function signInAs(page: Page, name: string) {
-  await page.goto("/dev/sign-in");
-  await page.getByRole("button", { name, exact: true }).click();
-  await page.waitForURL("/");
+/** Every demo account's passphrase (server/src/demo.rs). */
+export const DEMO_PASSPHRASE = "riverside demo";
+
+/** Signs in through the sign-in page, as a person would; `home` is where they land. */
+export async function signInAs(page: Page, signInName: string, home = "/", passphrase = DEMO_PASSPHRASE) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Sign-in name").fill(signInName);
+  await page.getByLabel("Passphrase").fill(passphrase);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(home);
   // Let the page settle, so that the test's next navigation aborts nothing under way.
   await page.waitForLoadState("networkidle");
 }
@@ -23,9 +28,12 @@ export function watchForProblems(page: Page): string[] {
     if (!expected) problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
-  );
+  page.on("requestfailed", (request) => {
+    // A download the page no longer needs because the person moved on (a form sent before
+    // the wasm finished arriving) is cancelled, not failed.
+    if (request.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`);
+  });
   page.on("response", (response) => {
     // The page under test may answer 404 on purpose; its assets may not.
     if (response.status() < 400) return;

@@ -54,17 +54,15 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
             }
         }
     };
-    let created = app::auth::create_staff(
-        &db,
-        &organisation,
-        &name,
+    let staff = app::auth::NewStaff {
+        organisation_id: &organisation,
+        name_shown: &name,
         role,
-        &sign_in_name,
+        sign_in_name: &sign_in_name,
         passphrase,
-        None,
-        chrono::Utc::now(),
-    )
-    .await?;
+        created_by: None,
+    };
+    let created = app::auth::create_staff(&db, staff, chrono::Utc::now()).await?;
     db.close().await;
     match created {
         Ok(person_id) => {

@@ -266,16 +266,12 @@ async fn enrol(
     Input(form): Input<EnrolForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
-    let outcome = auth::enrol(
-        &state.db,
-        &form.code,
-        &form.sign_in_name,
-        &form.passphrase,
-        &form.repeat_passphrase,
-        &origin,
-        Utc::now(),
-    )
-    .await;
+    let chosen = auth::ChosenSignIn {
+        sign_in_name: &form.sign_in_name,
+        passphrase: &form.passphrase,
+        repeated: &form.repeat_passphrase,
+    };
+    let outcome = auth::enrol(&state.db, &form.code, chosen, &origin, Utc::now()).await;
     match outcome {
         Ok(Ok(started)) => signed_in_response(&state, &started, "/"),
         Ok(Err(problem)) => back("/enrol", problem),
@@ -304,13 +300,16 @@ async fn join(
     Input(form): Input<JoinForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
+    let chosen = auth::ChosenSignIn {
+        sign_in_name: &form.sign_in_name,
+        passphrase: &form.passphrase,
+        repeated: &form.repeat_passphrase,
+    };
     let outcome = auth::join(
         &state.db,
         &form.code,
         &form.display_name,
-        &form.sign_in_name,
-        &form.passphrase,
-        &form.repeat_passphrase,
+        chosen,
         &origin,
         Utc::now(),
     )
@@ -365,14 +364,10 @@ fn with_new_code(
         .same_site(SameSite::Strict)
         .build();
     let jar = SignedCookieJar::new(state.session_key.clone()).add(cookie);
-    for (name, value) in jar.into_response().headers() {
+    for value in jar.into_response().headers().get_all(header::SET_COOKIE) {
         let ten_minutes = value.to_str().map(|v| format!("{v}; Max-Age=600"));
-        if name == header::SET_COOKIE {
-            if let Ok(value) = ten_minutes.map(HeaderValue::try_from) {
-                if let Ok(value) = value {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
+        if let Ok(Ok(value)) = ten_minutes.map(HeaderValue::try_from) {
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
@@ -568,17 +563,15 @@ async fn add_staff(
         Ok(role @ (Role::CaseManager | Role::Admin)) => role,
         _ => return back(PAGE, Problem::NotFound),
     };
-    let created = auth::create_staff(
-        &state.db,
-        &person.organisation_id,
-        &form.display_name,
+    let staff = auth::NewStaff {
+        organisation_id: &person.organisation_id,
+        name_shown: &form.display_name,
         role,
-        &form.sign_in_name,
-        &form.passphrase,
-        Some(&person.person_id),
-        Utc::now(),
-    )
-    .await;
+        sign_in_name: &form.sign_in_name,
+        passphrase: &form.passphrase,
+        created_by: Some(&person.person_id),
+    };
+    let created = auth::create_staff(&state.db, staff, Utc::now()).await;
     match created {
         Ok(Ok(_)) => done(PAGE, Notice::StaffAdded),
         Ok(Err(problem)) => back(PAGE, problem),

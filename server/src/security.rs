@@ -1,6 +1,7 @@
 //! What every request passes through: who is asking (the session), from where, whether a
 //! change comes from this site, and the security headers on every answer.
 use app::db::{self, AuditEvent, Outcome};
+use app::domain::Role;
 use app::session::{resolve_visitor, session_cookie_name, ClientAddress, Visitor};
 use app::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -26,16 +27,18 @@ fn is_static(path: &str) -> bool {
 }
 
 /// A change must come from a page of this site. Browsers say where a request came from in
-/// `Sec-Fetch-Site` and `Origin`; programs that send neither (scripts, tests) are not
-/// browsers, so no one's cookies can be ridden through them.
+/// `Sec-Fetch-Site`, which is trusted when present. Without it (older browsers), `Origin`
+/// must name this host; `Origin: null` is what a same-origin form sends under
+/// `Referrer-Policy: no-referrer`, so it passes, and `SameSite=Lax` keeps the session cookie
+/// off any cross-site post. Programs that send neither header are not browsers, so no one's
+/// cookies can be ridden through them.
 fn is_cross_site(headers: &HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
-            return true;
-        }
+        return !matches!(site, "same-origin" | "none");
     }
     match (text("origin"), text("host")) {
+        (None | Some("null"), _) => false,
         (Some(origin), Some(host)) => {
             let origin_host = origin
                 .strip_prefix("https://")
@@ -43,7 +46,6 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
             origin_host != Some(host)
         }
         (Some(_), None) => true,
-        (None, _) => false,
     }
 }
 
@@ -98,6 +100,13 @@ pub async fn protect(
             }
         }
     };
+    // The brand link and old bookmarks lead to "/": staff and supporters start elsewhere.
+    if let Visitor::SignedIn(person) = &visitor {
+        if path == "/" && request.method() == Method::GET && person.role != Role::Client {
+            let home = axum::response::Redirect::to(crate::forms::home_of(person.role));
+            return with_security_headers(home.into_response(), &state, None, true);
+        }
+    }
     let stale_cookie = token.is_some() && visitor == Visitor::Anonymous && !is_static(&path);
     let nonce = CspNonce(app::auth::hex(&app::auth::random_bytes::<16>()).into());
     request.extensions_mut().insert(visitor);
@@ -181,9 +190,18 @@ mod tests {
             ("host", "w.example"),
             ("origin", "https://evil.example")
         ])));
-        assert!(is_cross_site(&headers(&[
+        // What a same-origin form sends under `Referrer-Policy: no-referrer`.
+        assert!(!is_cross_site(&headers(&[
             ("host", "w.example"),
             ("origin", "null")
+        ])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
         ])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));

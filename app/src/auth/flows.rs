@@ -193,6 +193,14 @@ pub async fn unlock(
     Ok(Unlock::Renewed(token))
 }
 
+/// What a person typed to make their sign-in.
+#[derive(Debug, Clone, Copy)]
+pub struct ChosenSignIn<'a> {
+    pub sign_in_name: &'a str,
+    pub passphrase: &'a str,
+    pub repeated: &'a str,
+}
+
 /// A new account's sign-in name and passphrase, checked.
 struct NewCredentials {
     name: SignInName,
@@ -200,18 +208,16 @@ struct NewCredentials {
 }
 
 async fn check_credentials(
-    name: &str,
-    passphrase: &str,
-    repeated: &str,
+    chosen: ChosenSignIn<'_>,
 ) -> Result<Result<NewCredentials, Problem>, DbError> {
-    let name = match SignInName::parse(name) {
+    let name = match SignInName::parse(chosen.sign_in_name) {
         Ok(name) => name,
         Err(problem) => return Ok(Err(problem.into())),
     };
-    if let Err(problem) = check_new_passphrase(passphrase, repeated, name.as_str()) {
+    if let Err(problem) = check_new_passphrase(chosen.passphrase, chosen.repeated, name.as_str()) {
         return Ok(Err(problem.into()));
     }
-    let passphrase_hash = hash_passphrase_blocking(passphrase.to_owned())
+    let passphrase_hash = hash_passphrase_blocking(chosen.passphrase.to_owned())
         .await
         .map_err(|e| DbError::Corrupt(e.to_string()))?;
     Ok(Ok(NewCredentials {
@@ -224,9 +230,7 @@ async fn check_credentials(
 pub async fn enrol(
     db: &Db,
     code: &str,
-    name: &str,
-    passphrase: &str,
-    repeated: &str,
+    chosen: ChosenSignIn<'_>,
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<Result<Started, Problem>, DbError> {
@@ -234,7 +238,7 @@ pub async fn enrol(
     if throttled(db, throttle_key, origin, now).await?.is_some() {
         return Ok(Err(Problem::Wait));
     }
-    let credentials = match check_credentials(name, passphrase, repeated).await? {
+    let credentials = match check_credentials(chosen).await? {
         Ok(credentials) => credentials,
         Err(problem) => return Ok(Err(problem)),
     };
@@ -303,9 +307,7 @@ pub async fn join(
     db: &Db,
     code: &str,
     name_shown: &str,
-    name: &str,
-    passphrase: &str,
-    repeated: &str,
+    chosen: ChosenSignIn<'_>,
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<Result<Started, Problem>, DbError> {
@@ -317,7 +319,7 @@ pub async fn join(
         Ok(name) => name,
         Err(problem) => return Ok(Err(problem)),
     };
-    let credentials = match check_credentials(name, passphrase, repeated).await? {
+    let credentials = match check_credentials(chosen).await? {
         Ok(credentials) => credentials,
         Err(problem) => return Ok(Err(problem)),
     };
@@ -379,25 +381,43 @@ pub async fn join(
     Ok(Ok(started))
 }
 
+/// A staff member to add.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStaff<'a> {
+    pub organisation_id: &'a str,
+    pub name_shown: &'a str,
+    pub role: Role,
+    pub sign_in_name: &'a str,
+    pub passphrase: &'a str,
+    /// The admin adding them; `None` from the command line.
+    pub created_by: Option<&'a str>,
+}
+
 /// Creates a staff member's account (by the command line or an admin).
 pub async fn create_staff(
     db: &Db,
-    organisation_id: &str,
-    name_shown: &str,
-    role: Role,
-    name: &str,
-    passphrase: &str,
-    created_by: Option<&str>,
+    staff: NewStaff<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<String, Problem>, DbError> {
+    let NewStaff {
+        organisation_id,
+        role,
+        created_by,
+        ..
+    } = staff;
     if !matches!(role, Role::CaseManager | Role::Admin) {
         return Ok(Err(Problem::NotFound));
     }
-    let name_shown = match display_name(name_shown) {
+    let name_shown = match display_name(staff.name_shown) {
         Ok(name) => name,
         Err(problem) => return Ok(Err(problem)),
     };
-    let credentials = match check_credentials(name, passphrase, passphrase).await? {
+    let chosen = ChosenSignIn {
+        sign_in_name: staff.sign_in_name,
+        passphrase: staff.passphrase,
+        repeated: staff.passphrase,
+    };
+    let credentials = match check_credentials(chosen).await? {
         Ok(credentials) => credentials,
         Err(problem) => return Ok(Err(problem)),
     };

@@ -66,40 +66,41 @@ pub async fn insert_session(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct LiveSessionRow {
+    session_id: String,
+    person_id: String,
+    role: String,
+    organisation_id: String,
+    display_name: String,
+    last_seen_at: String,
+    verified_at: String,
+    expires_at: String,
+}
+
 /// The session a cookie's token belongs to, if it has not ended.
 pub async fn live_session(db: &Db, token_hash: &str) -> Result<Option<LiveSession>> {
-    let row: Option<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )> = sqlx::query_as(
-        "SELECT s.id, s.person_id, p.role, p.organisation_id, p.display_name,
-                    s.last_seen_at, s.verified_at, s.expires_at
-             FROM sessions s JOIN people p ON p.id = s.person_id
-             WHERE s.token_hash = $1 AND s.ended_at IS NULL",
+    let row: Option<LiveSessionRow> = sqlx::query_as(
+        "SELECT s.id AS session_id, s.person_id, p.role, p.organisation_id, p.display_name,
+                s.last_seen_at, s.verified_at, s.expires_at
+         FROM sessions s JOIN people p ON p.id = s.person_id
+         WHERE s.token_hash = $1 AND s.ended_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
     .await?;
-    row.map(
-        |(session_id, person_id, role, organisation_id, display_name, seen, verified, expires)| {
-            Ok(LiveSession {
-                session_id,
-                person_id,
-                role,
-                organisation_id,
-                display_name,
-                last_seen_at: read_instant(&seen)?,
-                verified_at: read_instant(&verified)?,
-                expires_at: read_instant(&expires)?,
-            })
-        },
-    )
+    row.map(|row| {
+        Ok(LiveSession {
+            last_seen_at: read_instant(&row.last_seen_at)?,
+            verified_at: read_instant(&row.verified_at)?,
+            expires_at: read_instant(&row.expires_at)?,
+            session_id: row.session_id,
+            person_id: row.person_id,
+            role: row.role,
+            organisation_id: row.organisation_id,
+            display_name: row.display_name,
+        })
+    })
     .transpose()
 }
 

@@ -171,15 +171,18 @@ pub fn SeenPage() -> impl IntoView {
     let looks = Resource::new(|| (), |_| get_record_looks());
     view! {
         <Title text="Who has seen my information"/>
-        <h1>"Who has seen my information"</h1>
-        <p>"Every time someone other than you looks at or changes your information, it is written down here."</p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(looks.await, |looks| {
+                    let intro = view! {
+                        <h1>"Who has seen my information"</h1>
+                        <p>"Every time someone other than you looks at or changes your information, it is written down here."</p>
+                    };
                     if looks.is_empty() {
-                        view! { <p>"No one else has looked at your information yet."</p> }.into_any()
+                        view! { {intro} <p>"No one else has looked at your information yet."</p> }.into_any()
                     } else {
                         view! {
+                            {intro}
                             <ul class="plain-list">
                                 {looks.into_iter().map(|look| view! {
                                     <li class="card">

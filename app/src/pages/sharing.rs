@@ -79,8 +79,6 @@ pub fn SupportersPage() -> impl IntoView {
     let supporters = leptos::prelude::Resource::new(|| (), |_| get_supporters());
     view! {
         <Title text="People I share with"/>
-        <h1>"People I share with"</h1>
-        <FormMessage/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(supporters.await, |s| view! { <SupportersView supporters=s/> })
@@ -93,6 +91,8 @@ pub fn SupportersPage() -> impl IntoView {
 fn SupportersView(supporters: Supporters) -> impl IntoView {
     let today = supporters.today;
     view! {
+        <h1>"People I share with"</h1>
+        <FormMessage/>
         {supporters.new_code.map(|code| view! {
             <section class="card highlight" aria-labelledby="code-heading">
                 <h2 id="code-heading">"Invite code"</h2>
@@ -228,14 +228,18 @@ pub fn SupportingPage() -> impl IntoView {
     let sharing = leptos::prelude::Resource::new(|| (), |_| get_supporting());
     view! {
         <Title text="Shared with you"/>
-        <h1>"Shared with you"</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(sharing.await, |sharing| {
                     if sharing.is_empty() {
-                        view! { <p>"No one is sharing anything with you right now."</p> }.into_any()
+                        view! {
+                            <h1>"Shared with you"</h1>
+                            <p>"No one is sharing anything with you right now."</p>
+                            <a class="link" href="/learn">"Read about supporting someone"</a>
+                        }.into_any()
                     } else {
                         view! {
+                            <h1>"Shared with you"</h1>
                             <PassOnNotice/>
                             <ul class="plain-list">
                                 {sharing.into_iter().map(|c| view! {
@@ -244,12 +248,12 @@ pub fn SupportingPage() -> impl IntoView {
                                     </a></li>
                                 }).collect_view()}
                             </ul>
+                            <a class="link" href="/learn">"Read about supporting someone"</a>
                         }.into_any()
                     }
                 })
             })}
         </Transition>
-        <a class="link" href="/learn">"Read about supporting someone"</a>
     }
 }
 
@@ -406,14 +410,17 @@ pub fn LearnPage() -> impl IntoView {
     let library = leptos::prelude::Resource::new(|| (), |_| get_education());
     view! {
         <Title text="Supporting someone"/>
-        <h1>"Supporting someone"</h1>
-        <p>"Help and information for family and friends. Open to everyone; no sign-in needed."</p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(library.await, |resources| view! {
-                    <ul class="plain-list">
-                        {resources.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
-                    </ul>
+                    <h1>"Supporting someone"</h1>
+                    <p>"Help and information for family and friends. Open to everyone; no sign-in needed."</p>
+                    <section aria-labelledby="library-heading">
+                        <h2 id="library-heading">"Where to find help and information"</h2>
+                        <ul class="plain-list">
+                            {resources.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
+                        </ul>
+                    </section>
                 })
             })}
         </Transition>

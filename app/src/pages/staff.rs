@@ -51,8 +51,6 @@ pub fn CaseloadPage() -> impl IntoView {
     let caseload = Resource::new(|| (), |_| get_caseload());
     view! {
         <Title text="Caseload"/>
-        <h1>"Caseload"</h1>
-        <FormMessage/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(caseload.await, |caseload| view! { <CaseloadView caseload/> })
@@ -64,6 +62,8 @@ pub fn CaseloadPage() -> impl IntoView {
 #[component]
 fn CaseloadView(caseload: Caseload) -> impl IntoView {
     view! {
+        <h1>"Caseload"</h1>
+        <FormMessage/>
         {caseload.new_code.map(|(name, code)| view! {
             <section class="card highlight" aria-labelledby="code-heading">
                 <h2 id="code-heading">{format!("Set-up code for {name}")}</h2>
@@ -128,8 +128,6 @@ pub fn AdminPage() -> impl IntoView {
     let staff = Resource::new(|| (), |_| get_staff());
     view! {
         <Title text="Administration"/>
-        <h1>"Administration"</h1>
-        <FormMessage/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 page_or_error(staff.await, |staff| view! { <AdminView staff/> })
@@ -141,6 +139,8 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
     view! {
+        <h1>"Administration"</h1>
+        <FormMessage/>
         <table class="table">
             <caption>"Staff"</caption>
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in name"</th></tr></thead>

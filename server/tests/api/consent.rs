@@ -245,7 +245,8 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
                 };
                 loop {
                     // SQLite answers "busy" to a writer that cannot wait; try again.
-                    match db::record_audit_now(&db, &[event.clone()], Utc::now()).await {
+                    match db::record_audit_now(&db, std::slice::from_ref(&event), Utc::now()).await
+                    {
                         Ok(()) => break,
                         Err(_) => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
                     }

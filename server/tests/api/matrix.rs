@@ -220,8 +220,8 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         ),
         (SupporterGoals, &[Share::Goals][..], "sup.goals"),
         (SupporterStage, &[Share::Stage][..], "sup.stage"),
-        (SupporterRevoked, &Share::ALL[..], "sup.revoked"),
-        (SupporterExpired, &Share::ALL[..], "sup.expired"),
+        (SupporterRevoked, Share::ALL, "sup.revoked"),
+        (SupporterExpired, Share::ALL, "sup.expired"),
     ] {
         let (browser, grant) = add_supporter(app, t, &alex_id, shares, name).await;
         browsers.push((actor, browser));

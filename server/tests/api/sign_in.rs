@@ -317,7 +317,7 @@ async fn changes_from_another_site_are_refused() {
     for (name, value) in [
         ("origin", "http://evil.example"),
         ("sec-fetch-site", "cross-site"),
-        ("origin", "null"),
+        ("origin", "http://127.0.0.1.evil.example"),
     ] {
         for path in ["/sign-out", "/supporters/invite", "/api/today"] {
             let response = app
