@@ -1,5 +1,5 @@
 # The two commands in the README:
-#   make run    builds Waypoint and serves the demo on SQLite at http://127.0.0.1:3000
+#   make run    builds Waypoint and serves the demo on SQLite at http://localhost:3000
 #   make test   runs every check and test: format, lints, unit, database, browser
 # Both install what they need first (see .ci/tools.sh) and skip what is already there.
 
@@ -25,7 +25,7 @@ build: tools
 
 run: build
 	DATABASE_URL=$(DEMO_DATABASE_URL) $(TARGET_DIR)/debug/waypoint seed-demo
-	@echo "Waypoint demo: open http://127.0.0.1:3000/dev/sign-in and choose a client"
+	@echo "Waypoint demo: open http://localhost:3000/sign-in (every demo passphrase: riverside demo)"
 	DATABASE_URL=$(DEMO_DATABASE_URL) $(TARGET_DIR)/debug/waypoint serve
 
 lint:

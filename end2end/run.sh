@@ -10,6 +10,8 @@ port="${E2E_PORT:-3100}"
 data="$(mktemp -d)"
 export DATABASE_URL="sqlite:$data/e2e.db"
 export WAYPOINT_ADDR="127.0.0.1:$port"
+# Passkeys need a domain name, and localhost is one browsers trust without TLS.
+export WAYPOINT_PUBLIC_URL="http://localhost:$port"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 export RUST_LOG="${RUST_LOG:-warn}"
 
@@ -30,7 +32,7 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log"; exit 1; }
 
 cd end2end
-if ! BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"; then
+if ! BASE_URL="$WAYPOINT_PUBLIC_URL" npx playwright test "$@"; then
   echo "--- server log ---"; tail -n 50 "$data/server.log"
   exit 1
 fi

@@ -93,6 +93,28 @@ CREATE TABLE supporter_invites (
     used_at TEXT
 );
 
+-- Passkeys (WebAuthn). `passkey` is webauthn-rs's record of the credential as JSON: the
+-- public key and the signature counter, nothing secret.
+CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    credential_id TEXT NOT NULL UNIQUE,
+    passkey TEXT NOT NULL,
+    device TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+);
+CREATE INDEX passkeys_person ON passkeys (person_id);
+
+-- A passkey ceremony under way: the server's half of the challenge, used once, short-lived.
+CREATE TABLE passkey_ceremonies (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    kind TEXT NOT NULL CHECK (kind IN ('register', 'sign_in')),
+    state TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
 -- The audit trail: ids and actions only, never health information. Each entry's hash
 -- covers the previous entry's hash, so removing or altering one breaks the chain
 -- (`waypoint audit verify`). audit_head holds the newest entry and serialises writers:

@@ -15,6 +15,10 @@ pub enum AppError {
     NotSignedIn,
     #[error("Welcome back. Please enter your passphrase to go on.")]
     Locked,
+    #[error("That passkey didn't work. Please try again, or use your passphrase.")]
+    PasskeyRefused,
+    #[error("Too many tries. For your safety, please wait a few minutes, then try again.")]
+    TooManyTries,
     #[error("Something went wrong on our side. Nothing you saved is lost. Please try again in a few minutes.")]
     Unavailable,
     #[error("We couldn't reach Waypoint. Check your connection and try again.")]
@@ -26,6 +30,8 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::NotSignedIn | AppError::Locked => 401,
+            AppError::PasskeyRefused => 400,
+            AppError::TooManyTries => 429,
             AppError::Unavailable => 503,
             AppError::Offline => 502,
         }
@@ -36,6 +42,8 @@ impl AppError {
             AppError::NotFound => "Page not found",
             AppError::NotSignedIn => "Please sign in",
             AppError::Locked => "Welcome back",
+            AppError::PasskeyRefused => "Passkey not accepted",
+            AppError::TooManyTries => "Please wait",
             AppError::Unavailable => "Something went wrong",
             AppError::Offline => "No connection",
         }

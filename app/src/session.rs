@@ -72,6 +72,16 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     }
 }
 
+/// Where each role starts.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Client => "/",
+        Role::Supporter => "/supporting",
+        Role::CaseManager => "/caseload",
+        Role::Admin => "/admin",
+    }
+}
+
 /// Decides who a session cookie's token belongs to, ending sessions that ran out.
 pub async fn resolve_visitor(
     db: &db::Db,

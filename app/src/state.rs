@@ -12,4 +12,6 @@ pub struct AppState {
     pub session_key: Key,
     /// Served over TLS: cookies are `Secure` with the `__Host-` prefix, and HSTS is sent.
     pub secure_cookies: bool,
+    /// The WebAuthn relying party; `None` when the public address has no domain name.
+    pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
 }

@@ -128,7 +128,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_connections: 4,
             session_key: None,
-            public_url: "http://127.0.0.1".to_owned(),
+            public_url: "http://localhost".to_owned(),
             log_format: LogFormat::Text,
         }
     }

@@ -95,15 +95,7 @@ fn wait(path: &str, until: DateTime<Utc>) -> Response {
     .into_response()
 }
 
-/// Where each role starts.
-pub fn home_of(role: Role) -> &'static str {
-    match role {
-        Role::Client => "/",
-        Role::Supporter => "/supporting",
-        Role::CaseManager => "/caseload",
-        Role::Admin => "/admin",
-    }
-}
+pub use app::session::home_of;
 
 fn origin(headers: &HeaderMap, address: &ClientAddress) -> Origin {
     let agent = headers

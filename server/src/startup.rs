@@ -68,7 +68,15 @@ impl Application {
                 Key::generate()
             }
         };
+        let webauthn = match app::auth::relying_party(&config.public_url) {
+            Ok(webauthn) => Some(std::sync::Arc::new(webauthn)),
+            Err(reason) => {
+                tracing::warn!(%reason, "passkeys are off");
+                None
+            }
+        };
         let state = AppState {
+            webauthn,
             leptos_options,
             db: db.clone(),
             session_key,

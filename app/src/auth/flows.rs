@@ -54,7 +54,7 @@ fn sign_in_event(
     }
 }
 
-async fn start_session(
+pub(super) async fn start_session(
     conn: &mut AnyConnection,
     person_id: &str,
     role: Role,
@@ -78,7 +78,7 @@ async fn start_session(
     Ok(Started { token, role })
 }
 
-async fn throttled(
+pub(super) async fn throttled(
     db: &Db,
     name: &str,
     origin: &Origin,

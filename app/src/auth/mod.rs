@@ -2,11 +2,13 @@
 //! functions over values; the database layer stores what they produce.
 mod codes;
 mod flows;
+mod passkeys;
 mod passphrase;
 mod throttle;
 
 pub use codes::*;
 pub use flows::*;
+pub use passkeys::*;
 pub use passphrase::*;
 pub use throttle::*;
 

@@ -231,3 +231,20 @@ pub async fn clear_sign_in_failures(db: &Db, sign_in_name: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+pub async fn sign_in_name_of(db: &Db, person_id: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT sign_in_name FROM accounts WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+pub async fn role_of_person(db: &Db, person_id: &str) -> Result<Role> {
+    let code: String = sqlx::query_scalar("SELECT role FROM people WHERE id = $1")
+        .bind(person_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(Role::from_code(&code)?)
+}

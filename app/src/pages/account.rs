@@ -21,6 +21,8 @@ pub struct AccountOverview {
     pub display_name: String,
     pub is_client: bool,
     pub devices: Vec<Device>,
+    /// Each passkey, described by the device it was added on and when.
+    pub passkeys: Vec<String>,
 }
 
 /// "2026-11-26T14:05:00Z" as "2026-11-26 14:05 UTC".
@@ -48,7 +50,13 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
                 last_used: instant_label(&s.last_seen_at),
             })
             .collect();
+        let passkeys = db::passkeys_of(&state.db, &person.person_id)
+            .await?
+            .into_iter()
+            .map(|p| format!("{}, added {}", p.device, instant_label(&p.created_at)))
+            .collect();
         Ok(AccountOverview {
+            passkeys,
             display_name: person.display_name,
             is_client: person.role == Role::Client,
             devices,
@@ -85,6 +93,20 @@ fn AccountView(account: AccountOverview) -> impl IntoView {
                 <li><a class="link" href="/account/seen">"Who has seen my information"</a></li>
             </ul>
         })}
+        <section aria-labelledby="passkeys-heading">
+            <h2 id="passkeys-heading">"Passkeys"</h2>
+            <p>"A passkey lets you sign in with your phone's screen lock instead of typing your passphrase."</p>
+            {if account.passkeys.is_empty() {
+                view! { <p>"You have no passkeys yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {account.passkeys.into_iter().map(|p| view! { <li class="card">{p}</li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <crate::pages::passkeys::AddPasskey/>
+        </section>
         <section aria-labelledby="devices-heading">
             <h2 id="devices-heading">"Signed-in devices"</h2>
             <p>"If you lost a phone or used a shared one, sign it out here."</p>

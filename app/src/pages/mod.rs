@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod appointments;
+pub mod passkeys;
 pub mod plan;
 pub mod referrals;
 pub mod sharing;

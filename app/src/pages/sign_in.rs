@@ -77,6 +77,7 @@ pub fn SignInPage() -> impl IntoView {
             <Field id="passphrase" label="Passphrase" kind="password" autocomplete="current-password"/>
             <button class="button" type="submit">"Sign in"</button>
         </form>
+        <crate::pages::passkeys::PasskeySignIn/>
         <section class="aside" aria-labelledby="new-heading">
             <h2 id="new-heading">"New here?"</h2>
             <p>"If you were given a code to set up your sign-in, start here."</p>

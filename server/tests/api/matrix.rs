@@ -67,6 +67,8 @@ enum May {
         sees_a: bool,
     },
     Deny,
+    /// Considered, and turned down for what was sent (a bad passkey), saying only that.
+    Reject,
 }
 
 use May::*;
@@ -119,6 +121,18 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
             Admin => Allow { sees_a: false },
             _ => Deny,
         },
+        "passkey_registration_start" => match actor {
+            Anonymous => Deny,
+            a => Allow {
+                sees_a: a == ClientA,
+            },
+        },
+        "passkey_registration_finish" => match actor {
+            Anonymous => Deny,
+            _ => Reject,
+        },
+        // Open to all, and Alex has no passkey: nobody gets a challenge for Alex.
+        "passkey_sign_in_start" | "passkey_sign_in_finish" => Reject,
         other => panic!("server function /api/{other} has no row in the authorisation matrix"),
     }
 }
@@ -279,6 +293,10 @@ impl Cast {
         match endpoint {
             "appointment" => vec![("id", self.alex_appointment.clone())],
             "shared_record" => vec![("grant_id", self.own_grant(actor).to_owned())],
+            "passkey_registration_finish" | "passkey_sign_in_finish" => {
+                vec![("ceremony", db::new_id()), ("credential", "{}".to_owned())]
+            }
+            "passkey_sign_in_start" => vec![("sign_in_name", "alex".to_owned())],
             _ => vec![],
         }
     }
@@ -333,6 +351,13 @@ async fn every_role_gets_exactly_what_it_may() {
         .iter()
         .map(|e| serde_json::to_string(e).unwrap())
         .collect();
+        let rejection_bodies: BTreeSet<String> = [
+            app::error::AppError::PasskeyRefused,
+            app::error::AppError::TooManyTries,
+        ]
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect();
 
         let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
             .map(|(path, method)| {
@@ -341,7 +366,7 @@ async fn every_role_gets_exactly_what_it_may() {
             })
             .collect();
         endpoints.sort();
-        assert!(endpoints.len() >= 14, "{endpoints:?}");
+        assert!(endpoints.len() >= 18, "{endpoints:?}");
         let mut checked = 0;
         for endpoint in &endpoints {
             for (actor, browser) in &cast.browsers {
@@ -366,6 +391,13 @@ async fn every_role_gets_exactly_what_it_may() {
                         assert!(
                             denial_bodies.contains(&body),
                             "a denial says nothing more: {seen}"
+                        );
+                    }
+                    Reject => {
+                        assert!(matches!(status, 400 | 429), "{seen}");
+                        assert!(
+                            rejection_bodies.contains(&body),
+                            "a rejection says nothing more: {seen}"
                         );
                     }
                 }
@@ -408,6 +440,7 @@ async fn every_role_gets_exactly_what_it_may() {
                 match form_rule(path, *actor) {
                     Allow { .. } => assert!(status == 303 && !denied, "{seen}"),
                     Deny => assert!(denied, "{seen}"),
+                    Reject => unreachable!("form routes answer with a problem code"),
                 }
                 checked += 1;
             }

@@ -1,0 +1,271 @@
+//! Passkeys in the browser: adding one on the account page, signing in with one on the
+//! sign-in page. The buttons appear only once the wasm runs, since WebAuthn needs it; the
+//! passphrase forms work without.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use webauthn_rs_proto::{CreationChallengeResponse, RequestChallengeResponse};
+
+/// A ceremony under way: its id, and the options for the browser's authenticator.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ceremony<T> {
+    pub id: String,
+    pub options: T,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::auth::{Origin, PasskeyProblem};
+    use crate::error::AppError;
+    use crate::session;
+    use crate::state::AppState;
+
+    pub fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, AppError> {
+        state.webauthn.as_deref().ok_or_else(|| {
+            tracing::warn!("passkeys are off: WAYPOINT_PUBLIC_URL has no domain name");
+            AppError::PasskeyRefused
+        })
+    }
+
+    pub fn origin() -> Origin {
+        let agent = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        Origin {
+            address: session::client_address().unwrap_or_default(),
+            device: crate::auth::device_label(&agent),
+        }
+    }
+
+    pub fn problem(problem: PasskeyProblem) -> AppError {
+        match problem {
+            PasskeyProblem::Refused => AppError::PasskeyRefused,
+            PasskeyProblem::Wait => AppError::TooManyTries,
+        }
+    }
+
+    pub fn state() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or(AppError::Unavailable)
+    }
+}
+
+#[server(endpoint = "passkey_registration_start")]
+pub async fn start_passkey_registration() -> Result<Ceremony<CreationChallengeResponse>, AppError> {
+    crate::error::answer("passkey.registration_start", async move {
+        let (state, person) = crate::session::signed_in().await?;
+        let webauthn = server::webauthn(&state)?;
+        let (id, options) =
+            crate::auth::start_registration(&state.db, webauthn, &person, chrono::Utc::now())
+                .await?
+                .map_err(server::problem)?;
+        Ok(Ceremony { id, options })
+    })
+    .await
+}
+
+#[server(endpoint = "passkey_registration_finish")]
+pub async fn finish_passkey_registration(
+    ceremony: String,
+    credential: String,
+) -> Result<(), AppError> {
+    crate::error::answer("passkey.registration_finish", async move {
+        let (state, person) = crate::session::signed_in().await?;
+        let webauthn = server::webauthn(&state)?;
+        let device = server::origin().device;
+        crate::auth::finish_registration(
+            &state.db,
+            webauthn,
+            &person,
+            &ceremony,
+            &credential,
+            &device,
+            chrono::Utc::now(),
+        )
+        .await?
+        .map_err(server::problem)
+    })
+    .await
+}
+
+#[server(endpoint = "passkey_sign_in_start")]
+pub async fn start_passkey_sign_in(
+    sign_in_name: String,
+) -> Result<Ceremony<RequestChallengeResponse>, AppError> {
+    crate::error::answer("passkey.sign_in_start", async move {
+        let state = server::state()?;
+        let webauthn = server::webauthn(&state)?;
+        let (id, options) = crate::auth::start_sign_in(
+            &state.db,
+            webauthn,
+            &sign_in_name,
+            &server::origin(),
+            chrono::Utc::now(),
+        )
+        .await?
+        .map_err(server::problem)?;
+        Ok(Ceremony { id, options })
+    })
+    .await
+}
+
+/// Signs in with the passkey's answer; where the person starts.
+#[server(endpoint = "passkey_sign_in_finish")]
+pub async fn finish_passkey_sign_in(
+    ceremony: String,
+    credential: String,
+) -> Result<String, AppError> {
+    crate::error::answer("passkey.sign_in_finish", async move {
+        let state = server::state()?;
+        let webauthn = server::webauthn(&state)?;
+        let started = crate::auth::finish_sign_in(
+            &state.db,
+            webauthn,
+            &ceremony,
+            &credential,
+            &server::origin(),
+            chrono::Utc::now(),
+        )
+        .await?
+        .map_err(server::problem)?;
+        let cookie = crate::auth::session_cookie(
+            crate::session::session_cookie_name(state.secure_cookies),
+            &started.token,
+            state.secure_cookies,
+            started.role,
+        );
+        let response =
+            use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Unavailable)?;
+        let cookie = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Unavailable)?;
+        response.append_header(http::header::SET_COOKIE, cookie);
+        Ok(crate::session::home_of(started.role).to_owned())
+    })
+    .await
+}
+
+/// True once the wasm runs: WebAuthn buttons are shown only then.
+fn mounted() -> ReadSignal<bool> {
+    let (mounted, set_mounted) = signal(false);
+    Effect::new(move |_| set_mounted.set(true));
+    mounted
+}
+
+#[component]
+pub fn AddPasskey() -> impl IntoView {
+    let mounted = mounted();
+    let (message, set_message) = signal(None::<String>);
+    let add = move |_| {
+        set_message.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            set_message.set(Some(match browser::add_passkey().await {
+                Ok(()) => "Passkey added. Next time, you can sign in with it.".to_owned(),
+                Err(problem) => problem,
+            }));
+        });
+    };
+    view! {
+        <Show when=move || mounted.get()>
+            <button class="button secondary" type="button" on:click=add>"Add a passkey"</button>
+        </Show>
+        <p role="status">{move || message.get()}</p>
+    }
+}
+
+#[component]
+pub fn PasskeySignIn() -> impl IntoView {
+    let mounted = mounted();
+    let (message, set_message) = signal(None::<String>);
+    let sign_in = move |_| {
+        set_message.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = browser::sign_in_with_passkey().await {
+                set_message.set(Some(problem));
+            }
+        });
+    };
+    view! {
+        <Show when=move || mounted.get()>
+            <button class="button secondary" type="button" on:click=sign_in>"Sign in with a passkey"</button>
+        </Show>
+        <p role="status">{move || message.get()}</p>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    const NO_PASSKEYS: &str = "This browser can't use passkeys. Please use your passphrase.";
+
+    fn credentials() -> Result<web_sys::CredentialsContainer, String> {
+        web_sys::window()
+            .map(|w| w.navigator().credentials())
+            .ok_or_else(|| NO_PASSKEYS.to_owned())
+    }
+
+    pub async fn add_passkey() -> Result<(), String> {
+        let ceremony = start_passkey_registration()
+            .await
+            .map_err(|e| e.to_string())?;
+        let options: web_sys::CredentialCreationOptions = ceremony.options.into();
+        let promise = credentials()?
+            .create_with_options(&options)
+            .map_err(|_| NO_PASSKEYS.to_owned())?;
+        let credential = JsFuture::from(promise)
+            .await
+            .map_err(|_| "No passkey was added. You can try again.".to_owned())?;
+        let credential: web_sys::PublicKeyCredential = credential.unchecked_into();
+        let credential = webauthn_rs_proto::RegisterPublicKeyCredential::from(credential);
+        let credential = serde_json::to_string(&credential).map_err(|e| e.to_string())?;
+        finish_passkey_registration(ceremony.id, credential)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    fn typed_sign_in_name() -> Option<String> {
+        let input = web_sys::window()?
+            .document()?
+            .get_element_by_id("sign_in_name")?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()?;
+        let name = input.value();
+        (!name.trim().is_empty()).then_some(name)
+    }
+
+    pub async fn sign_in_with_passkey() -> Result<(), String> {
+        let name = typed_sign_in_name().ok_or_else(|| {
+            "Please type your sign-in name first, then choose \"Sign in with a passkey\"."
+                .to_owned()
+        })?;
+        let ceremony = start_passkey_sign_in(name)
+            .await
+            .map_err(|e| e.to_string())?;
+        let options: web_sys::CredentialRequestOptions = ceremony.options.into();
+        let promise = credentials()?
+            .get_with_options(&options)
+            .map_err(|_| NO_PASSKEYS.to_owned())?;
+        let credential = JsFuture::from(promise)
+            .await
+            .map_err(|_| AppError::PasskeyRefused.to_string())?;
+        let credential: web_sys::PublicKeyCredential = credential.unchecked_into();
+        let credential = webauthn_rs_proto::PublicKeyCredential::from(credential);
+        let credential = serde_json::to_string(&credential).map_err(|e| e.to_string())?;
+        let home = finish_passkey_sign_in(ceremony.id, credential)
+            .await
+            .map_err(|e| e.to_string())?;
+        // A whole new page: the session cookie is new.
+        web_sys::window()
+            .ok_or_else(|| NO_PASSKEYS.to_owned())?
+            .location()
+            .set_href(&home)
+            .map_err(|_| NO_PASSKEYS.to_owned())
+    }
+}
