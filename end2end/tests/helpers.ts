@@ -9,7 +9,7 @@ export async function signInAs(page: Page, signInName: string, home = "/", passp
   await page.goto("/sign-in");
   await page.getByLabel("Sign-in name").fill(signInName);
   await page.getByLabel("Passphrase").fill(passphrase);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(home);
   // Let the page settle, so that the test's next navigation aborts nothing under way.
   await page.waitForLoadState("networkidle");
