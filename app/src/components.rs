@@ -22,11 +22,18 @@ fn is_client_page(path: &str) -> bool {
 pub fn Layout(children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let client_page = move || is_client_page(&location.pathname.get());
+    // Everywhere but the pages for getting in.
+    let account_link = move || {
+        !matches!(
+            location.pathname.get().as_str(),
+            "/sign-in" | "/unlock" | "/enrol" | "/join" | "/learn" | "/account"
+        )
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top-bar">
             <a class="brand" href="/">"Waypoint"</a>
-            <Show when=client_page>
+            <Show when=account_link>
                 <a class="top-link" href="/account">"Account"</a>
             </Show>
         </header>
@@ -83,6 +90,23 @@ where
     match result {
         Ok(value) => render(value).into_any(),
         Err(error) => view! { <ErrorPage error/> }.into_any(),
+    }
+}
+
+/// The body of a page whose information comes from one server function: rendered whole on
+/// the server, and the error page (with its status) when loading fails.
+pub fn loaded<T, V>(
+    resource: leptos::prelude::Resource<Result<T, AppError>>,
+    render: fn(T) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move { page_or_error(resource.await, render) })}
+        </Transition>
     }
 }
 

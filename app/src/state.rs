@@ -12,6 +12,8 @@ pub struct AppState {
     pub session_key: Key,
     /// Served over TLS: cookies are `Secure` with the `__Host-` prefix, and HSTS is sent.
     pub secure_cookies: bool,
+    /// The address people use (`WAYPOINT_PUBLIC_URL`), for links in codes.
+    pub public_url: String,
     /// The WebAuthn relying party; `None` when the public address has no domain name.
     pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
 }

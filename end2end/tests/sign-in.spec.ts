@@ -29,6 +29,7 @@ test("a client enrols with a code from their case manager and signs in", async (
   await expect(staff.getByRole("heading", { name: "Set-up code for Devi" })).toBeVisible();
   const code = (await staff.locator(".code").innerText()).trim();
   expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  await expect(staff.getByRole("img", { name: /QR code/ })).toBeVisible();
 
   const phone = await newPage(browser, PHONE);
   const problems = watchForProblems(phone);
@@ -43,7 +44,9 @@ test("a client enrols with a code from their case manager and signs in", async (
   await phone.getByLabel("Type the passphrase again").fill("password1");
   await phone.getByRole("button", { name: "Set up and sign in" }).click();
   await expect(phone.getByRole("alert")).toHaveText(/too common/);
-  await phone.getByLabel("Set-up code").fill(code);
+  // What the QR code opens: the set-up page with the code filled in.
+  await phone.goto(`/enrol?code=${code}`);
+  await expect(phone.getByLabel("Set-up code")).toHaveValue(code);
   await phone.getByLabel("Choose a sign-in name").fill("devi.k");
   await phone.getByLabel("Choose a passphrase").fill("sunflower on the balcony");
   await phone.getByLabel("Type the passphrase again").fill("sunflower on the balcony");
@@ -73,11 +76,13 @@ test("a supporter sees only what was shared, and nothing once it is revoked", as
   await client.getByRole("button", { name: "Make an invite code" }).click();
   const code = (await client.locator(".code").innerText()).trim();
   expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  const link = (await client.locator(".link-text").innerText()).trim();
+  expect(link).toMatch(new RegExp(`/join\\?code=${code}$`));
 
   const supporter = await newPage(browser, PHONE);
   const supporterProblems = watchForProblems(supporter);
-  await supporter.goto("/join");
-  await supporter.getByLabel("Invite code").fill(code);
+  await supporter.goto(link);
+  await expect(supporter.getByLabel("Invite code")).toHaveValue(code);
   await supporter.getByLabel("Your name").fill("Nadia");
   await supporter.getByLabel("Choose a sign-in name").fill("nadia");
   await supporter.getByLabel("Choose a passphrase").fill("orange lantern at dusk");

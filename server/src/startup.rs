@@ -81,6 +81,7 @@ impl Application {
             db: db.clone(),
             session_key,
             secure_cookies: config.public_url.starts_with("https://"),
+            public_url: config.public_url.clone(),
         };
         let router = router(state);
         let listener = TcpListener::bind(config.addr)

@@ -40,6 +40,26 @@ pub fn normalize_code(typed: &str) -> Option<String> {
     (code.len() == CODE_CHARS).then(|| format!("{}-{}", &code[..5], &code[5..]))
 }
 
+/// The link a code makes: `/enrol?code=...` or `/join?code=...` on this site.
+pub fn code_link(public_url: &str, page: &str, code: &str) -> String {
+    format!("{}/{page}?code={code}", public_url.trim_end_matches('/'))
+}
+
+/// A QR code of `text` as inline SVG, for a phone's camera; `None` if it does not fit.
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    // Inline in the page: the XML declaration has no place there.
+    Some(match svg.find("<svg") {
+        Some(start) => svg[start..].to_owned(),
+        None => svg,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +74,14 @@ mod tests {
             assert_eq!(normalize_code(&typed).as_deref(), Some(code.as_str()));
         }
         assert_ne!(new_code(), new_code());
+    }
+
+    #[test]
+    fn links_and_qr_codes() {
+        let link = code_link("https://w.example/", "enrol", "ABCDE-FGHJK");
+        assert_eq!(link, "https://w.example/enrol?code=ABCDE-FGHJK");
+        let svg = qr_svg(&link).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("</svg>"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The person's own account: signed-in devices, signing out, and (for clients) who has
 //! looked at their information.
-use crate::components::{page_or_error, Loading};
+use crate::components::{loaded, page_or_error, Loading};
 use crate::error::AppError;
 use crate::pages::sign_in::FormMessage;
 use leptos::prelude::*;
@@ -70,11 +70,7 @@ pub fn AccountPage() -> impl IntoView {
     let account = Resource::new(|| (), |_| get_account());
     view! {
         <Title text="Account"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(account.await, |account| view! { <AccountView account/> })
-            })}
-        </Transition>
+        {loaded(account, |account| view! { <AccountView account/> })}
     }
 }
 

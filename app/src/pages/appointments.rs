@@ -1,4 +1,4 @@
-use crate::components::{page_or_error, AppointmentCard, AppointmentDetails, Loading};
+use crate::components::{loaded, page_or_error, AppointmentCard, AppointmentDetails, Loading};
 use crate::domain::Appointment;
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -72,11 +72,7 @@ pub fn AppointmentsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| get_appointments());
     view! {
         <Title text="Appointments"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(list.await, |list| view! { <AppointmentListView list/> })
-            })}
-        </Transition>
+        {loaded(list, |list| view! { <AppointmentListView list/> })}
     }
 }
 

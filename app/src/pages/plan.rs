@@ -1,4 +1,4 @@
-use crate::components::{page_or_error, Loading};
+use crate::components::loaded;
 use crate::domain::{
     goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, Step, SupportPlan,
 };
@@ -31,11 +31,7 @@ pub fn PlanPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_plan());
     view! {
         <Title text="My plan"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(overview.await, |overview| view! { <PlanView overview/> })
-            })}
-        </Transition>
+        {loaded(overview, |overview| view! { <PlanView overview/> })}
     }
 }
 

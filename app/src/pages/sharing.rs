@@ -1,7 +1,7 @@
 //! Sharing with supporters: the client's list of who sees what (with invites and one-tap
 //! revoking), the supporter's view of what was shared, and the education library that is
 //! open to everyone.
-use crate::components::{page_or_error, AppointmentCard, Loading, ResourceCard};
+use crate::components::{loaded, page_or_error, AppointmentCard, Loading, ResourceCard};
 use crate::domain::{Appointment, Goal, Resource, Share, Stage};
 use crate::error::AppError;
 use crate::pages::sign_in::FormMessage;
@@ -33,8 +33,9 @@ pub struct SupporterListing {
 pub struct Supporters {
     pub today: NaiveDate,
     pub supporters: Vec<SupporterListing>,
-    /// An invite code just made, shown once.
+    /// An invite code just made, shown once, and the link that carries it.
     pub new_code: Option<String>,
+    pub new_link: Option<String>,
 }
 
 #[server(endpoint = "supporters")]
@@ -65,10 +66,14 @@ pub async fn get_supporters() -> Result<Supporters, AppError> {
                 ends_on: grant.ends_on,
             })
             .collect();
+        let new_code = session::take_new_code(&state, &home.client_id);
         Ok(Supporters {
             today,
             supporters,
-            new_code: session::take_new_code(&state, &home.client_id),
+            new_link: new_code
+                .as_deref()
+                .map(|code| crate::auth::code_link(&state.public_url, "join", code)),
+            new_code,
         })
     })
     .await
@@ -79,11 +84,7 @@ pub fn SupportersPage() -> impl IntoView {
     let supporters = leptos::prelude::Resource::new(|| (), |_| get_supporters());
     view! {
         <Title text="People I share with"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(supporters.await, |s| view! { <SupportersView supporters=s/> })
-            })}
-        </Transition>
+        {loaded(supporters, |s| view! { <SupportersView supporters=s/> })}
     }
 }
 
@@ -98,6 +99,10 @@ fn SupportersView(supporters: Supporters) -> impl IntoView {
                 <h2 id="code-heading">"Invite code"</h2>
                 <p class="code">{code}</p>
                 <p>"Give this code to the person you invited. They go to the sign-in page and choose \"I was invited as a supporter\". It works once, for 3 days. You won't see it again."</p>
+                {supporters.new_link.map(|link| view! {
+                    <p>"Or send them this link:"</p>
+                    <p class="link-text">{link}</p>
+                })}
             </section>
         })}
         <p>"Family and friends only see what you choose, until the date you choose. Education pages are open to them always."</p>
@@ -335,11 +340,7 @@ pub fn SharedRecordPage() -> impl IntoView {
     );
     view! {
         <Title text="Shared with you"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(record.await, |record| view! { <SharedRecordView record/> })
-            })}
-        </Transition>
+        {loaded(record, |record| view! { <SharedRecordView record/> })}
     }
 }
 

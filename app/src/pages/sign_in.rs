@@ -45,6 +45,9 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = 256)] max: usize,
+    /// Filled in already (a code that came in a link).
+    #[prop(optional)]
+    value: Option<String>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     view! {
@@ -57,6 +60,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 maxlength=max
+                value=value
                 required=true
                 autocapitalize="none"
                 spellcheck="false"
@@ -127,15 +131,23 @@ fn NewSignInFields() -> impl IntoView {
     }
 }
 
+/// A code that came in a link (`?code=`), if it looks like one.
+fn code_from_link() -> Option<String> {
+    use_query_map().read_untracked().get("code").filter(|code| {
+        code.len() <= 16 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
 #[component]
 pub fn EnrolPage() -> impl IntoView {
+    let code = code_from_link();
     view! {
         <Title text="Set up your sign-in"/>
         <h1>"Set up your sign-in"</h1>
         <p>"Use the code your case manager gave you. It works once, for 3 days."</p>
         <FormMessage/>
         <form class="form" method="post" action="/enrol">
-            <Field id="code" label="Set-up code" hint="10 letters and numbers, like ABCDE-12345." max=32/>
+            <Field id="code" label="Set-up code" hint="10 letters and numbers, like ABCDE-12345." max=32 value=code.unwrap_or_default()/>
             <NewSignInFields/>
             <button class="button" type="submit">"Set up and sign in"</button>
         </form>
@@ -144,13 +156,14 @@ pub fn EnrolPage() -> impl IntoView {
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
+    let code = code_from_link();
     view! {
         <Title text="Join as a supporter"/>
         <h1>"Join as a supporter"</h1>
         <p>"Someone you support invited you. Their code works once, for 3 days."</p>
         <FormMessage/>
         <form class="form" method="post" action="/join">
-            <Field id="code" label="Invite code" hint="10 letters and numbers, like ABCDE-12345." max=32/>
+            <Field id="code" label="Invite code" hint="10 letters and numbers, like ABCDE-12345." max=32 value=code.unwrap_or_default()/>
             <Field id="display_name" label="Your name" hint="Shown to the person who invited you." autocomplete="name" max=60/>
             <NewSignInFields/>
             <button class="button" type="submit">"Join and sign in"</button>

@@ -1,7 +1,7 @@
 //! The staff side, as far as sign-in reaches: a case manager's caseload (with set-up codes
 //! for clients) and the admin's page (staff accounts, ending a person's sessions, the audit
 //! export). The full workspace comes with the case-management issue.
-use crate::components::{page_or_error, Loading};
+use crate::components::loaded;
 use crate::error::AppError;
 use crate::pages::sign_in::FormMessage;
 use leptos::prelude::*;
@@ -17,8 +17,16 @@ pub struct CaseloadClient {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Caseload {
     pub clients: Vec<CaseloadClient>,
-    /// A set-up code just made: for whom, and the code. Shown once.
-    pub new_code: Option<(String, String)>,
+    /// A set-up code just made, shown once.
+    pub new_code: Option<NewCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCode {
+    pub client_name: String,
+    pub code: String,
+    /// The set-up page's address with the code in it, as an inline SVG QR code.
+    pub qr_svg: Option<String>,
 }
 
 #[server(endpoint = "caseload")]
@@ -38,8 +46,13 @@ pub async fn get_caseload() -> Result<Caseload, AppError> {
         crate::audit::record_read(&state, &person, "read.caseload", &ids).await?;
         let new_code = session::take_new_code(&state, &person.person_id).and_then(|value| {
             let (client_id, code) = value.split_once('|')?;
-            let name = clients.iter().find(|c| c.client_id == client_id)?;
-            Some((name.preferred_name.clone(), code.to_owned()))
+            let client = clients.iter().find(|c| c.client_id == client_id)?;
+            let link = crate::auth::code_link(&state.public_url, "enrol", code);
+            Some(NewCode {
+                client_name: client.preferred_name.clone(),
+                code: code.to_owned(),
+                qr_svg: crate::auth::qr_svg(&link),
+            })
         });
         Ok(Caseload { clients, new_code })
     })
@@ -51,11 +64,7 @@ pub fn CaseloadPage() -> impl IntoView {
     let caseload = Resource::new(|| (), |_| get_caseload());
     view! {
         <Title text="Caseload"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(caseload.await, |caseload| view! { <CaseloadView caseload/> })
-            })}
-        </Transition>
+        {loaded(caseload, |caseload| view! { <CaseloadView caseload/> })}
     }
 }
 
@@ -64,11 +73,14 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
     view! {
         <h1>"Caseload"</h1>
         <FormMessage/>
-        {caseload.new_code.map(|(name, code)| view! {
+        {caseload.new_code.map(|new| view! {
             <section class="card highlight" aria-labelledby="code-heading">
-                <h2 id="code-heading">{format!("Set-up code for {name}")}</h2>
-                <p class="code">{code}</p>
-                <p>"Read it out or write it down for them. It works once, for 3 days, and replaces any earlier code. You won't see it again."</p>
+                <h2 id="code-heading">{format!("Set-up code for {}", new.client_name)}</h2>
+                <p class="code">{new.code}</p>
+                <p>"Read it out or write it down for them, or let them scan the square with their phone's camera. It works once, for 3 days, and replaces any earlier code. You won't see it again."</p>
+                {new.qr_svg.map(|svg| view! {
+                    <div class="qr" role="img" aria-label="QR code that opens the set-up page with this code" inner_html=svg></div>
+                })}
             </section>
         })}
         <table class="table">
@@ -128,11 +140,7 @@ pub fn AdminPage() -> impl IntoView {
     let staff = Resource::new(|| (), |_| get_staff());
     view! {
         <Title text="Administration"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(staff.await, |staff| view! { <AdminView staff/> })
-            })}
-        </Transition>
+        {loaded(staff, |staff| view! { <AdminView staff/> })}
     }
 }
 

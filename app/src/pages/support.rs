@@ -1,4 +1,4 @@
-use crate::components::{page_or_error, Loading, ResourceCard};
+use crate::components::{loaded, ResourceCard};
 use crate::domain::{Audience, Resource, ResourceKind};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -19,11 +19,7 @@ pub fn SupportPage() -> impl IntoView {
     let resources = leptos::prelude::Resource::new(|| (), |_| get_resources());
     view! {
         <Title text="Support"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(resources.await, |resources| view! { <SupportView resources/> })
-            })}
-        </Transition>
+        {loaded(resources, |resources| view! { <SupportView resources/> })}
     }
 }
 

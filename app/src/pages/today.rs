@@ -1,4 +1,4 @@
-use crate::components::{page_or_error, AppointmentDetails, Loading};
+use crate::components::{loaded, AppointmentDetails};
 use crate::domain::{tel_href, Appointment, Goal, Resource, StageChange};
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -58,11 +58,7 @@ pub fn TodayPage() -> impl IntoView {
     let overview = leptos::prelude::Resource::new(|| (), |_| get_today());
     view! {
         <Title text="Today"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(overview.await, |overview| view! { <TodayView overview/> })
-            })}
-        </Transition>
+        {loaded(overview, |overview| view! { <TodayView overview/> })}
     }
 }
 

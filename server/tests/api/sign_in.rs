@@ -370,8 +370,12 @@ async fn enrollment_codes_work_once_and_only_for_three_days() {
         );
         let (_, caseload) = case_manager.call("caseload", &[]).await;
         let caseload: serde_json::Value = serde_json::from_str(&caseload).unwrap();
-        assert_eq!(caseload["new_code"][0], "Devi");
-        let code = caseload["new_code"][1].as_str().unwrap().to_owned();
+        assert_eq!(caseload["new_code"]["client_name"], "Devi");
+        assert!(caseload["new_code"]["qr_svg"]
+            .as_str()
+            .unwrap()
+            .starts_with("<svg"));
+        let code = caseload["new_code"]["code"].as_str().unwrap().to_owned();
         // Shown once.
         let (_, again) = case_manager.call("caseload", &[]).await;
         assert!(!again.contains(&code));
