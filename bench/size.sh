@@ -33,9 +33,10 @@ if [[ -x "$target_dir/debug/waypoint" ]]; then
   trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
   for _ in $(seq 1 50); do curl -fsS http://127.0.0.1:3199/healthz >/dev/null 2>&1 && break; sleep 0.2; done
   jar="$data/cookies"
-  client=$(curl -fsS http://127.0.0.1:3199/dev/sign-in | grep -o 'value="[0-9a-f-]*">Alex<' | head -1 | cut -d'"' -f2)
-  curl -fsS -c "$jar" -o /dev/null -d "client=$client" http://127.0.0.1:3199/dev/sign-in
-  for page in / /plan /appointments /referrals /support; do
+  # Alex, with the demo passphrase (server/src/demo.rs).
+  curl -fsS -c "$jar" -o /dev/null -d "sign_in_name=alex" --data-urlencode "passphrase=riverside demo" \
+    http://127.0.0.1:3199/sign-in
+  for page in / /plan /appointments /referrals /support /sign-in /account; do
     curl -fsS -b "$jar" -o "$data/page.html" "http://127.0.0.1:3199$page"
     sizes "$data/page.html" "page $page (HTML)"
   done
