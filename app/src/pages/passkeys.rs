@@ -4,13 +4,14 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use webauthn_rs_proto::{CreationChallengeResponse, RequestChallengeResponse};
 
-/// A ceremony under way: its id, and the options for the browser's authenticator.
+/// A ceremony under way: its id, and the options for the browser's authenticator in the
+/// WebAuthn JSON form (`{"publicKey": ...}`), which the browser parses itself. Keeping the
+/// WebAuthn types out of the wasm keeps it small.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Ceremony<T> {
+pub struct Ceremony {
     pub id: String,
-    pub options: T,
+    pub options: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -49,13 +50,17 @@ mod server {
         }
     }
 
+    pub fn json<T: serde::Serialize>(options: &T) -> Result<String, AppError> {
+        serde_json::to_string(options).map_err(|_| AppError::Unavailable)
+    }
+
     pub fn state() -> Result<AppState, AppError> {
         leptos::prelude::use_context::<AppState>().ok_or(AppError::Unavailable)
     }
 }
 
 #[server(endpoint = "passkey_registration_start")]
-pub async fn start_passkey_registration() -> Result<Ceremony<CreationChallengeResponse>, AppError> {
+pub async fn start_passkey_registration() -> Result<Ceremony, AppError> {
     crate::error::answer("passkey.registration_start", async move {
         let (state, person) = crate::session::signed_in().await?;
         let webauthn = server::webauthn(&state)?;
@@ -63,7 +68,10 @@ pub async fn start_passkey_registration() -> Result<Ceremony<CreationChallengeRe
             crate::auth::start_registration(&state.db, webauthn, &person, chrono::Utc::now())
                 .await?
                 .map_err(server::problem)?;
-        Ok(Ceremony { id, options })
+        Ok(Ceremony {
+            id,
+            options: server::json(&options)?,
+        })
     })
     .await
 }
@@ -93,9 +101,7 @@ pub async fn finish_passkey_registration(
 }
 
 #[server(endpoint = "passkey_sign_in_start")]
-pub async fn start_passkey_sign_in(
-    sign_in_name: String,
-) -> Result<Ceremony<RequestChallengeResponse>, AppError> {
+pub async fn start_passkey_sign_in(sign_in_name: String) -> Result<Ceremony, AppError> {
     crate::error::answer("passkey.sign_in_start", async move {
         let state = server::state()?;
         let webauthn = server::webauthn(&state)?;
@@ -108,7 +114,10 @@ pub async fn start_passkey_sign_in(
         )
         .await?
         .map_err(server::problem)?;
-        Ok(Ceremony { id, options })
+        Ok(Ceremony {
+            id,
+            options: server::json(&options)?,
+        })
     })
     .await
 }
@@ -200,31 +209,47 @@ pub fn PasskeySignIn() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen::prelude::*;
+
+    // The browser turns WebAuthn JSON into its own objects and back
+    // (`parseCreationOptionsFromJSON`, `toJSON`); browsers without those get no passkey
+    // button's success, only the passphrase.
+    #[wasm_bindgen(inline_js = r#"
+        function supported() {
+            return typeof PublicKeyCredential !== "undefined"
+                && typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function";
+        }
+        export async function create_credential(options) {
+            if (!supported()) throw new Error("unsupported");
+            const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(JSON.parse(options).publicKey);
+            const credential = await navigator.credentials.create({ publicKey });
+            return JSON.stringify(credential.toJSON());
+        }
+        export async function get_credential(options) {
+            if (!supported()) throw new Error("unsupported");
+            const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(JSON.parse(options).publicKey);
+            const credential = await navigator.credentials.get({ publicKey });
+            return JSON.stringify(credential.toJSON());
+        }
+    "#)]
+    extern "C" {
+        #[wasm_bindgen(catch)]
+        async fn create_credential(options: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch)]
+        async fn get_credential(options: &str) -> Result<JsValue, JsValue>;
+    }
 
     const NO_PASSKEYS: &str = "This browser can't use passkeys. Please use your passphrase.";
-
-    fn credentials() -> Result<web_sys::CredentialsContainer, String> {
-        web_sys::window()
-            .map(|w| w.navigator().credentials())
-            .ok_or_else(|| NO_PASSKEYS.to_owned())
-    }
 
     pub async fn add_passkey() -> Result<(), String> {
         let ceremony = start_passkey_registration()
             .await
             .map_err(|e| e.to_string())?;
-        let options: web_sys::CredentialCreationOptions = ceremony.options.into();
-        let promise = credentials()?
-            .create_with_options(&options)
-            .map_err(|_| NO_PASSKEYS.to_owned())?;
-        let credential = JsFuture::from(promise)
+        let credential = create_credential(&ceremony.options)
             .await
-            .map_err(|_| "No passkey was added. You can try again.".to_owned())?;
-        let credential: web_sys::PublicKeyCredential = credential.unchecked_into();
-        let credential = webauthn_rs_proto::RegisterPublicKeyCredential::from(credential);
-        let credential = serde_json::to_string(&credential).map_err(|e| e.to_string())?;
+            .map_err(|_| "No passkey was added. You can try again.".to_owned())?
+            .as_string()
+            .ok_or_else(|| NO_PASSKEYS.to_owned())?;
         finish_passkey_registration(ceremony.id, credential)
             .await
             .map_err(|e| e.to_string())
@@ -248,16 +273,11 @@ mod browser {
         let ceremony = start_passkey_sign_in(name)
             .await
             .map_err(|e| e.to_string())?;
-        let options: web_sys::CredentialRequestOptions = ceremony.options.into();
-        let promise = credentials()?
-            .get_with_options(&options)
-            .map_err(|_| NO_PASSKEYS.to_owned())?;
-        let credential = JsFuture::from(promise)
+        let credential = get_credential(&ceremony.options)
             .await
-            .map_err(|_| AppError::PasskeyRefused.to_string())?;
-        let credential: web_sys::PublicKeyCredential = credential.unchecked_into();
-        let credential = webauthn_rs_proto::PublicKeyCredential::from(credential);
-        let credential = serde_json::to_string(&credential).map_err(|e| e.to_string())?;
+            .map_err(|_| AppError::PasskeyRefused.to_string())?
+            .as_string()
+            .ok_or_else(|| NO_PASSKEYS.to_owned())?;
         let home = finish_passkey_sign_in(ceremony.id, credential)
             .await
             .map_err(|e| e.to_string())?;
