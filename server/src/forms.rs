@@ -406,9 +406,9 @@ async fn invite_supporter(
     .into_iter()
     .filter_map(|(on, share)| on.then_some(share))
     .collect();
-    let code = auth::new_code();
     let now = Utc::now();
     let created = async {
+        let code = auth::new_code()?;
         let mut tx = state.db.begin().await?;
         let grant_id = db::create_grant(
             &mut tx,
@@ -426,10 +426,10 @@ async fn invite_supporter(
         let event = app::audit::allowed(person, "grant.create", &person.person_id, Some(&grant_id));
         db::record_audit(&mut tx, &[event], now).await?;
         tx.commit().await?;
-        Ok::<_, db::DbError>(())
+        Ok::<_, db::DbError>(code)
     };
     match created.await {
-        Ok(()) => with_new_code(
+        Ok(code) => with_new_code(
             Redirect::to(PAGE).into_response(),
             &state,
             &person.person_id,
@@ -492,7 +492,6 @@ async fn enrollment_code(
     let Some(person) = signed_in(&visitor, Some(Role::CaseManager)) else {
         return not_allowed(&visitor);
     };
-    let code = auth::new_code();
     let now = Utc::now();
     let created = async {
         if !db::on_care_team(&state.db, &person.person_id, &form.client_id).await? {
@@ -501,8 +500,9 @@ async fn enrollment_code(
                 ..app::audit::allowed(person, "enrollment_code.create", &form.client_id, None)
             };
             db::record_audit_now(&state.db, &[refusal], now).await?;
-            return Ok(false);
+            return Ok(None);
         }
+        let code = auth::new_code()?;
         let mut tx = state.db.begin().await?;
         db::insert_enrollment_code(
             &mut tx,
@@ -516,16 +516,16 @@ async fn enrollment_code(
         let event = app::audit::allowed(person, "enrollment_code.create", &form.client_id, None);
         db::record_audit(&mut tx, &[event], now).await?;
         tx.commit().await?;
-        Ok::<_, db::DbError>(true)
+        Ok::<_, db::DbError>(Some(code))
     };
     match created.await {
-        Ok(true) => with_new_code(
+        Ok(Some(code)) => with_new_code(
             Redirect::to(PAGE).into_response(),
             &state,
             &person.person_id,
             &format!("{}|{code}", form.client_id),
         ),
-        Ok(false) => back(PAGE, Problem::NotFound),
+        Ok(None) => back(PAGE, Problem::NotFound),
         Err(error) => unavailable(PAGE, error),
     }
 }

@@ -108,7 +108,15 @@ pub async fn protect(
         }
     }
     let stale_cookie = token.is_some() && visitor == Visitor::Anonymous && !is_static(&path);
-    let nonce = CspNonce(app::auth::hex(&app::auth::random_bytes::<16>()).into());
+    let Ok(nonce_bytes) = app::auth::random_bytes::<16>() else {
+        tracing::error!("no randomness for the page's nonce");
+        let down = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Please try again in a minute.",
+        );
+        return with_security_headers(down.into_response(), &state, None, true);
+    };
+    let nonce = CspNonce(app::auth::hex(&nonce_bytes).into());
     request.extensions_mut().insert(visitor);
     request.extensions_mut().insert(ClientAddress(address));
     request.extensions_mut().insert(nonce.clone());

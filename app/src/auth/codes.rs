@@ -1,13 +1,13 @@
 //! One-time codes that are read out or typed: enrollment codes and supporter invites.
-use super::random_bytes;
+use super::{random_bytes, NoRandomness};
 
 /// Crockford's base 32: no I, L, O or U, so nothing looks alike when read out.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_CHARS: usize = 10;
 
 /// A new code of 10 characters (50 random bits), shown as `ABCDE-FGHJK`.
-pub fn new_code() -> String {
-    let bytes = random_bytes::<8>();
+pub fn new_code() -> Result<String, NoRandomness> {
+    let bytes = random_bytes::<8>()?;
     let mut bits = u64::from_le_bytes(bytes);
     let mut code = String::with_capacity(CODE_CHARS + 1);
     for i in 0..CODE_CHARS {
@@ -17,7 +17,7 @@ pub fn new_code() -> String {
         code.push(ALPHABET[(bits & 31) as usize] as char);
         bits >>= 5;
     }
-    code
+    Ok(code)
 }
 
 /// A typed code in its one canonical form, forgiving what people do when typing: case,
@@ -67,13 +67,13 @@ mod tests {
     #[test]
     fn codes_are_typeable_and_normalize_to_themselves() {
         for _ in 0..100 {
-            let code = new_code();
+            let code = new_code().unwrap();
             assert_eq!(code.len(), 11);
             assert_eq!(normalize_code(&code).as_deref(), Some(code.as_str()));
             let typed = code.to_lowercase().replace('-', " ");
             assert_eq!(normalize_code(&typed).as_deref(), Some(code.as_str()));
         }
-        assert_ne!(new_code(), new_code());
+        assert_ne!(new_code().unwrap(), new_code().unwrap());
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub(super) async fn start_session(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<Started, DbError> {
-    let token = new_session_token();
+    let token = new_session_token()?;
     let device: String = origin.device.chars().take(60).collect();
     db::insert_session(
         conn,
@@ -185,7 +185,7 @@ pub async fn unlock(
             None => Unlock::Wrong,
         });
     }
-    let token = new_session_token();
+    let token = new_session_token()?;
     if !db::renew_session(db, session_id, &secret_hash(&token), now).await? {
         return Ok(Unlock::Wrong);
     }

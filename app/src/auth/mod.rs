@@ -14,13 +14,16 @@ pub use throttle::*;
 
 use sha2::{Digest, Sha256};
 
-/// `n` bytes from the operating system's random source.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
+/// The operating system could not give random bytes: no secret can be made safely.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the operating system's random source failed")]
+pub struct NoRandomness;
+
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], NoRandomness> {
     let mut bytes = [0u8; N];
-    // The OS source failing leaves no safe way to make secrets; nothing can go on.
-    #[allow(clippy::expect_used)]
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    bytes
+    getrandom::fill(&mut bytes).map_err(|_| NoRandomness)?;
+    Ok(bytes)
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -34,8 +37,8 @@ pub fn secret_hash(secret: &str) -> String {
 }
 
 /// A new session token: 256 random bits, in hex.
-pub fn new_session_token() -> String {
-    hex(&random_bytes::<32>())
+pub fn new_session_token() -> Result<String, NoRandomness> {
+    Ok(hex(&random_bytes::<32>()?))
 }
 
 /// A `Set-Cookie` value that removes the named cookie.
@@ -58,9 +61,9 @@ mod tests {
 
     #[test]
     fn session_tokens_are_long_and_differ() {
-        let a = new_session_token();
+        let a = new_session_token().unwrap();
         assert_eq!(a.len(), 64);
-        assert_ne!(a, new_session_token());
+        assert_ne!(a, new_session_token().unwrap());
         assert_eq!(secret_hash(&a), secret_hash(&a));
         assert_ne!(secret_hash(&a), a);
     }

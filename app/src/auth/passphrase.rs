@@ -50,8 +50,8 @@ pub struct HashError(String);
 /// The PHC string to store. Slow on purpose (tens of milliseconds): call it off the async
 /// threads, as [`hash_passphrase_blocking`] does.
 pub fn hash_passphrase(passphrase: &str) -> Result<String, HashError> {
-    let salt = SaltString::encode_b64(&super::random_bytes::<16>())
-        .map_err(|e| HashError(e.to_string()))?;
+    let salt = super::random_bytes::<16>().map_err(|e| HashError(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
     argon2()
         .hash_password(passphrase.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -72,7 +72,10 @@ pub fn verify_passphrase(passphrase: &str, stored: &str) -> bool {
 /// that an unknown name takes as long to refuse as a wrong passphrase.
 pub fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| hash_passphrase(&super::new_session_token()).unwrap_or_default())
+    DECOY.get_or_init(|| {
+        let random = super::new_session_token().unwrap_or_default();
+        hash_passphrase(&random).unwrap_or_default()
+    })
 }
 
 pub async fn hash_passphrase_blocking(passphrase: String) -> Result<String, HashError> {

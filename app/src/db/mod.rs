@@ -51,6 +51,8 @@ pub enum DbError {
     UnsupportedUrl,
     #[error("could not create the data folder: {0}")]
     DataFolder(#[from] std::io::Error),
+    #[error(transparent)]
+    NoRandomness(#[from] crate::auth::NoRandomness),
 }
 
 impl From<UnknownCode> for DbError {

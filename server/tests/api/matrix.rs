@@ -169,7 +169,7 @@ async fn add_supporter(
     shares: &[Share],
     sign_in_name: &str,
 ) -> (TestApp, String) {
-    let code = auth::new_code();
+    let code = auth::new_code().unwrap();
     let now = Utc::now();
     let mut tx = t.db.begin().await.unwrap();
     let grant_id = db::create_grant(

@@ -396,7 +396,7 @@ async fn enrollment_codes_work_once_and_only_for_three_days() {
         );
 
         // A code older than 72 hours is refused.
-        let old = auth::new_code();
+        let old = auth::new_code().unwrap();
         let mut tx = t.db.begin().await.unwrap();
         let made = Utc::now() - Duration::hours(73);
         db::insert_enrollment_code(
@@ -456,7 +456,7 @@ async fn enrol(browser: &crate::helpers::TestApp, code: &str, name: &str) -> Str
 fn codes_cannot_be_guessed_in_practice() {
     // 10 characters of a 32-letter alphabet: 50 bits. With at most 5 free tries per address
     // and doubling waits after, guessing one live code is hopeless.
-    let code = auth::new_code();
+    let code = auth::new_code().unwrap();
     assert_eq!(code.replace('-', "").len(), 10);
     assert!(32_f64.powi(10).log2() >= 50.0);
 }
