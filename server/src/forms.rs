@@ -239,40 +239,9 @@ async fn sign_out(
     response
 }
 
+/// The set-up and join forms: a code and a new sign-in (and, to join, a name to be shown).
 #[derive(Deserialize)]
-struct EnrolForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    sign_in_name: String,
-    #[serde(default)]
-    passphrase: String,
-    #[serde(default)]
-    repeat_passphrase: String,
-}
-
-async fn enrol(
-    State(state): State<AppState>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
-    Input(form): Input<EnrolForm>,
-) -> Response {
-    let origin = origin(&headers, &address);
-    let chosen = auth::ChosenSignIn {
-        sign_in_name: &form.sign_in_name,
-        passphrase: &form.passphrase,
-        repeated: &form.repeat_passphrase,
-    };
-    let outcome = auth::enrol(&state.db, &form.code, chosen, &origin, Utc::now()).await;
-    match outcome {
-        Ok(Ok(started)) => signed_in_response(&state, &started, "/"),
-        Ok(Err(problem)) => back("/enrol", problem),
-        Err(error) => unavailable("/enrol", error),
-    }
-}
-
-#[derive(Deserialize)]
-struct JoinForm {
+struct NewSignInForm {
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -285,23 +254,43 @@ struct JoinForm {
     repeat_passphrase: String,
 }
 
+impl NewSignInForm {
+    fn chosen(&self) -> auth::ChosenSignIn<'_> {
+        auth::ChosenSignIn {
+            sign_in_name: &self.sign_in_name,
+            passphrase: &self.passphrase,
+            repeated: &self.repeat_passphrase,
+        }
+    }
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Input(form): Input<NewSignInForm>,
+) -> Response {
+    let origin = origin(&headers, &address);
+    let outcome = auth::enrol(&state.db, &form.code, form.chosen(), &origin, Utc::now()).await;
+    match outcome {
+        Ok(Ok(started)) => signed_in_response(&state, &started, "/"),
+        Ok(Err(problem)) => back("/enrol", problem),
+        Err(error) => unavailable("/enrol", error),
+    }
+}
+
 async fn join(
     State(state): State<AppState>,
     Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
-    Input(form): Input<JoinForm>,
+    Input(form): Input<NewSignInForm>,
 ) -> Response {
     let origin = origin(&headers, &address);
-    let chosen = auth::ChosenSignIn {
-        sign_in_name: &form.sign_in_name,
-        passphrase: &form.passphrase,
-        repeated: &form.repeat_passphrase,
-    };
     let outcome = auth::join(
         &state.db,
         &form.code,
         &form.display_name,
-        chosen,
+        form.chosen(),
         &origin,
         Utc::now(),
     )
