@@ -23,9 +23,9 @@ tool_toolchain() {
 }
 
 if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes, once)"
   tool_toolchain
-  # A build tool, not a hot path: a lighter release profile halves its 45-minute build.
+  # A build tool, not a hot path: a lighter release profile takes it from 45 to about 20 minutes here.
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     cargo "+$TOOL_TOOLCHAIN" install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
 fi
