@@ -25,7 +25,7 @@ fn event(
 }
 
 /// An event about the signed-in person's action, for the caller to record in its own
-/// transaction.
+/// transaction. From a server function: the address comes from the request's context.
 pub fn allowed(
     actor: &SignedIn,
     action: &'static str,
@@ -39,6 +39,21 @@ pub fn allowed(
         target,
         Outcome::Allowed,
     )
+}
+
+/// As [`allowed`], for a plain HTTP handler, which has no Leptos context and passes the
+/// address it took from the request.
+pub fn allowed_from(
+    actor: &SignedIn,
+    action: &'static str,
+    client_id: Option<&str>,
+    target: Option<&str>,
+    address: &session::ClientAddress,
+) -> AuditEvent {
+    AuditEvent {
+        address: Some(address.0.clone()),
+        ..event(Some(actor), action, client_id, target, Outcome::Allowed)
+    }
 }
 
 /// Records that someone other than the client read the client's data. The read is not

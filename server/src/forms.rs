@@ -368,6 +368,7 @@ struct InviteForm {
 async fn invite_supporter(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
     Input(form): Input<InviteForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
@@ -412,7 +413,9 @@ async fn invite_supporter(
             now,
         )
         .await?;
-        let event = app::audit::allowed(person, "grant.create", &person.person_id, Some(&grant_id));
+        let client = Some(person.person_id.as_str());
+        let event =
+            app::audit::allowed_from(person, "grant.create", client, Some(&grant_id), &address);
         db::record_audit(&mut tx, &[event], now).await?;
         tx.commit().await?;
         Ok::<_, db::DbError>(code)
@@ -437,6 +440,7 @@ struct RevokeForm {
 async fn revoke_supporter(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
     Input(form): Input<RevokeForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
@@ -449,11 +453,12 @@ async fn revoke_supporter(
         if !db::revoke_grant(&mut tx, &person.person_id, &form.grant_id, now).await? {
             return Ok(false);
         }
-        let event = app::audit::allowed(
+        let event = app::audit::allowed_from(
             person,
             "grant.revoke",
-            &person.person_id,
+            Some(&person.person_id),
             Some(&form.grant_id),
+            &address,
         );
         db::record_audit(&mut tx, &[event], now).await?;
         tx.commit().await?;
@@ -475,9 +480,11 @@ struct EnrollmentCodeForm {
 async fn enrollment_code(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
     Input(form): Input<EnrollmentCodeForm>,
 ) -> Response {
     const PAGE: &str = "/caseload";
+    const ACTION: &str = "enrollment_code.create";
     let Some(person) = signed_in(&visitor, Some(Role::CaseManager)) else {
         return not_allowed(&visitor);
     };
@@ -486,7 +493,7 @@ async fn enrollment_code(
         if !db::on_care_team(&state.db, &person.person_id, &form.client_id).await? {
             let refusal = db::AuditEvent {
                 outcome: db::Outcome::Refused,
-                ..app::audit::allowed(person, "enrollment_code.create", &form.client_id, None)
+                ..app::audit::allowed_from(person, ACTION, Some(&form.client_id), None, &address)
             };
             db::record_audit_now(&state.db, &[refusal], now).await?;
             return Ok(None);
@@ -502,7 +509,7 @@ async fn enrollment_code(
             now + auth::CODE_LIFETIME,
         )
         .await?;
-        let event = app::audit::allowed(person, "enrollment_code.create", &form.client_id, None);
+        let event = app::audit::allowed_from(person, ACTION, Some(&form.client_id), None, &address);
         db::record_audit(&mut tx, &[event], now).await?;
         tx.commit().await?;
         Ok::<_, db::DbError>(Some(code))
@@ -569,6 +576,7 @@ struct EndSessionsForm {
 async fn end_all_sessions(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
     Input(form): Input<EndSessionsForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
@@ -591,15 +599,8 @@ async fn end_all_sessions(
             return Ok(false);
         }
         db::end_all_sessions(&state.db, &account.person_id, SessionEnd::EndedByAdmin, now).await?;
-        let event = db::AuditEvent {
-            actor_id: Some(admin.person_id.clone()),
-            actor_role: Some(Role::Admin.code().to_owned()),
-            action: "sessions.end_all",
-            client_id: None,
-            target: Some(account.person_id.clone()),
-            address: None,
-            outcome: db::Outcome::Allowed,
-        };
+        let target = Some(account.person_id.as_str());
+        let event = app::audit::allowed_from(admin, "sessions.end_all", None, target, &address);
         db::record_audit_now(&state.db, &[event], now).await?;
         Ok::<_, db::DbError>(true)
     };

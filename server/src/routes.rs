@@ -26,6 +26,7 @@ pub struct AuditRange {
 pub async fn audit_csv(
     State(state): State<AppState>,
     axum::Extension(visitor): axum::Extension<app::session::Visitor>,
+    axum::Extension(address): axum::Extension<app::session::ClientAddress>,
     axum::extract::Query(range): axum::extract::Query<AuditRange>,
 ) -> axum::response::Response {
     use app::domain::Role;
@@ -60,15 +61,7 @@ pub async fn audit_csv(
     let now = chrono::Utc::now();
     let exported = async {
         let entries = app::db::audit_between(&state.db, start, end).await?;
-        let event = app::db::AuditEvent {
-            actor_id: Some(admin.person_id.clone()),
-            actor_role: Some(Role::Admin.code().to_owned()),
-            action: "audit.export",
-            client_id: None,
-            target: None,
-            address: None,
-            outcome: app::db::Outcome::Allowed,
-        };
+        let event = app::audit::allowed_from(admin, "audit.export", None, None, &address);
         app::db::record_audit_now(&state.db, &[event], now).await?;
         Ok::<_, app::db::DbError>(entries)
     };

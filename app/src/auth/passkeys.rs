@@ -90,7 +90,7 @@ pub async fn finish_registration(
     person: &SignedIn,
     ceremony: &str,
     credential: &str,
-    device: &str,
+    origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<Result<(), PasskeyProblem>, DbError> {
     let Some((owner, state)) = db::take_ceremony(db, ceremony, "register", now).await? else {
@@ -114,7 +114,7 @@ pub async fn finish_registration(
         &person.person_id,
         &json(passkey.cred_id())?,
         &json(&passkey)?,
-        device,
+        &origin.device,
         now,
     )
     .await?;
@@ -128,7 +128,7 @@ pub async fn finish_registration(
         action: "passkey.add",
         client_id: None,
         target: None,
-        address: None,
+        address: Some(origin.address.clone()),
         outcome: Outcome::Allowed,
     };
     db::record_audit(&mut tx, &[event], now).await?;

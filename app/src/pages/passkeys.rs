@@ -84,14 +84,13 @@ pub async fn finish_passkey_registration(
     crate::error::answer("passkey.registration_finish", async move {
         let (state, person) = crate::session::signed_in().await?;
         let webauthn = server::webauthn(&state)?;
-        let device = server::origin().device;
         crate::auth::finish_registration(
             &state.db,
             webauthn,
             &person,
             &ceremony,
             &credential,
-            &device,
+            &server::origin(),
             chrono::Utc::now(),
         )
         .await?

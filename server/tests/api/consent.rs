@@ -113,6 +113,13 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
         .await
         .unwrap();
         assert_eq!(history, ["created", "accepted", "revoked"]);
+        // Every entry says where it came from, form posts included.
+        let without_address: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE address IS NULL")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(without_address, 0, "{}", t.engine);
         t
     })
     .await;
