@@ -32,7 +32,10 @@ done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log"; exit 1; }
 
 cd end2end
+export PROBLEMS_LOG="$data/problems.log"
 if ! BASE_URL="$WAYPOINT_PUBLIC_URL" npx playwright test "$@"; then
   echo "--- server log ---"; tail -n 50 "$data/server.log"
+  echo "--- problems the pages had (console errors, failed requests) ---"
+  cat "$PROBLEMS_LOG" 2>/dev/null || echo "none"
   exit 1
 fi

@@ -94,6 +94,14 @@ pub async fn answer<T>(
     result
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::auth::NoRandomness> for AppError {
+    fn from(error: crate::auth::NoRandomness) -> Self {
+        tracing::error!(%error, "no randomness");
+        AppError::Unavailable
+    }
+}
+
 /// The one place where a server-side failure becomes what a person is told: the detail goes
 /// to the log, the person gets a safe message.
 #[cfg(feature = "ssr")]

@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supporting/:id") view=pages::sharing::SharedRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/learn") view=pages::sharing::LearnPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=pages::staff::CaseloadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id") view=pages::record::RecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/compare") view=pages::record::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::staff::AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>

@@ -22,6 +22,7 @@ coded_enum! {
         EndDate = "end_date" => "Please choose an end date between tomorrow and a year from now.",
         NotFound = "not_found" => "We couldn't find that. It may have been removed already.",
         Unavailable = "unavailable" => "Something went wrong on our side. Nothing was changed. Please try again in a few minutes.",
+        NoteTooLong = "note_too_long" => "Please keep your note under 300 characters, without special characters.",
         Refused = "refused" => "This form was sent from somewhere else, so it was not accepted. Please use the form on this page.",
     }
 }
@@ -33,6 +34,9 @@ coded_enum! {
         DeviceEnded = "device_ended" => "That device is signed out.",
         AccessEnded = "access_ended" => "Access ended. They can no longer see anything.",
         SessionsEnded = "sessions_ended" => "All of that person's devices are signed out.",
+        StepDone = "step_done" => "Well done. Your case manager will see that you did this step.",
+        WillCome = "will_come" => "Thank you. Your case manager knows you will be there.",
+        CantCome = "cant_come" => "Thank you for letting us know. Your case manager will be in touch about another time.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

@@ -174,6 +174,22 @@ pub async fn signed_in_client() -> Result<(AppState, ClientHome), AppError> {
     Ok((state, home))
 }
 
+/// The signed-in case manager, with the client named by `client_id` if that client is on
+/// their care team. A malformed id, someone else's client and no client at all answer alike.
+pub async fn case_manager_of(
+    client_id: &str,
+) -> Result<(AppState, SignedIn, ClientHome), AppError> {
+    let (state, person) = signed_in_as(Role::CaseManager).await?;
+    let client_id = crate::domain::RecordId::parse(client_id).ok_or(AppError::NotFound)?;
+    if !db::on_care_team(&state.db, &person.person_id, client_id.as_str()).await? {
+        return Err(AppError::NotFound);
+    }
+    let home = db::client_home(&state.db, client_id.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((state, person, home))
+}
+
 /// The cookie that carries a just-made code (enrollment, invite) to the page that shows it,
 /// once. Signed, so it cannot be forged; tied to the person who made the code.
 pub const NEW_CODE_COOKIE: &str = "waypoint_new_code";

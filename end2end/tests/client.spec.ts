@@ -35,7 +35,8 @@ test.describe("a client's pages on a phone", () => {
       await expect(page.getByRole("heading", { name: goal })).toBeVisible();
     }
     await expect(page.getByText("New", { exact: true })).toHaveCount(1);
-    await expect(page.getByText("Updated", { exact: true })).toHaveCount(1);
+    await expect(page.getByText("Changed", { exact: true })).toHaveCount(1);
+    await expect(page.getByRole("listitem").filter({ hasText: "Changed: Sort out my benefits" })).toBeVisible();
     await expectSoundPage(page, problems);
   });
 

@@ -1,8 +1,18 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { appendFileSync } from "node:fs";
 
 /** Every demo account's passphrase (server/src/demo.rs). */
 export const DEMO_PASSPHRASE = "riverside demo";
+
+/** A second person's browser in the same test: a phone (client, family) or a desktop (staff). */
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+export async function newPage(browser: Browser, kind: typeof PHONE | typeof DESKTOP): Promise<Page> {
+  const context = await browser.newContext(kind);
+  return context.newPage();
+}
 
 /** Signs in through the sign-in page, as a person would; `home` is where they land. */
 export async function signInAs(page: Page, signInName: string, home = "/", passphrase = DEMO_PASSPHRASE) {
@@ -18,6 +28,12 @@ export async function signInAs(page: Page, signInName: string, home = "/", passp
 /** Collects what must never happen on a page: console errors and failed requests. */
 export function watchForProblems(page: Page): string[] {
   const problems: string[] = [];
+  // Also written to a file that run.sh prints last, where a CI log's tail shows it.
+  const log = process.env.PROBLEMS_LOG;
+  const report = (problem: string) => {
+    if (log) appendFileSync(log, `${page.url()}: ${problem}\n`);
+    problems.push(problem);
+  };
   // Pages the test asked for that answer an error status on purpose (a 404 page).
   const errorDocuments = new Set<string>();
   page.on("console", (message) => {
@@ -25,20 +41,20 @@ export function watchForProblems(page: Page): string[] {
     const expected =
       message.text().startsWith("Failed to load resource") &&
       errorDocuments.has(message.location().url);
-    if (!expected) problems.push(`console: ${message.text()}`);
+    if (!expected) report(`console: ${message.text()}`);
   });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("pageerror", (error) => report(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
     // A download the page no longer needs because the person moved on (a form sent before
     // the wasm finished arriving) is cancelled, not failed.
     if (request.failure()?.errorText === "net::ERR_ABORTED") return;
-    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`);
+    report(`failed: ${request.url()} ${request.failure()?.errorText}`);
   });
   page.on("response", (response) => {
     // The page under test may answer 404 on purpose; its assets may not.
     if (response.status() < 400) return;
     if (response.request().resourceType() === "document") errorDocuments.add(response.url());
-    else problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    else report(`HTTP ${response.status()}: ${response.url()}`);
   });
   return problems;
 }

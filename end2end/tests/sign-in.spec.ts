@@ -1,13 +1,14 @@
-import { Browser, expect, Page, test } from "@playwright/test";
-import { DEMO_PASSPHRASE, expectSoundPage, signInAs, waitForHydration, watchForProblems } from "./helpers";
-
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
-
-async function newPage(browser: Browser, kind: typeof PHONE | typeof DESKTOP): Promise<Page> {
-  const context = await browser.newContext(kind);
-  return context.newPage();
-}
+import { expect, test } from "@playwright/test";
+import {
+  DEMO_PASSPHRASE,
+  DESKTOP,
+  expectSoundPage,
+  newPage,
+  PHONE,
+  signInAs,
+  waitForHydration,
+  watchForProblems,
+} from "./helpers";
 
 test("the sign-in page is sound and a wrong passphrase is said plainly", async ({ page }) => {
   const problems = watchForProblems(page);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectSoundPage, signInAs, waitForHydration, watchForProblems } from "./helpers";
+import { DESKTOP, expectSoundPage, newPage, PHONE, signInAs, waitForHydration, watchForProblems } from "./helpers";
 
 test("a case manager signs in and sees only their caseload", async ({ page }) => {
   const problems = watchForProblems(page);
@@ -30,4 +30,122 @@ test("an admin manages staff and reads no client record", async ({ page }) => {
   await expect(page.getByRole("table", { name: "Staff" })).toContainText("robin.lake");
   await page.goto("/caseload");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+});
+
+test("a case manager adds a goal and sends an update, and the client sees it on their phone", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "amara", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Pat", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pat");
+  await expect(page.getByRole("heading", { name: "Plan update" })).toBeVisible();
+  await expectSoundPage(page, problems);
+
+  const addGoal = page.locator("details").filter({ has: page.getByText("Add a goal", { exact: true }) });
+  await addGoal.getByText("Add a goal", { exact: true }).click();
+  // The server checks too: a goal of only spaces is refused at its field, and nothing is saved.
+  await addGoal.getByLabel("The goal, in the client's own words").fill("   ");
+  await addGoal.getByRole("button", { name: "Add goal" }).click();
+  await expect(addGoal.getByText("Please write something here.")).toBeVisible();
+  await addGoal.getByLabel("The goal, in the client's own words").fill("Walk to the park twice a week");
+  await addGoal.getByLabel("Part of life").selectOption({ label: "Coping and wellbeing" });
+  await addGoal.getByRole("button", { name: "Add goal" }).click();
+
+  const draft = page.locator("section.draft");
+  await expect(draft).toContainText("Not sent yet: 1 change");
+  await expect(draft).toContainText("New goal: Walk to the park twice a week");
+  await draft.getByLabel(/What changed/).fill("We added walking to the park, as you asked.");
+  await draft.getByRole("button", { name: "Send to the client" }).click();
+  await expect(draft).toContainText("No changes waiting to be sent.");
+  await expect(draft).toContainText(/The client has update 3/);
+  await expectSoundPage(page, problems);
+
+  const phone = await newPage(browser, PHONE);
+  const clientProblems = watchForProblems(phone);
+  await signInAs(phone, "pat");
+  await phone.goto("/plan");
+  await waitForHydration(phone);
+  await expect(phone.getByText("We added walking to the park, as you asked.")).toBeVisible();
+  await expect(phone.getByRole("listitem").filter({ hasText: "New goal: Walk to the park twice a week" })).toBeVisible();
+  await expect(phone.getByRole("heading", { name: /Walk to the park twice a week/ })).toContainText("New");
+  await expectSoundPage(phone, clientProblems);
+
+  // Revisions are kept and any two can be compared.
+  await page.getByLabel("Compare").selectOption("2");
+  await page.getByLabel("with").selectOption("3");
+  await page.getByRole("button", { name: "Compare" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Update 2 compared with update 3");
+  await expect(page.getByRole("table", { name: "Goals that differ" })).toContainText("New goal: Walk to the park twice a week");
+  await expectSoundPage(page, problems);
+});
+
+test("two case managers edit one goal: the second is told and sees both versions", async ({ browser }) => {
+  const first = await newPage(browser, DESKTOP);
+  const second = await newPage(browser, DESKTOP);
+  const problems = watchForProblems(second);
+  // Kim's care team: Daniel (primary) and Priya.
+  for (const [page, name] of [[first, "daniel"], [second, "priya"]] as const) {
+    await signInAs(page, name, "/caseload");
+    await waitForHydration(page);
+    await page.getByRole("link", { name: "Kim", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kim");
+    await page.locator("article.goal-editor").first().getByText("Edit goal").click();
+  }
+  const words = (page: typeof first) =>
+    page.locator("article.goal-editor").first().getByLabel("The goal, in the client's own words");
+  await words(first).fill("Daniel's wording of the goal");
+  await first.locator("article.goal-editor").first().getByRole("button", { name: "Save goal" }).click();
+  await expect(first.locator("article.goal-editor").first().getByRole("heading", { level: 3 })).toHaveText(
+    "Daniel's wording of the goal",
+  );
+
+  await words(second).fill("Priya's wording of the goal");
+  const editor = second.locator("article.goal-editor").first();
+  await editor.getByRole("button", { name: "Save goal" }).click();
+  const conflict = editor.locator(".conflict");
+  await expect(conflict).toContainText("Someone else saved this goal while you were editing it");
+  await expect(conflict).toContainText("Daniel's wording of the goal");
+  await expect(conflict).toContainText("Priya's wording of the goal");
+  // What Priya typed is still in the form; nothing was overwritten.
+  await expect(words(second)).toHaveValue("Priya's wording of the goal");
+  await expectSoundPage(second, problems);
+  // Saving again, knowingly, replaces Daniel's version.
+  await editor.getByRole("button", { name: "Save goal" }).click();
+  await expect(second.locator("article.goal-editor").first().getByRole("heading", { level: 3 })).toHaveText(
+    "Priya's wording of the goal",
+  );
+});
+
+test("a client confirms an appointment and ticks off a step, and the case manager sees both", async ({ page, browser }) => {
+  const phone = await newPage(browser, PHONE);
+  const clientProblems = watchForProblems(phone);
+  await signInAs(phone, "grace");
+  await phone.goto("/appointments");
+  await phone.locator("section", { has: phone.getByRole("heading", { name: "Coming up" }) }).getByRole("link").first().click();
+  await waitForHydration(phone);
+  await phone.getByRole("button", { name: "I'll be there" }).click();
+  await expect(phone.getByRole("status")).toContainText("Your case manager knows you will be there");
+  await expect(phone.getByText(/You said you will be there/)).toBeVisible();
+  await expectSoundPage(phone, clientProblems);
+  await phone.goto("/plan");
+  const tick = phone.getByRole("button", { name: /^I did this/ }).first();
+  const step = ((await tick.getAttribute("aria-label")) ?? "").replace("I did this: ", "");
+  await tick.click();
+  await expect(phone.getByRole("status")).toContainText("Well done");
+  await expectSoundPage(phone, clientProblems);
+
+  const problems = watchForProblems(page);
+  await signInAs(page, "amara", "/caseload");
+  const row = page.getByRole("row", { name: /Grace/ });
+  await expect(row).toContainText("New check-in");
+  await page.getByRole("link", { name: "Grace", exact: true }).click();
+  const checkIns = page.locator("section", { has: page.getByRole("heading", { name: "Check-ins from the client" }) });
+  await expect(checkIns).toContainText("Will come");
+  await expect(checkIns).toContainText(`Did a step: ${step}`);
+  await waitForHydration(page);
+  await expectSoundPage(page, problems);
+  await checkIns.getByRole("button", { name: "Mark as seen" }).click();
+  await expect(checkIns.getByRole("button", { name: "Mark as seen" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Caseload" }).click();
+  await expect(page.getByRole("row", { name: /Grace/ })).not.toContainText("New check-in");
 });

@@ -3,8 +3,10 @@
 //! checks who is asking, does one thing, and sends the person back with a problem or notice
 //! code; what they typed never goes into an address.
 use app::auth::{self, Origin, SignIn, Unlock};
-use app::db::{self, NewGrant, SessionEnd};
-use app::domain::{PlainText, Role, Share, GRANT_MAX_DAYS};
+use app::db::{self, CheckIn, CheckInOutcome, NewGrant, SessionEnd};
+use app::domain::{
+    is_form_key, PlainText, RecordId, Role, Share, CHECK_IN_NOTE_MAX_CHARS, GRANT_MAX_DAYS,
+};
 use app::notice::{Notice, Problem};
 use app::session::{
     local_time_in, session_cookie_name, ClientAddress, SignedIn, Visitor, NEW_CODE_COOKIE,
@@ -30,6 +32,8 @@ fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account/devices/end", post(end_device)),
         ("/supporters/invite", post(invite_supporter)),
         ("/supporters/revoke", post(revoke_supporter)),
+        ("/check-ins/step", post(step_done)),
+        ("/check-ins/appointment", post(appointment_answer)),
         ("/caseload/enrollment-code", post(enrollment_code)),
         ("/admin/staff", post(add_staff)),
         ("/admin/end-sessions", post(end_all_sessions)),
@@ -468,6 +472,122 @@ async fn revoke_supporter(
         Ok(true) => done(PAGE, Notice::AccessEnded),
         Ok(false) => back(PAGE, Problem::NotFound),
         Err(error) => unavailable(PAGE, error),
+    }
+}
+
+/// Records one check-in of the signed-in client with its audit entry, once per key.
+async fn record_check_in(
+    state: &AppState,
+    client: &SignedIn,
+    address: &ClientAddress,
+    check_in: CheckIn<'_>,
+    key: &str,
+    target: &str,
+) -> Result<CheckInOutcome, db::DbError> {
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    let outcome = db::record_check_in(&mut tx, &client.person_id, &check_in, key, now).await?;
+    if outcome == CheckInOutcome::Recorded {
+        let event = app::audit::allowed_from(
+            client,
+            "check_in.record",
+            Some(&client.person_id),
+            Some(target),
+            address,
+        );
+        db::record_audit(&mut tx, &[event], now).await?;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+#[derive(Deserialize)]
+struct StepDoneForm {
+    #[serde(default)]
+    step_id: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// "I did this" on a step of the client's plan.
+async fn step_done(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
+    Input(form): Input<StepDoneForm>,
+) -> Response {
+    const PAGE: &str = "/plan";
+    let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
+        return not_allowed(&visitor);
+    };
+    let Some(step_id) = RecordId::parse(&form.step_id).filter(|_| is_form_key(&form.key)) else {
+        return back(PAGE, Problem::NotFound);
+    };
+    let check_in = CheckIn::StepDone {
+        step_id: step_id.as_str(),
+    };
+    let key = format!("form-{}-step-{step_id}", form.key);
+    match record_check_in(&state, client, &address, check_in, &key, step_id.as_str()).await {
+        Ok(CheckInOutcome::NotFound) => back(PAGE, Problem::NotFound),
+        Ok(_) => done(PAGE, Notice::StepDone),
+        Err(error) => unavailable(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct AppointmentAnswerForm {
+    #[serde(default)]
+    appointment_id: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// "I'll be there" or "I can't make it" (with an optional note) on an appointment.
+async fn appointment_answer(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(address): Extension<ClientAddress>,
+    Input(form): Input<AppointmentAnswerForm>,
+) -> Response {
+    let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
+        return not_allowed(&visitor);
+    };
+    let Some(id) = RecordId::parse(&form.appointment_id).filter(|_| is_form_key(&form.key)) else {
+        return back("/appointments", Problem::NotFound);
+    };
+    let page = format!("/appointments/{id}");
+    let note = match form.note.trim() {
+        "" => None,
+        note => match PlainText::parse(note, CHECK_IN_NOTE_MAX_CHARS) {
+            Ok(note) => Some(note),
+            Err(_) => return back(&page, Problem::NoteTooLong),
+        },
+    };
+    let (check_in, notice) = match form.answer.as_str() {
+        "come" => (
+            CheckIn::AppointmentConfirmed {
+                appointment_id: id.as_str(),
+            },
+            Notice::WillCome,
+        ),
+        "cant_come" => (
+            CheckIn::CantCome {
+                appointment_id: id.as_str(),
+                note: note.as_ref().map(PlainText::as_str),
+            },
+            Notice::CantCome,
+        ),
+        _ => return back(&page, Problem::NotFound),
+    };
+    let key = format!("form-{}-{}-{id}", form.key, form.answer);
+    match record_check_in(&state, client, &address, check_in, &key, id.as_str()).await {
+        Ok(CheckInOutcome::NotFound) => back("/appointments", Problem::NotFound),
+        Ok(_) => done(&page, notice),
+        Err(error) => unavailable(&page, error),
     }
 }
 

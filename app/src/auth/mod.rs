@@ -41,6 +41,12 @@ pub fn new_session_token() -> Result<String, NoRandomness> {
     Ok(hex(&random_bytes::<32>()?))
 }
 
+/// A key for the check-in forms of one page load: the server records a form sent twice
+/// with the same key once. 128 random bits, in hex.
+pub fn new_form_key() -> Result<String, NoRandomness> {
+    Ok(hex(&random_bytes::<16>()?))
+}
+
 /// A `Set-Cookie` value that removes the named cookie.
 pub fn cookie_removal(name: &str) -> String {
     format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")

@@ -1,4 +1,5 @@
-use super::{instant_text, new_id, Db, Result};
+use super::{instant_text, new_id, read_instant, read_local_time, Db, Result};
+use crate::domain::{day_label, time_label, AppointmentKind, CheckInKind};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
@@ -90,13 +91,24 @@ pub async fn record_check_in(
     .bind(note)
     .bind(idempotency_key)
     .bind(instant_text(now))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(if done.rows_affected() == 1 {
-        CheckInOutcome::Recorded
-    } else {
-        CheckInOutcome::AlreadyRecorded
-    })
+    if done.rows_affected() != 1 {
+        return Ok(CheckInOutcome::AlreadyRecorded);
+    }
+    if let CheckIn::AppointmentConfirmed { appointment_id } = check_in {
+        // Only a booked appointment becomes confirmed; a cancelled one stays cancelled, with
+        // the confirmation kept beside it.
+        sqlx::query(
+            "UPDATE appointments SET status = 'confirmed', version = version + 1
+             WHERE id = $1 AND client_id = $2 AND status = 'scheduled'",
+        )
+        .bind(*appointment_id)
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    }
+    Ok(CheckInOutcome::Recorded)
 }
 
 /// The client's check-ins, oldest first.
@@ -108,4 +120,105 @@ pub async fn check_ins_of_client(db: &Db, client_id: &str) -> Result<Vec<StoredC
     .bind(client_id)
     .fetch_all(db.pool())
     .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    kind: String,
+    step: Option<String>,
+    appointment_kind: Option<String>,
+    appointment_at: Option<String>,
+    note: Option<String>,
+    created_at: String,
+    seen_at: Option<String>,
+}
+
+/// The client's check-ins as a case manager reads them, newest first, each marked new if it
+/// came after that case manager last marked them seen.
+pub async fn check_ins_for_case_manager(
+    db: &Db,
+    case_manager_id: &str,
+    client_id: &str,
+    today: chrono::NaiveDate,
+    limit: i64,
+) -> Result<Vec<crate::domain::CheckIn>> {
+    let rows: Vec<CheckInRow> = sqlx::query_as(
+        "SELECT c.kind, s.description AS step, a.kind AS appointment_kind,
+                a.starts_at AS appointment_at, c.note, c.created_at,
+                t.check_ins_seen_at AS seen_at
+         FROM check_ins c
+         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1
+         LEFT JOIN steps s ON s.id = c.step_id
+         LEFT JOIN appointments a ON a.id = c.appointment_id
+         WHERE c.client_id = $2
+         ORDER BY c.created_at DESC, c.id DESC
+         LIMIT $3",
+    )
+    .bind(case_manager_id)
+    .bind(client_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let about = match (row.step, row.appointment_kind, row.appointment_at) {
+                (Some(step), _, _) => Some(step),
+                (None, Some(kind), Some(at)) => {
+                    let at = read_local_time(&at)?;
+                    Some(format!(
+                        "{}, {} at {}",
+                        AppointmentKind::from_code(&kind)?.label(),
+                        day_label(at.date(), today),
+                        time_label(at.time())
+                    ))
+                }
+                _ => None,
+            };
+            Ok(crate::domain::CheckIn {
+                kind: CheckInKind::from_code(&row.kind)?,
+                about,
+                note: row.note,
+                new: row.seen_at.is_none_or(|seen| row.created_at > seen),
+                at: read_instant(&row.created_at)?,
+            })
+        })
+        .collect()
+}
+
+/// Marks the client's check-ins up to now as read by this case manager.
+pub async fn mark_check_ins_seen(
+    conn: &mut AnyConnection,
+    case_manager_id: &str,
+    client_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE care_team SET check_ins_seen_at = $1 WHERE case_manager_id = $2 AND client_id = $3",
+    )
+    .bind(instant_text(now))
+    .bind(case_manager_id)
+    .bind(client_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The client's answers about one appointment, latest first.
+pub async fn appointment_answers(
+    db: &Db,
+    client_id: &str,
+    appointment_id: &str,
+) -> Result<Vec<(CheckInKind, DateTime<Utc>)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, created_at FROM check_ins
+         WHERE client_id = $1 AND appointment_id = $2
+         ORDER BY created_at DESC, id DESC",
+    )
+    .bind(client_id)
+    .bind(appointment_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|(kind, at)| Ok((CheckInKind::from_code(kind)?, read_instant(at)?)))
+        .collect()
 }

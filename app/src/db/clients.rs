@@ -173,3 +173,56 @@ pub async fn caseload(db: &Db, case_manager_id: &str) -> Result<Vec<ClientListin
     .fetch_all(db.pool())
     .await?)
 }
+
+/// A client's profile as their care team reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientProfile {
+    pub preferred_name: String,
+    pub pronouns: Option<String>,
+    pub program_start_on: String,
+    pub pharmacy: Option<String>,
+    pub time_zone: String,
+}
+
+/// The profile of a client on this case manager's care team; none for anyone else's.
+pub async fn client_profile_for_case_manager(
+    db: &Db,
+    case_manager_id: &str,
+    client_id: &str,
+) -> Result<Option<ClientProfile>> {
+    Ok(sqlx::query_as(
+        "SELECT c.preferred_name, c.pronouns, c.program_start_on, c.pharmacy, o.time_zone
+         FROM care_team t
+         JOIN client_profiles c ON c.person_id = t.client_id
+         JOIN people p ON p.id = c.person_id
+         JOIN organisations o ON o.id = p.organisation_id
+         WHERE t.case_manager_id = $1 AND t.client_id = $2",
+    )
+    .bind(case_manager_id)
+    .bind(client_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// The client's care team: each case manager's name and whether they are the primary one.
+pub async fn care_team_of(db: &Db, client_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.display_name, t.role FROM care_team t
+         JOIN people p ON p.id = t.case_manager_id
+         WHERE t.client_id = $1
+         ORDER BY t.role, p.display_name",
+    )
+    .bind(client_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The program's IANA time zone.
+pub async fn time_zone_of_organisation(db: &Db, organisation_id: &str) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}

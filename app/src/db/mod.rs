@@ -5,6 +5,7 @@
 mod accounts;
 mod appointments;
 mod audit;
+mod caseload;
 mod check_ins;
 mod clients;
 mod grants;
@@ -18,6 +19,7 @@ mod stages;
 pub use accounts::*;
 pub use appointments::*;
 pub use audit::*;
+pub use caseload::*;
 pub use check_ins::*;
 pub use clients::*;
 pub use grants::*;

@@ -2,7 +2,8 @@ use super::{
     date_text, instant_text, new_id, read_id, read_instant, read_optional_date, Db, DbError, Result,
 };
 use crate::domain::{
-    Goal, GoalStatus, Horizon, LifeDomain, PlanRevision, Step, StepDoer, SupportPlan,
+    compare_plans, Goal, GoalFields, GoalStatus, Horizon, LifeDomain, PlanChange, PlanRevision,
+    RecordId, Step, StepDoer, StepFields, SupportPlan,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
@@ -15,6 +16,17 @@ struct RevisionRow {
     sent_by: String,
 }
 
+impl RevisionRow {
+    fn revision(self) -> Result<PlanRevision> {
+        Ok(PlanRevision {
+            number: self.number,
+            summary: self.summary,
+            sent_at: read_instant(&self.sent_at)?,
+            sent_by: self.sent_by,
+        })
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct GoalRow {
     id: String,
@@ -25,6 +37,7 @@ struct GoalRow {
     target_on: Option<String>,
     added_in: i64,
     changed_in: i64,
+    version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -35,11 +48,27 @@ struct StepRow {
     doer: String,
     due_on: Option<String>,
     done_on: Option<String>,
+    version: i64,
 }
 
-/// The client's plan as last sent: the latest revision and the goals with their steps.
+fn read_snapshot(text: &str) -> Result<Vec<Goal>> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("plan snapshot: {e}")))
+}
+
+/// The plan as the client has it: the latest revision sent, with what changed since the one
+/// before, and the steps the client has ticked off since (their check-ins count at once).
 pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
     let mut conn = db.pool().acquire().await?;
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT r.snapshot FROM plan_revisions r
+         JOIN support_plans sp ON sp.id = r.plan_id
+         WHERE sp.client_id = $1
+         ORDER BY r.number DESC
+         LIMIT 2",
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let latest: Option<RevisionRow> = sqlx::query_as(
         "SELECT r.number, r.summary, r.sent_at, p.display_name AS sent_by
          FROM plan_revisions r
@@ -52,24 +81,75 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
     .bind(client_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let latest = latest
-        .map(|r| {
-            Ok::<_, DbError>(PlanRevision {
-                number: r.number,
-                summary: r.summary,
-                sent_at: read_instant(&r.sent_at)?,
-                sent_by: r.sent_by,
+    let mut goals = match rows.first() {
+        Some((text,)) => read_snapshot(text)?,
+        None => Vec::new(),
+    };
+    let before = match rows.get(1) {
+        Some((text,)) => read_snapshot(text)?,
+        None => Vec::new(),
+    };
+    let changes = compare_plans(&before, &goals)
+        .into_iter()
+        .filter_map(|d| {
+            let own_words = d.after.or(d.before)?.own_words;
+            Some(PlanChange {
+                goal_id: d.id,
+                change: d.change,
+                own_words,
             })
         })
-        .transpose()?;
-    let goals = goals_of_client(&mut conn, client_id).await?;
-    Ok(SupportPlan { latest, goals })
+        .collect();
+    let ticked: Vec<(String, String)> = sqlx::query_as(
+        "SELECT step_id, MIN(created_at) FROM check_ins
+         WHERE client_id = $1 AND kind = 'step_done'
+         GROUP BY step_id",
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (step_id, at) in ticked {
+        let on = read_instant(&at)?.date_naive();
+        for step in goals.iter_mut().flat_map(|g| g.steps.iter_mut()) {
+            if step.id.as_str() == step_id && step.done_on.is_none() {
+                step.done_on = Some(on);
+            }
+        }
+    }
+    Ok(SupportPlan {
+        latest: latest.map(RevisionRow::revision).transpose()?,
+        goals,
+        changes,
+    })
+}
+
+/// The plan as the case managers are editing it: the goals and steps with their versions.
+/// What differs from the latest revision is the draft, until it is sent.
+pub async fn working_plan(db: &Db, client_id: &str) -> Result<Vec<Goal>> {
+    let mut conn = db.pool().acquire().await?;
+    goals_of_client(&mut conn, client_id).await
+}
+
+/// Every revision sent to the client, newest first.
+pub async fn plan_revisions(db: &Db, client_id: &str) -> Result<Vec<PlanRevision>> {
+    let rows: Vec<RevisionRow> = sqlx::query_as(
+        "SELECT r.number, r.summary, r.sent_at, p.display_name AS sent_by
+         FROM plan_revisions r
+         JOIN support_plans sp ON sp.id = r.plan_id
+         JOIN people p ON p.id = r.sent_by
+         WHERE sp.client_id = $1
+         ORDER BY r.number DESC",
+    )
+    .bind(client_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(RevisionRow::revision).collect()
 }
 
 async fn goals_of_client(conn: &mut AnyConnection, client_id: &str) -> Result<Vec<Goal>> {
     let goal_rows: Vec<GoalRow> = sqlx::query_as(
         "SELECT g.id, g.domain, g.horizon, g.own_words, g.status, g.target_on, g.added_in,
-                g.changed_in
+                g.changed_in, g.version
          FROM goals g
          JOIN support_plans sp ON sp.id = g.plan_id
          WHERE sp.client_id = $1
@@ -79,7 +159,7 @@ async fn goals_of_client(conn: &mut AnyConnection, client_id: &str) -> Result<Ve
     .fetch_all(&mut *conn)
     .await?;
     let step_rows: Vec<StepRow> = sqlx::query_as(
-        "SELECT s.id, s.goal_id, s.description, s.doer, s.due_on, s.done_on
+        "SELECT s.id, s.goal_id, s.description, s.doer, s.due_on, s.done_on, s.version
          FROM steps s
          JOIN goals g ON g.id = s.goal_id
          JOIN support_plans sp ON sp.id = g.plan_id
@@ -103,6 +183,7 @@ async fn goals_of_client(conn: &mut AnyConnection, client_id: &str) -> Result<Ve
                 steps: Vec::new(),
                 added_in: g.added_in,
                 changed_in: g.changed_in,
+                version: g.version,
             })
         })
         .collect::<Result<Vec<Goal>>>()?;
@@ -113,6 +194,7 @@ async fn goals_of_client(conn: &mut AnyConnection, client_id: &str) -> Result<Ve
             doer: StepDoer::from_code(&s.doer)?,
             due_on: read_optional_date(s.due_on)?,
             done_on: read_optional_date(s.done_on)?,
+            version: s.version,
         };
         if let Some(goal) = goals.iter_mut().find(|g| g.id.as_str() == s.goal_id) {
             goal.steps.push(step);
@@ -268,9 +350,269 @@ pub async fn plan_snapshot(db: &Db, client_id: &str, number: i64) -> Result<Opti
     .bind(number)
     .fetch_optional(db.pool())
     .await?;
-    snapshot
-        .map(|text| {
-            serde_json::from_str(&text).map_err(|e| DbError::Corrupt(format!("plan snapshot: {e}")))
+    snapshot.as_deref().map(read_snapshot).transpose()
+}
+
+/// What became of a case manager's save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// Saved: the record's id and new version.
+    Saved { id: String, version: i64 },
+    /// Someone else saved first. The goal as it now stands, for showing both versions.
+    Conflict(Box<Goal>),
+    /// Not this client's, or not there.
+    NotFound,
+}
+
+/// The number the next revision will have: edits made now are part of it.
+async fn pending_revision(conn: &mut AnyConnection, client_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(MAX(r.number), 0) + 1 FROM plan_revisions r
+         JOIN support_plans sp ON sp.id = r.plan_id
+         WHERE sp.client_id = $1",
+    )
+    .bind(client_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+async fn goal_of_client(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    goal_id: &RecordId,
+) -> Result<Option<Goal>> {
+    Ok(goals_of_client(conn, client_id)
+        .await?
+        .into_iter()
+        .find(|g| &g.id == goal_id))
+}
+
+/// The goal now stored, as a conflict, or not found if it is not the client's.
+async fn refused(conn: &mut AnyConnection, client_id: &str, goal_id: &RecordId) -> Result<Saved> {
+    Ok(match goal_of_client(conn, client_id, goal_id).await? {
+        Some(goal) => Saved::Conflict(Box::new(goal)),
+        None => Saved::NotFound,
+    })
+}
+
+/// Adds a goal at the end of the client's plan (`goal_id` none), or changes one if it is
+/// still at `expected_version`.
+pub async fn save_goal(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    goal_id: Option<&RecordId>,
+    expected_version: i64,
+    fields: &GoalFields,
+    now: DateTime<Utc>,
+) -> Result<Saved> {
+    let pending = pending_revision(conn, client_id).await?;
+    let Some(goal_id) = goal_id else {
+        let plan_id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM support_plans WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let plan_id = match plan_id {
+            Some(id) => id,
+            None => create_support_plan(conn, client_id, now).await?,
+        };
+        let position: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM goals WHERE plan_id = $1",
+        )
+        .bind(&plan_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let goal = NewGoal {
+            domain: fields.domain,
+            horizon: fields.horizon,
+            own_words: fields.own_words.as_str(),
+            status: fields.status,
+            target_on: fields.target_on,
+            position,
+            revision: pending,
+        };
+        let id = insert_goal(conn, &plan_id, &goal).await?;
+        return Ok(Saved::Saved { id, version: 1 });
+    };
+    let updated = sqlx::query(
+        "UPDATE goals SET domain = $1, horizon = $2, own_words = $3, status = $4,
+                          target_on = $5, changed_in = $6, version = version + 1
+         WHERE id = $7 AND version = $8
+           AND plan_id IN (SELECT id FROM support_plans WHERE client_id = $9)",
+    )
+    .bind(fields.domain.code())
+    .bind(fields.horizon.code())
+    .bind(fields.own_words.as_str())
+    .bind(fields.status.code())
+    .bind(fields.target_on.map(date_text))
+    .bind(pending)
+    .bind(goal_id.as_str())
+    .bind(expected_version)
+    .bind(client_id)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        Ok(Saved::Saved {
+            id: goal_id.to_string(),
+            version: expected_version + 1,
         })
-        .transpose()
+    } else {
+        refused(conn, client_id, goal_id).await
+    }
+}
+
+/// Adds a step at the end of a goal (`step_id` none), or changes one if it is still at
+/// `expected_version`. Either way the goal counts as changed in the coming revision.
+pub async fn save_step(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    goal_id: &RecordId,
+    step_id: Option<&RecordId>,
+    expected_version: i64,
+    fields: &StepFields,
+) -> Result<Saved> {
+    let pending = pending_revision(conn, client_id).await?;
+    let marked = sqlx::query(
+        "UPDATE goals SET changed_in = $1
+         WHERE id = $2 AND plan_id IN (SELECT id FROM support_plans WHERE client_id = $3)",
+    )
+    .bind(pending)
+    .bind(goal_id.as_str())
+    .bind(client_id)
+    .execute(&mut *conn)
+    .await?;
+    if marked.rows_affected() != 1 {
+        return Ok(Saved::NotFound);
+    }
+    let Some(step_id) = step_id else {
+        let position: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM steps WHERE goal_id = $1",
+        )
+        .bind(goal_id.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+        let step = NewStep {
+            description: fields.description.as_str(),
+            doer: fields.doer,
+            due_on: fields.due_on,
+            done_on: fields.done_on,
+            position,
+        };
+        let id = insert_step(conn, goal_id.as_str(), &step).await?;
+        return Ok(Saved::Saved { id, version: 1 });
+    };
+    let updated = sqlx::query(
+        "UPDATE steps SET description = $1, doer = $2, due_on = $3, done_on = $4,
+                          version = version + 1
+         WHERE id = $5 AND goal_id = $6 AND version = $7",
+    )
+    .bind(fields.description.as_str())
+    .bind(fields.doer.code())
+    .bind(fields.due_on.map(date_text))
+    .bind(fields.done_on.map(date_text))
+    .bind(step_id.as_str())
+    .bind(goal_id.as_str())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        return Ok(Saved::Saved {
+            id: step_id.to_string(),
+            version: expected_version + 1,
+        });
+    }
+    let goal = goal_of_client(conn, client_id, goal_id).await?;
+    Ok(match goal {
+        Some(goal) if goal.steps.iter().any(|s| &s.id == step_id) => {
+            Saved::Conflict(Box::new(goal))
+        }
+        _ => Saved::NotFound,
+    })
+}
+
+/// Moves a goal one place up or down in the client's plan. False if it is not theirs.
+pub async fn move_goal(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    goal_id: &RecordId,
+    up: bool,
+) -> Result<bool> {
+    let mut order: Vec<RecordId> = goals_of_client(conn, client_id)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    let Some(at) = order.iter().position(|id| id == goal_id) else {
+        return Ok(false);
+    };
+    let to = if up {
+        at.saturating_sub(1)
+    } else {
+        (at + 1).min(order.len() - 1)
+    };
+    if to == at {
+        return Ok(true);
+    }
+    order.swap(at, to);
+    let pending = pending_revision(conn, client_id).await?;
+    for (position, id) in (1_i64..).zip(&order) {
+        sqlx::query("UPDATE goals SET position = $1 WHERE id = $2")
+            .bind(position)
+            .bind(id.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE goals SET changed_in = $1 WHERE id = $2")
+        .bind(pending)
+        .bind(goal_id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// What became of sending a plan update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    Sent {
+        number: i64,
+    },
+    /// The plan is the same as the latest revision: there is nothing to send.
+    NothingChanged,
+    /// Someone sent revision `latest` after the sender last looked.
+    Outdated {
+        latest: i64,
+    },
+}
+
+/// Sends the draft as a new revision, if there is one and nobody sent another meanwhile.
+pub async fn send_plan_update(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    summary: &str,
+    sent_by: &str,
+    after_revision: i64,
+    now: DateTime<Utc>,
+) -> Result<Sent> {
+    let latest = pending_revision(conn, client_id).await? - 1;
+    if latest != after_revision {
+        return Ok(Sent::Outdated { latest });
+    }
+    let working = goals_of_client(conn, client_id).await?;
+    let sent: Option<String> = sqlx::query_scalar(
+        "SELECT r.snapshot FROM plan_revisions r
+         JOIN support_plans sp ON sp.id = r.plan_id
+         WHERE sp.client_id = $1 AND r.number = $2",
+    )
+    .bind(client_id)
+    .bind(latest)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let sent = sent.as_deref().map(read_snapshot).transpose()?;
+    if working.is_empty() && sent.is_none()
+        || sent.is_some_and(|sent| compare_plans(&sent, &working).is_empty())
+    {
+        return Ok(Sent::NothingChanged);
+    }
+    let number = send_plan_revision(conn, client_id, summary, sent_by, now).await?;
+    Ok(Sent::Sent { number })
 }

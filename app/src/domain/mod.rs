@@ -3,9 +3,12 @@
 
 mod account;
 mod appointment;
+mod caseload;
+mod check_in;
 mod dates;
 mod person;
 mod plan;
+mod plan_edit;
 mod referral;
 mod resource;
 mod stage;
@@ -13,9 +16,12 @@ mod text;
 
 pub use account::*;
 pub use appointment::*;
+pub use caseload::*;
+pub use check_in::*;
 pub use dates::*;
 pub use person::*;
 pub use plan::*;
+pub use plan_edit::*;
 pub use referral::*;
 pub use resource::*;
 pub use stage::*;
@@ -127,5 +133,7 @@ mod tests {
         check(Audience::ALL, Audience::code, Audience::from_code);
         check(Role::ALL, Role::code, Role::from_code);
         check(Share::ALL, Share::code, Share::from_code);
+        check(Attention::ALL, Attention::code, Attention::from_code);
+        check(CheckInKind::ALL, CheckInKind::code, CheckInKind::from_code);
     }
 }

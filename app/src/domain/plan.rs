@@ -50,6 +50,9 @@ pub struct Step {
     pub doer: StepDoer,
     pub due_on: Option<NaiveDate>,
     pub done_on: Option<NaiveDate>,
+    /// Bumped on every save, so that two editors can't overwrite each other unseen.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Step {
@@ -76,6 +79,8 @@ pub struct Goal {
     /// The plan revision that added the goal, and the latest one that changed it.
     pub added_in: i64,
     pub changed_in: i64,
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// How far along a goal is.
@@ -93,13 +98,6 @@ impl Progress {
             .checked_div(self.total)
             .map_or(0, |share| u8::try_from(share).unwrap_or(100))
     }
-}
-
-/// How a goal changed in the plan's latest revision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum GoalChange {
-    Added,
-    Updated,
 }
 
 impl Goal {
@@ -124,16 +122,6 @@ impl Goal {
             }
         }
     }
-
-    pub fn change_in(&self, revision: i64) -> Option<GoalChange> {
-        if self.added_in == revision {
-            Some(GoalChange::Added)
-        } else if self.changed_in == revision {
-            Some(GoalChange::Updated)
-        } else {
-            None
-        }
-    }
 }
 
 /// A version of the plan the case manager sent, with what they said about it.
@@ -150,6 +138,26 @@ pub struct PlanRevision {
 pub struct SupportPlan {
     pub latest: Option<PlanRevision>,
     pub goals: Vec<Goal>,
+    /// What the latest revision changed, goal by goal.
+    pub changes: Vec<PlanChange>,
+}
+
+/// One goal the latest revision added, changed or took out, for the "what's new" marks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChange {
+    pub goal_id: RecordId,
+    pub change: super::GoalChange,
+    /// The goal's words (for a goal taken out, the last words it had).
+    pub own_words: String,
+}
+
+impl SupportPlan {
+    pub fn change_of(&self, goal_id: &RecordId) -> Option<super::GoalChange> {
+        self.changes
+            .iter()
+            .find(|c| &c.goal_id == goal_id)
+            .map(|c| c.change)
+    }
 }
 
 /// Goals of one horizon, grouped by life domain in the domain's order.
@@ -182,6 +190,7 @@ mod tests {
             doer: StepDoer::Client,
             due_on: NaiveDate::from_ymd_opt(2026, 3, 10),
             done_on: done.then(|| NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
+            version: 1,
         }
     }
 
@@ -196,6 +205,7 @@ mod tests {
             steps,
             added_in: 1,
             changed_in: 2,
+            version: 1,
         }
     }
 
@@ -238,14 +248,6 @@ mod tests {
         assert!(step(1, false).is_overdue(today));
         assert!(!step(1, true).is_overdue(today));
         assert!(!step(1, false).is_overdue(NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()));
-    }
-
-    #[test]
-    fn changes_are_read_against_a_revision() {
-        let g = goal(GoalStatus::InProgress, vec![]);
-        assert_eq!(g.change_in(1), Some(GoalChange::Added));
-        assert_eq!(g.change_in(2), Some(GoalChange::Updated));
-        assert_eq!(g.change_in(3), None);
     }
 
     #[test]

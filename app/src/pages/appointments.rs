@@ -1,7 +1,9 @@
 use crate::components::{loaded, page_or_error, AppointmentCard, AppointmentDetails, Loading};
-use crate::domain::Appointment;
+use crate::domain::{long_date, Appointment, CheckInKind, CHECK_IN_NOTE_MAX_CHARS};
 use crate::error::AppError;
+use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -46,22 +48,40 @@ pub async fn get_appointments() -> Result<AppointmentList, AppError> {
 pub struct AppointmentDetail {
     pub today: NaiveDate,
     pub appointment: Appointment,
+    /// The client's latest answer about it, if any.
+    pub answer: Option<(CheckInKind, DateTime<Utc>)>,
+    /// Whether it is still ahead and booked, so that the client can answer.
+    pub can_answer: bool,
+    pub form_key: String,
 }
 
 /// One of the signed-in client's appointments. Someone else's appointment, an unknown one
 /// and a malformed id all answer "not found", alike.
 #[server(endpoint = "appointment")]
 pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> {
-    use crate::{db, domain::RecordId, session};
+    use crate::{db, domain::AppointmentStatus, domain::RecordId, session};
     crate::error::answer("read.appointment", async move {
         let (state, home) = session::signed_in_client().await?;
         let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
         let appointment = db::appointment_of_client(&state.db, &home.client_id, &id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let answer = db::appointment_answers(&state.db, &home.client_id, id.as_str())
+            .await?
+            .into_iter()
+            .find(|(kind, _)| *kind != CheckInKind::StepDone);
+        let now = session::local_now(&home);
+        let can_answer = appointment.starts_at > now
+            && matches!(
+                appointment.status,
+                AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
+            );
         Ok(AppointmentDetail {
-            today: session::local_now(&home).date(),
+            today: now.date(),
             appointment,
+            answer,
+            can_answer,
+            form_key: crate::auth::new_form_key()?,
         })
     })
     .await
@@ -122,13 +142,50 @@ pub fn AppointmentPage() -> impl IntoView {
                     view! {
                         <Title text=title/>
                         <h1>{title}</h1>
+                        <FormMessage/>
                         <div class="card">
-                            <AppointmentDetails appointment=detail.appointment today=detail.today/>
+                            <AppointmentDetails appointment=detail.appointment.clone() today=detail.today/>
                         </div>
+                        <AppointmentAnswer detail/>
                         <a class="link" href="/appointments">"All appointments"</a>
                     }
                 })
             })}
         </Transition>
     }
+}
+
+/// What the client said about coming, and the two answers they can give.
+#[component]
+fn AppointmentAnswer(detail: AppointmentDetail) -> impl IntoView {
+    let said = detail.answer.map(|(kind, at)| {
+        let what = match kind {
+            CheckInKind::CantCome => "You said you can't make it",
+            _ => "You said you will be there",
+        };
+        view! { <p class="card said">{format!("{what} ({}).", long_date(at.date_naive(), detail.today))}</p> }
+    });
+    let id = detail.appointment.id.to_string();
+    let forms = detail.can_answer.then(|| {
+        view! {
+            <section aria-labelledby="answer-heading">
+                <h2 id="answer-heading">"Let your case manager know"</h2>
+                <form class="form" method="post" action="/check-ins/appointment">
+                    <input type="hidden" name="appointment_id" value=id.clone()/>
+                    <input type="hidden" name="key" value=detail.form_key.clone()/>
+                    <button class="button" type="submit" name="answer" value="come">"I'll be there"</button>
+                </form>
+                <form class="form" method="post" action="/check-ins/appointment">
+                    <input type="hidden" name="appointment_id" value=id/>
+                    <input type="hidden" name="key" value=detail.form_key/>
+                    <div class="field">
+                        <label for="note">"Can't make it? You can add a short note (optional)"</label>
+                        <textarea id="note" name="note" rows="3" maxlength=CHECK_IN_NOTE_MAX_CHARS></textarea>
+                    </div>
+                    <button class="button secondary" type="submit" name="answer" value="cant_come">"I can't make it"</button>
+                </form>
+            </section>
+        }
+    });
+    view! { {said} {forms} }
 }

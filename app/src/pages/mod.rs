@@ -5,6 +5,7 @@ pub mod account;
 pub mod appointments;
 pub mod passkeys;
 pub mod plan;
+pub mod record;
 pub mod referrals;
 pub mod sharing;
 pub mod sign_in;

@@ -1,8 +1,10 @@
 use crate::components::loaded;
 use crate::domain::{
-    goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, Step, SupportPlan,
+    goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, PlanChange, PlanRevision,
+    Step, StepDoer, SupportPlan,
 };
 use crate::error::AppError;
+use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub struct PlanOverview {
     pub today: NaiveDate,
     pub plan: SupportPlan,
+    /// Sent with this page's check-in forms, so that a form sent twice counts once.
+    pub form_key: String,
 }
 
 #[server(endpoint = "plan")]
@@ -21,7 +25,12 @@ pub async fn get_plan() -> Result<PlanOverview, AppError> {
         let (state, home) = session::signed_in_client().await?;
         let today = session::local_now(&home).date();
         let plan = db::support_plan(&state.db, &home.client_id).await?;
-        Ok(PlanOverview { today, plan })
+        let form_key = crate::auth::new_form_key()?;
+        Ok(PlanOverview {
+            today,
+            plan,
+            form_key,
+        })
     })
     .await
 }
@@ -37,35 +46,23 @@ pub fn PlanPage() -> impl IntoView {
 
 #[component]
 fn PlanView(overview: PlanOverview) -> impl IntoView {
-    let PlanOverview { today, plan } = overview;
-    let latest_number = plan.latest.as_ref().map(|r| r.number);
-    let update = plan.latest.map(|revision| {
-        let changed = plan
-            .goals
-            .iter()
-            .filter(|g| g.change_in(revision.number).is_some())
-            .count();
-        let changed_text = match changed {
-            0 => "No goals changed.".to_owned(),
-            1 => "1 goal is new or changed. It is marked below.".to_owned(),
-            n => format!("{n} goals are new or changed. They are marked below."),
-        };
-        view! {
+    let PlanOverview {
+        today,
+        plan,
+        form_key,
+    } = overview;
+    let update = match plan.latest.clone() {
+        Some(revision) => {
+            view! { <WhatsNew revision changes=plan.changes.clone() today/> }.into_any()
+        }
+        None => view! {
             <section class="card update" aria-labelledby="update-heading">
                 <h2 id="update-heading">"Latest update"</h2>
-                <p class="small">
-                    {format!(
-                        "{}, from {}",
-                        long_date(revision.sent_at.date_naive(), today),
-                        revision.sent_by,
-                    )}
-                </p>
-                <p>{revision.summary}</p>
-                <p class="small">{changed_text}</p>
+                <p>"Your case manager has not sent your plan yet."</p>
             </section>
         }
-        .into_any()
-    });
+        .into_any(),
+    };
     let horizons = Horizon::ALL.iter().map(|&horizon| {
         let groups = goals_by_domain(&plan.goals, horizon);
         let heading_id = format!("{}-heading", horizon.code());
@@ -84,7 +81,7 @@ fn PlanView(overview: PlanOverview) -> impl IntoView {
                                 {goals
                                     .into_iter()
                                     .map(|goal| view! {
-                                        <li><GoalCard goal=goal.clone() today latest=latest_number/></li>
+                                        <li><GoalCard goal=goal.clone() today change=plan.change_of(&goal.id) form_key=form_key.clone()/></li>
                                     })
                                     .collect_view()}
                             </ul>
@@ -97,28 +94,60 @@ fn PlanView(overview: PlanOverview) -> impl IntoView {
     });
     view! {
         <h1>"My plan"</h1>
-        {update.unwrap_or_else(|| {
-            view! {
-                <section class="card update" aria-labelledby="update-heading">
-                    <h2 id="update-heading">"Latest update"</h2>
-                    <p>"Your case manager has not sent your plan yet."</p>
-                </section>
-            }
-            .into_any()
-        })}
+        <FormMessage/>
+        {update}
         {horizons.collect_view()}
     }
 }
 
+/// The latest update: who sent it and when, what they said, and which goals it changed.
 #[component]
-fn GoalCard(goal: Goal, today: NaiveDate, latest: Option<i64>) -> impl IntoView {
+fn WhatsNew(revision: PlanRevision, changes: Vec<PlanChange>, today: NaiveDate) -> impl IntoView {
+    let listed = (!changes.is_empty()).then(|| {
+        view! {
+            <ul class="changes">
+                {changes
+                    .into_iter()
+                    .map(|c| {
+                        let what = match c.change {
+                            GoalChange::Added => "New goal",
+                            GoalChange::Updated => "Changed",
+                            GoalChange::Removed => "Taken out of the plan",
+                        };
+                        view! { <li><strong>{what}": "</strong>{c.own_words}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <section class="card update" aria-labelledby="update-heading">
+            <h2 id="update-heading">"What's new"</h2>
+            <p class="small">
+                {format!(
+                    "{}, from {}",
+                    long_date(revision.sent_at.date_naive(), today),
+                    revision.sent_by,
+                )}
+            </p>
+            <p class="summary">{revision.summary}</p>
+            {listed}
+        </section>
+    }
+}
+
+#[component]
+fn GoalCard(
+    goal: Goal,
+    today: NaiveDate,
+    change: Option<GoalChange>,
+    form_key: String,
+) -> impl IntoView {
     let progress = goal.progress();
-    let change = latest
-        .and_then(|n| goal.change_in(n))
-        .map(|change| match change {
-            GoalChange::Added => view! { <span class="tag new">"New"</span> },
-            GoalChange::Updated => view! { <span class="tag changed">"Updated"</span> },
-        });
+    let change = change.map(|change| match change {
+        GoalChange::Added => view! { <span class="tag new">"New"</span> }.into_any(),
+        _ => view! { <span class="tag changed">"Changed"</span> }.into_any(),
+    });
     let status_class = match goal.status {
         GoalStatus::Achieved => "status done",
         GoalStatus::Paused => "status paused",
@@ -132,16 +161,17 @@ fn GoalCard(goal: Goal, today: NaiveDate, latest: Option<i64>) -> impl IntoView 
             <progress max=progress.total.max(1) value=progress.done aria-label="Steps done"></progress>
             <p class="small">{format!("{} of {} steps done", progress.done, progress.total)}</p>
             <ol class="steps">
-                {goal.steps.into_iter().map(|step| view! { <StepItem step today/> }).collect_view()}
+                {goal.steps.into_iter().map(|step| view! { <StepItem step today form_key=form_key.clone()/> }).collect_view()}
             </ol>
         </article>
     }
 }
 
 #[component]
-fn StepItem(step: Step, today: NaiveDate) -> impl IntoView {
+fn StepItem(step: Step, today: NaiveDate, form_key: String) -> impl IntoView {
     let done = step.is_done();
     let overdue = step.is_overdue(today);
+    let label = format!("I did this: {}", step.description);
     let when = match (step.done_on, step.due_on) {
         (Some(done_on), _) => Some(format!("Done {}", long_date(done_on, today))),
         (None, Some(due)) if overdue => Some(format!("Was due {}", long_date(due, today))),
@@ -155,6 +185,13 @@ fn StepItem(step: Step, today: NaiveDate) -> impl IntoView {
                 <span class="visually-hidden">{if done { "Done: " } else { "To do: " }}</span>
                 {step.description}
                 <span class="small block">{step.doer.label()} {when.map(|w| format!(" · {w}"))}</span>
+                {(!done && step.doer != StepDoer::CaseManager).then(|| view! {
+                    <form class="inline-form" method="post" action="/check-ins/step">
+                        <input type="hidden" name="step_id" value=step.id.to_string()/>
+                        <input type="hidden" name="key" value=form_key/>
+                        <button class="button secondary" type="submit" aria-label=label>"I did this"</button>
+                    </form>
+                })}
             </span>
         </li>
     }

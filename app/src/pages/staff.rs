@@ -1,22 +1,26 @@
-//! The staff side, as far as sign-in reaches: a case manager's caseload (with set-up codes
+//! The staff side: a case manager's caseload (what needs attention, search, set-up codes
 //! for clients) and the admin's page (staff accounts, ending a person's sessions, the audit
-//! export). The full workspace comes with the case-management issue.
+//! export). A client's record is in `record.rs`.
 use crate::components::loaded;
+use crate::domain::{
+    day_label, long_date, time_label, Attention, CaseloadEntry, CaseloadFilter, Stage,
+};
 use crate::error::AppError;
 use crate::pages::sign_in::FormMessage;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseloadClient {
-    pub client_id: String,
-    pub preferred_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Caseload {
-    pub clients: Vec<CaseloadClient>,
+    pub today: NaiveDate,
+    /// The clients the filter lets through, by name.
+    pub clients: Vec<CaseloadEntry>,
+    /// How many clients there are in all.
+    pub total: usize,
+    pub filter: CaseloadFilter,
     /// A set-up code just made, shown once.
     pub new_code: Option<NewCode>,
 }
@@ -30,23 +34,19 @@ pub struct NewCode {
 }
 
 #[server(endpoint = "caseload")]
-pub async fn get_caseload() -> Result<Caseload, AppError> {
+pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<Caseload, AppError> {
     use crate::{db, domain::Role, session};
     crate::error::answer("read.caseload", async move {
         let (state, person) = session::signed_in_as(Role::CaseManager).await?;
-        let clients: Vec<CaseloadClient> = db::caseload(&state.db, &person.person_id)
-            .await?
-            .into_iter()
-            .map(|c| CaseloadClient {
-                client_id: c.client_id,
-                preferred_name: c.preferred_name,
-            })
-            .collect();
-        let ids: Vec<&str> = clients.iter().map(|c| c.client_id.as_str()).collect();
+        let time_zone = db::time_zone_of_organisation(&state.db, &person.organisation_id).await?;
+        let now = session::local_time_in(&time_zone);
+        let everyone =
+            db::caseload_overview(&state.db, &person.person_id, now, chrono::Utc::now()).await?;
+        let ids: Vec<&str> = everyone.iter().map(|c| c.client_id.as_str()).collect();
         crate::audit::record_read(&state, &person, "read.caseload", &ids).await?;
         let new_code = session::take_new_code(&state, &person.person_id).and_then(|value| {
             let (client_id, code) = value.split_once('|')?;
-            let client = clients.iter().find(|c| c.client_id == client_id)?;
+            let client = everyone.iter().find(|c| c.client_id == client_id)?;
             let link = crate::auth::code_link(&state.public_url, "enrol", code);
             Some(NewCode {
                 client_name: client.preferred_name.clone(),
@@ -54,14 +54,29 @@ pub async fn get_caseload() -> Result<Caseload, AppError> {
                 qr_svg: crate::auth::qr_svg(&link),
             })
         });
-        Ok(Caseload { clients, new_code })
+        let total = everyone.len();
+        let clients = everyone.into_iter().filter(|c| filter.admits(c)).collect();
+        Ok(Caseload {
+            today: now.date(),
+            clients,
+            total,
+            filter,
+            new_code,
+        })
     })
     .await
 }
 
 #[component]
 pub fn CaseloadPage() -> impl IntoView {
-    let caseload = Resource::new(|| (), |_| get_caseload());
+    let query = use_query_map();
+    let caseload = Resource::new(
+        move || {
+            let query = query.read();
+            CaseloadFilter::from_query(query.get("name"), query.get("stage"), query.get("needs"))
+        },
+        get_caseload,
+    );
     view! {
         <Title text="Caseload"/>
         {loaded(caseload, |caseload| view! { <CaseloadView caseload/> })}
@@ -70,10 +85,22 @@ pub fn CaseloadPage() -> impl IntoView {
 
 #[component]
 fn CaseloadView(caseload: Caseload) -> impl IntoView {
+    let Caseload {
+        today,
+        clients,
+        total,
+        filter,
+        new_code,
+    } = caseload;
+    let shown = if filter.is_empty() {
+        format!("{total} clients")
+    } else {
+        format!("{} of {total} clients match", clients.len())
+    };
     view! {
         <h1>"Caseload"</h1>
         <FormMessage/>
-        {caseload.new_code.map(|new| view! {
+        {new_code.map(|new| view! {
             <section class="card highlight" aria-labelledby="code-heading">
                 <h2 id="code-heading">{format!("Set-up code for {}", new.client_name)}</h2>
                 <p class="code">{new.code}</p>
@@ -83,26 +110,89 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
                 })}
             </section>
         })}
-        <table class="table">
+        <CaseloadSearch filter/>
+        <p role="status">{shown}</p>
+        <table class="table caseload">
             <caption>"Your clients"</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Sign-in"</th></tr></thead>
+            <thead><tr>
+                <th scope="col">"Name"</th>
+                <th scope="col">"Stage"</th>
+                <th scope="col">"Next appointment"</th>
+                <th scope="col">"Last contact"</th>
+                <th scope="col">"Needs attention"</th>
+                <th scope="col">"Sign-in"</th>
+            </tr></thead>
             <tbody>
-                {caseload.clients.into_iter().map(|client| view! {
-                    <tr>
-                        <th scope="row">{client.preferred_name.clone()}</th>
-                        <td>
-                            <form method="post" action="/caseload/enrollment-code">
-                                <input type="hidden" name="client_id" value=client.client_id.clone()/>
-                                <button class="button secondary" type="submit" aria-label=format!("Make a set-up code for {}", client.preferred_name)>
-                                    "Make a set-up code"
-                                </button>
-                            </form>
-                        </td>
-                    </tr>
-                }).collect_view()}
+                {clients.into_iter().map(|client| view! { <CaseloadRow client today/> }).collect_view()}
             </tbody>
         </table>
         <a class="link" href="/account">"Your account and devices"</a>
+    }
+}
+
+/// Search by name and narrow by stage or by what needs attention. A plain GET form, so the
+/// address keeps the search and works before the wasm has loaded.
+#[component]
+fn CaseloadSearch(filter: CaseloadFilter) -> impl IntoView {
+    let stage = filter.stage.map(Stage::code).unwrap_or_default();
+    let needs = filter.needs.map(Attention::code).unwrap_or_default();
+    view! {
+        <form class="form row search" method="get" action="/caseload" role="search" aria-label="Clients">
+            <div class="field">
+                <label for="name">"Name"</label>
+                <input id="name" name="name" type="search" value=filter.name maxlength="60"/>
+            </div>
+            <div class="field">
+                <label for="stage">"Stage"</label>
+                <select id="stage" name="stage">
+                    <option value="">"Any stage"</option>
+                    {Stage::ALL.iter().map(|s| view! { <option value=s.code() selected=s.code() == stage>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="needs">"Needs attention"</label>
+                <select id="needs" name="needs">
+                    <option value="">"Anything or nothing"</option>
+                    {Attention::ALL.iter().map(|a| view! { <option value=a.code() selected=a.code() == needs>{a.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button class="button secondary" type="submit">"Search"</button>
+        </form>
+    }
+}
+
+#[component]
+fn CaseloadRow(client: CaseloadEntry, today: NaiveDate) -> impl IntoView {
+    let stages = client
+        .stages
+        .iter()
+        .map(|s| s.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let next = client
+        .next_appointment
+        .map(|at| format!("{}, {}", day_label(at.date(), today), time_label(at.time())));
+    let last = client.last_contact.map(|d| long_date(d, today));
+    view! {
+        <tr>
+            <th scope="row"><a class="link" href=format!("/caseload/{}", client.client_id)>{client.preferred_name.clone()}</a></th>
+            <td>{stages}</td>
+            <td>{next.unwrap_or_else(|| "None booked".to_owned())}</td>
+            <td>{last.unwrap_or_else(|| "None yet".to_owned())}</td>
+            <td>
+                <ul class="tags">
+                    {client.attention.iter().map(|a| view! { <li class="tag attention">{a.label()}</li> }).collect_view()}
+                </ul>
+            </td>
+            <td>
+                <form method="post" action="/caseload/enrollment-code">
+                    <input type="hidden" name="client_id" value=client.client_id.clone()/>
+                    <button class="button secondary" type="submit" aria-label=format!("Make a set-up code for {}", client.preferred_name)>
+                        "Make a set-up code"
+                    </button>
+                </form>
+            </td>
+        </tr>
     }
 }
 

@@ -117,6 +117,8 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
             OtherCaseManager => Allow { sees_a: false },
             _ => Deny,
         },
+        "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
+        | "send-plan" | "check-ins-seen" => only(actor, &[CaseManagerOfA]),
         "admin" => match actor {
             Admin => Allow { sees_a: false },
             _ => Deny,
@@ -147,6 +149,7 @@ fn form_rule(path: &str, actor: Actor) -> May {
         "/account/devices/end" | "/supporters/revoke" => only(actor, &[ClientA]),
         "/supporters/invite" => only(actor, &[ClientA, ClientB]),
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
+        "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
         "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
         other => panic!("form route {other} has no row in the authorisation matrix"),
     }
@@ -157,6 +160,8 @@ struct Cast {
     browsers: Vec<(Actor, TestApp)>,
     alex_id: String,
     alex_appointment: String,
+    alex_goal: String,
+    alex_step: String,
     alex_spare_session: String,
     alex_spare_grant: String,
     grants: Vec<(Actor, String)>,
@@ -213,6 +218,9 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         .unwrap()[0]
         .id
         .to_string();
+    let plan = db::working_plan(&t.db, &alex_id).await.unwrap();
+    let alex_goal = plan[0].id.to_string();
+    let alex_step = plan[0].steps[0].id.to_string();
     let mut browsers = vec![(Anonymous, app.browser())];
     for (actor, name) in [
         (ClientA, "alex"),
@@ -276,6 +284,8 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         browsers,
         alex_id,
         alex_appointment,
+        alex_goal,
+        alex_step,
         alex_spare_session,
         alex_spare_grant: spare_grant,
         grants,
@@ -297,6 +307,42 @@ impl Cast {
                 vec![("ceremony", db::new_id()), ("credential", "{}".to_owned())]
             }
             "passkey_sign_in_start" => vec![("sign_in_name", "alex".to_owned())],
+            "client-record" | "check-ins-seen" => vec![("client_id", self.alex_id.clone())],
+            "compare-revisions" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("from", "1".to_owned()),
+                ("to", "2".to_owned()),
+            ],
+            "save-goal" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("goal_id", String::new()),
+                ("version", "0".to_owned()),
+                ("goal[domain]", "housing".to_owned()),
+                ("goal[horizon]", "short_term".to_owned()),
+                ("goal[own_words]", "A goal from the matrix".to_owned()),
+                ("goal[status]", "not_started".to_owned()),
+                ("goal[target_on]", String::new()),
+            ],
+            "save-step" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("goal_id", self.alex_goal.clone()),
+                ("step_id", String::new()),
+                ("version", "0".to_owned()),
+                ("step[description]", "A step from the matrix".to_owned()),
+                ("step[doer]", "client".to_owned()),
+                ("step[due_on]", String::new()),
+                ("step[done_on]", String::new()),
+            ],
+            "move-goal" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("goal_id", self.alex_goal.clone()),
+                ("direction", "down".to_owned()),
+            ],
+            "send-plan" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("after_revision", "2".to_owned()),
+                ("summary", "From the matrix".to_owned()),
+            ],
             _ => vec![],
         }
     }
@@ -322,6 +368,15 @@ impl Cast {
                 ("share_goals", s("on")),
             ],
             "/caseload/enrollment-code" => vec![("client_id", self.alex_id.clone())],
+            "/check-ins/step" => vec![
+                ("step_id", self.alex_step.clone()),
+                ("key", s("0123456789abcdef0123456789abcdef")),
+            ],
+            "/check-ins/appointment" => vec![
+                ("appointment_id", self.alex_appointment.clone()),
+                ("answer", s("come")),
+                ("key", s("0123456789abcdef0123456789abcdef")),
+            ],
             "/admin/staff" => vec![
                 ("display_name", s("New Person")),
                 ("role", s("case_manager")),

@@ -15,7 +15,10 @@ async fn an_empty_database_migrates_and_migrating_again_changes_nothing() {
             .fetch_one(t.db.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 2, "{}", t.engine);
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/migrations"))
+            .unwrap()
+            .count();
+        assert_eq!(applied as usize, files, "{}", t.engine);
         let clients: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_profiles")
             .fetch_one(t.db.pool())
             .await

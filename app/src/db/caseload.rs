@@ -1,0 +1,177 @@
+//! The caseload overview: a handful of queries, each over the whole caseload at once, so the
+//! cost grows with the number of clients only through indexed scans, never a query per client.
+use super::{date_text, instant_text, local_time_text, read_instant, read_local_time, Db, Result};
+use crate::domain::{Attention, CaseloadEntry, Stage, MISSED_RECENT_DAYS, PLAN_REVIEW_DAYS};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// Client ids and one text value each, from a query with the case manager's id as `$1`.
+async fn per_client(
+    db: &Db,
+    sql: &str,
+    case_manager_id: &str,
+    bind: &[String],
+) -> Result<HashMap<String, String>> {
+    let mut query = sqlx::query_as::<_, (String, String)>(sql).bind(case_manager_id);
+    for value in bind {
+        query = query.bind(value);
+    }
+    Ok(query.fetch_all(db.pool()).await?.into_iter().collect())
+}
+
+/// The case manager's clients with stage, next appointment, last contact and what needs
+/// attention. `now` is the program's wall clock, `now_utc` the same instant in UTC.
+pub async fn caseload_overview(
+    db: &Db,
+    case_manager_id: &str,
+    now: NaiveDateTime,
+    now_utc: DateTime<Utc>,
+) -> Result<Vec<CaseloadEntry>> {
+    let clients = super::caseload(db, case_manager_id).await?;
+    let stage_rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.client_id, s.stage
+         FROM care_team t
+         JOIN stage_changes c ON c.client_id = t.client_id
+         JOIN stage_change_stages s ON s.stage_change_id = c.id
+         WHERE t.case_manager_id = $1
+           AND c.id = (SELECT c2.id FROM stage_changes c2 WHERE c2.client_id = c.client_id
+                       ORDER BY c2.effective_on DESC, c2.recorded_at DESC, c2.id DESC LIMIT 1)
+         ORDER BY c.client_id, s.stage",
+    )
+    .bind(case_manager_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut stages: HashMap<String, Vec<Stage>> = HashMap::new();
+    for (client, stage) in stage_rows {
+        stages
+            .entry(client)
+            .or_default()
+            .push(Stage::from_code(&stage)?);
+    }
+    let now_text = local_time_text(now);
+    let next = per_client(
+        db,
+        "SELECT a.client_id, MIN(a.starts_at) FROM appointments a
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
+         WHERE a.starts_at >= $2 AND a.status IN ('scheduled', 'confirmed')
+         GROUP BY a.client_id",
+        case_manager_id,
+        std::slice::from_ref(&now_text),
+    )
+    .await?;
+    let attended = per_client(
+        db,
+        "SELECT a.client_id, MAX(a.starts_at) FROM appointments a
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
+         WHERE a.status = 'attended' AND a.starts_at < $2
+         GROUP BY a.client_id",
+        case_manager_id,
+        std::slice::from_ref(&now_text),
+    )
+    .await?;
+    let checked_in = per_client(
+        db,
+        "SELECT c.client_id, MAX(c.created_at) FROM check_ins c
+         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1
+         GROUP BY c.client_id",
+        case_manager_id,
+        &[],
+    )
+    .await?;
+    let new_check_ins = per_client(
+        db,
+        "SELECT c.client_id, MAX(c.created_at) FROM check_ins c
+         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1
+         WHERE t.check_ins_seen_at IS NULL OR c.created_at > t.check_ins_seen_at
+         GROUP BY c.client_id",
+        case_manager_id,
+        &[],
+    )
+    .await?;
+    let missed = per_client(
+        db,
+        "SELECT a.client_id, MAX(a.starts_at) FROM appointments a
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
+         WHERE a.status = 'missed' AND a.starts_at >= $2
+         GROUP BY a.client_id",
+        case_manager_id,
+        &[local_time_text(now - Duration::days(MISSED_RECENT_DAYS))],
+    )
+    .await?;
+    let overdue = per_client(
+        db,
+        "SELECT sp.client_id, MIN(s.due_on) FROM steps s
+         JOIN goals g ON g.id = s.goal_id
+         JOIN support_plans sp ON sp.id = g.plan_id
+         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1
+         WHERE s.done_on IS NULL AND s.due_on < $2
+           AND g.status IN ('not_started', 'in_progress')
+           AND NOT EXISTS (SELECT 1 FROM check_ins c
+                           WHERE c.step_id = s.id AND c.kind = 'step_done')
+         GROUP BY sp.client_id",
+        case_manager_id,
+        &[date_text(now.date())],
+    )
+    .await?;
+    let waiting = per_client(
+        db,
+        "SELECT r.client_id, MIN(r.updated_on) FROM referrals r
+         JOIN care_team t ON t.client_id = r.client_id AND t.case_manager_id = $1
+         WHERE r.status = 'referred'
+         GROUP BY r.client_id",
+        case_manager_id,
+        &[],
+    )
+    .await?;
+    let reviewed = per_client(
+        db,
+        "SELECT sp.client_id, MAX(r.sent_at) FROM plan_revisions r
+         JOIN support_plans sp ON sp.id = r.plan_id
+         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1
+         GROUP BY sp.client_id",
+        case_manager_id,
+        &[],
+    )
+    .await?;
+    let review_due = instant_text(now_utc - Duration::days(PLAN_REVIEW_DAYS));
+
+    clients
+        .into_iter()
+        .map(|client| {
+            let id = client.client_id;
+            let attended_on = attended
+                .get(&id)
+                .map(|at| read_local_time(at).map(|at| at.date()))
+                .transpose()?;
+            let checked_in_on = checked_in
+                .get(&id)
+                .map(|at| read_instant(at).map(|at| at.date_naive()))
+                .transpose()?;
+            let flagged: HashSet<Attention> = [
+                (Attention::NewCheckIn, new_check_ins.contains_key(&id)),
+                (Attention::MissedAppointment, missed.contains_key(&id)),
+                (Attention::OverdueStep, overdue.contains_key(&id)),
+                (Attention::ReferralWaiting, waiting.contains_key(&id)),
+                (
+                    Attention::PlanReview,
+                    reviewed.get(&id).is_none_or(|at| *at < review_due),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(attention, flagged)| flagged.then_some(attention))
+            .collect();
+            Ok(CaseloadEntry {
+                stages: stages.remove(&id).unwrap_or_default(),
+                next_appointment: next.get(&id).map(|at| read_local_time(at)).transpose()?,
+                last_contact: attended_on.max(checked_in_on),
+                attention: Attention::ALL
+                    .iter()
+                    .copied()
+                    .filter(|a| flagged.contains(a))
+                    .collect(),
+                preferred_name: client.preferred_name,
+                client_id: id,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,97 @@
+//! The case manager's caseload: each client's place in care and what needs attention.
+use super::{coded_enum, Stage};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// How long a plan may go without an update before it is due for review.
+pub const PLAN_REVIEW_DAYS: i64 = 90;
+/// How far back a missed appointment still asks for attention.
+pub const MISSED_RECENT_DAYS: i64 = 30;
+
+coded_enum! {
+    /// Why a client needs the case manager's attention.
+    Attention ("attention") {
+        NewCheckIn = "new_check_in" => "New check-in",
+        MissedAppointment = "missed_appointment" => "Missed an appointment",
+        OverdueStep = "overdue_step" => "Step overdue",
+        ReferralWaiting = "referral_waiting" => "Referral waiting for an answer",
+        PlanReview = "plan_review" => "Plan not updated in 90 days",
+    }
+}
+
+/// One client on the caseload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadEntry {
+    pub client_id: String,
+    pub preferred_name: String,
+    pub stages: Vec<Stage>,
+    pub next_appointment: Option<NaiveDateTime>,
+    /// The last attended appointment or check-in.
+    pub last_contact: Option<NaiveDate>,
+    pub attention: Vec<Attention>,
+}
+
+/// What the case manager searched for: part of a name, a stage, a reason for attention.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseloadFilter {
+    pub name: String,
+    pub stage: Option<Stage>,
+    pub needs: Option<Attention>,
+}
+
+impl CaseloadFilter {
+    /// Reads the filter from the page's query; unknown codes count as no filter.
+    pub fn from_query(name: Option<String>, stage: Option<String>, needs: Option<String>) -> Self {
+        CaseloadFilter {
+            name: name.unwrap_or_default().trim().chars().take(60).collect(),
+            stage: stage.and_then(|s| Stage::from_code(&s).ok()),
+            needs: needs.and_then(|n| Attention::from_code(&n).ok()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty() && self.stage.is_none() && self.needs.is_none()
+    }
+
+    pub fn admits(&self, entry: &CaseloadEntry) -> bool {
+        let name = self.name.to_lowercase();
+        (name.is_empty() || entry.preferred_name.to_lowercase().contains(&name))
+            && self.stage.is_none_or(|s| entry.stages.contains(&s))
+            && self.needs.is_none_or(|n| entry.attention.contains(&n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, stages: Vec<Stage>, attention: Vec<Attention>) -> CaseloadEntry {
+        CaseloadEntry {
+            client_id: name.to_lowercase(),
+            preferred_name: name.to_owned(),
+            stages,
+            next_appointment: None,
+            last_contact: None,
+            attention,
+        }
+    }
+
+    #[test]
+    fn the_filter_matches_name_parts_stage_and_attention_together() {
+        let alex = entry(
+            "Alex",
+            vec![Stage::MethadoneMaintenance],
+            vec![Attention::NewCheckIn],
+        );
+        let bea = entry("Bea", vec![Stage::Aftercare], vec![]);
+        let by_name = CaseloadFilter::from_query(Some(" le ".into()), None, None);
+        assert!(by_name.admits(&alex) && !by_name.admits(&bea));
+        let by_stage = CaseloadFilter::from_query(None, Some("aftercare".into()), None);
+        assert!(!by_stage.admits(&alex) && by_stage.admits(&bea));
+        let by_need = CaseloadFilter::from_query(None, None, Some("new_check_in".into()));
+        assert!(by_need.admits(&alex) && !by_need.admits(&bea));
+        let unknown = CaseloadFilter::from_query(None, Some("moon".into()), Some("x".into()));
+        assert!(unknown.is_empty() && unknown.admits(&bea));
+    }
+}

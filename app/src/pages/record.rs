@@ -1,0 +1,985 @@
+//! A client's record as their case manager keeps it: profile and care team, the client's
+//! check-ins, and the plan: goals and steps edited as a draft, then sent as a revision with a
+//! summary. Every save carries the version it was based on; a save over someone else's newer
+//! one is refused and both are shown.
+//!
+//! The forms here are Leptos action forms: the workspace is for staff computers and needs
+//! the wasm, so that a refused save keeps what was typed on the page.
+use crate::components::page_or_error;
+use crate::components::Loading;
+use crate::domain::{
+    long_date, CheckIn, FieldProblems, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
+    Horizon, LifeDomain, PlanRevision, Step, StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS,
+    SUMMARY_MAX_CHARS,
+};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+/// How many check-ins the record lists.
+#[cfg(feature = "ssr")]
+const CHECK_INS_SHOWN: i64 = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRecord {
+    pub client_id: String,
+    pub preferred_name: String,
+    pub pronouns: Option<String>,
+    pub program_start_on: String,
+    pub pharmacy: Option<String>,
+    /// Each case manager's name, and "primary" or "secondary".
+    pub care_team: Vec<(String, String)>,
+    pub today: NaiveDate,
+    /// The plan as it is being edited, with versions.
+    pub goals: Vec<Goal>,
+    /// The number of the latest revision sent (0 before the first).
+    pub latest_revision: i64,
+    /// What the draft changes compared with the latest revision: not sent yet.
+    pub draft: Vec<GoalDifference>,
+    pub revisions: Vec<PlanRevision>,
+    pub check_ins: Vec<CheckIn>,
+}
+
+#[server(endpoint = "client-record")]
+pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppError> {
+    use crate::{db, domain::compare_plans, session};
+    crate::error::answer("read.client_record", async move {
+        let (state, person, home) = session::case_manager_of(&client_id).await?;
+        let client_id = home.client_id.clone();
+        let profile = db::client_profile_for_case_manager(&state.db, &person.person_id, &client_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let today = session::local_now(&home).date();
+        let goals = db::working_plan(&state.db, &client_id).await?;
+        let revisions = db::plan_revisions(&state.db, &client_id).await?;
+        let latest_revision = revisions.first().map_or(0, |r| r.number);
+        let sent = match latest_revision {
+            0 => Vec::new(),
+            n => db::plan_snapshot(&state.db, &client_id, n)
+                .await?
+                .unwrap_or_default(),
+        };
+        let draft = compare_plans(&sent, &goals);
+        let check_ins = db::check_ins_for_case_manager(
+            &state.db,
+            &person.person_id,
+            &client_id,
+            today,
+            CHECK_INS_SHOWN,
+        )
+        .await?;
+        let care_team = db::care_team_of(&state.db, &client_id).await?;
+        crate::audit::record_read(&state, &person, "read.client_record", &[&client_id]).await?;
+        Ok(ClientRecord {
+            client_id,
+            preferred_name: profile.preferred_name,
+            pronouns: profile.pronouns,
+            program_start_on: profile.program_start_on,
+            pharmacy: profile.pharmacy,
+            care_team,
+            today,
+            goals,
+            latest_revision,
+            draft,
+            revisions,
+            check_ins,
+        })
+    })
+    .await
+}
+
+/// What became of a save, for the form to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveAnswer {
+    Saved,
+    /// Nothing was saved: what to fix, field by field.
+    Invalid(FieldProblems),
+    /// Someone else saved this goal first. Nothing was saved: their version, and what this
+    /// person tried to save (label and value), to compare.
+    Conflict {
+        theirs: Box<Goal>,
+        yours: Vec<(String, String)>,
+    },
+    /// Someone sent a plan update after this page was loaded.
+    Outdated,
+    /// The plan is the same as the latest update: there is nothing to send.
+    NothingToSend,
+}
+
+/// Runs one change of a client's record in a transaction with its audit entry; the entry
+/// is written only if `change` reports that something was saved.
+#[cfg(feature = "ssr")]
+async fn change_record<F>(
+    client_id: &str,
+    action: &'static str,
+    change: F,
+) -> Result<SaveAnswer, AppError>
+where
+    F: for<'c> FnOnce(
+        &'c mut sqlx::AnyConnection,
+        &'c crate::db::ClientHome,
+        &'c crate::session::SignedIn,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<(SaveAnswer, Option<String>), AppError>>
+                + Send
+                + 'c,
+        >,
+    >,
+{
+    use crate::{db, session};
+    crate::error::answer(action, async move {
+        let (state, person, home) = session::case_manager_of(client_id).await?;
+        let mut tx = state.db.begin().await?;
+        let (answer, target) = change(&mut tx, &home, &person).await?;
+        if answer == SaveAnswer::Saved {
+            let event = crate::audit::allowed(&person, action, &home.client_id, target.as_deref());
+            db::record_audit(&mut tx, &[event], chrono::Utc::now()).await?;
+            tx.commit().await.map_err(crate::db::DbError::from)?;
+        }
+        Ok(answer)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn conflict_or_missing(
+    saved: crate::db::Saved,
+    yours: Vec<(String, String)>,
+) -> Result<(SaveAnswer, Option<String>), AppError> {
+    match saved {
+        crate::db::Saved::Saved { id, .. } => Ok((SaveAnswer::Saved, Some(id))),
+        crate::db::Saved::Conflict(theirs) => Ok((SaveAnswer::Conflict { theirs, yours }, None)),
+        crate::db::Saved::NotFound => Err(AppError::NotFound),
+    }
+}
+
+/// Adds a goal (no `goal_id`) or changes one, if it is still at `version`.
+#[server(endpoint = "save-goal")]
+pub async fn save_goal(
+    client_id: String,
+    goal_id: String,
+    version: i64,
+    goal: GoalForm,
+) -> Result<SaveAnswer, AppError> {
+    use crate::domain::RecordId;
+    let form = goal;
+    change_record(&client_id, "plan.goal.save", move |conn, home, _| {
+        Box::pin(async move {
+            let today = crate::session::local_now(home).date();
+            let fields = match form.check(today) {
+                Ok(fields) => fields,
+                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
+            };
+            let goal_id = match goal_id.as_str() {
+                "" => None,
+                id => Some(RecordId::parse(id).ok_or(AppError::NotFound)?),
+            };
+            let saved = crate::db::save_goal(
+                conn,
+                &home.client_id,
+                goal_id.as_ref(),
+                version,
+                &fields,
+                chrono::Utc::now(),
+            )
+            .await?;
+            let yours = vec![
+                ("Goal".to_owned(), fields.own_words.as_str().to_owned()),
+                ("Status".to_owned(), fields.status.label().to_owned()),
+                (
+                    "Target date".to_owned(),
+                    fields.target_on.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+            ];
+            conflict_or_missing(saved, yours)
+        })
+    })
+    .await
+}
+
+/// Adds a step to a goal (no `step_id`) or changes one, if it is still at `version`.
+#[server(endpoint = "save-step")]
+pub async fn save_step(
+    client_id: String,
+    goal_id: String,
+    step_id: String,
+    version: i64,
+    step: StepForm,
+) -> Result<SaveAnswer, AppError> {
+    use crate::domain::RecordId;
+    let form = step;
+    change_record(&client_id, "plan.step.save", move |conn, home, _| {
+        Box::pin(async move {
+            let today = crate::session::local_now(home).date();
+            let fields = match form.check(today) {
+                Ok(fields) => fields,
+                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
+            };
+            let goal_id = RecordId::parse(&goal_id).ok_or(AppError::NotFound)?;
+            let step_id = match step_id.as_str() {
+                "" => None,
+                id => Some(RecordId::parse(id).ok_or(AppError::NotFound)?),
+            };
+            let saved = crate::db::save_step(
+                conn,
+                &home.client_id,
+                &goal_id,
+                step_id.as_ref(),
+                version,
+                &fields,
+            )
+            .await?;
+            let yours = vec![
+                ("Step".to_owned(), fields.description.as_str().to_owned()),
+                ("Who".to_owned(), fields.doer.label().to_owned()),
+                (
+                    "Done on".to_owned(),
+                    fields.done_on.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+            ];
+            conflict_or_missing(saved, yours)
+        })
+    })
+    .await
+}
+
+/// Moves a goal one place "up" or "down" in the plan.
+#[server(endpoint = "move-goal")]
+pub async fn move_goal(
+    client_id: String,
+    goal_id: String,
+    direction: String,
+) -> Result<SaveAnswer, AppError> {
+    use crate::domain::RecordId;
+    change_record(&client_id, "plan.goal.move", move |conn, home, _| {
+        Box::pin(async move {
+            let goal_id = RecordId::parse(&goal_id).ok_or(AppError::NotFound)?;
+            let up = match direction.as_str() {
+                "up" => true,
+                "down" => false,
+                _ => return Err(AppError::NotFound),
+            };
+            if crate::db::move_goal(conn, &home.client_id, &goal_id, up).await? {
+                Ok((SaveAnswer::Saved, Some(goal_id.to_string())))
+            } else {
+                Err(AppError::NotFound)
+            }
+        })
+    })
+    .await
+}
+
+/// Sends the draft to the client as a new revision with a summary, unless someone sent one
+/// after `after_revision` or nothing changed.
+#[server(endpoint = "send-plan")]
+pub async fn send_plan(
+    client_id: String,
+    after_revision: i64,
+    summary: String,
+) -> Result<SaveAnswer, AppError> {
+    use crate::db::Sent;
+    change_record(&client_id, "plan.send", move |conn, home, person| {
+        Box::pin(async move {
+            let summary = match crate::domain::check_summary(&summary) {
+                Ok(summary) => summary,
+                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
+            };
+            let sent = crate::db::send_plan_update(
+                conn,
+                &home.client_id,
+                summary.as_str(),
+                &person.person_id,
+                after_revision,
+                chrono::Utc::now(),
+            )
+            .await?;
+            Ok(match sent {
+                Sent::Sent { number } => (SaveAnswer::Saved, Some(number.to_string())),
+                Sent::NothingChanged => (SaveAnswer::NothingToSend, None),
+                Sent::Outdated { .. } => (SaveAnswer::Outdated, None),
+            })
+        })
+    })
+    .await
+}
+
+/// Marks the client's check-ins as read by this case manager.
+#[server(endpoint = "check-ins-seen")]
+pub async fn mark_check_ins_seen(client_id: String) -> Result<SaveAnswer, AppError> {
+    change_record(&client_id, "check_in.seen", move |conn, home, person| {
+        Box::pin(async move {
+            crate::db::mark_check_ins_seen(
+                conn,
+                &person.person_id,
+                &home.client_id,
+                chrono::Utc::now(),
+            )
+            .await?;
+            Ok((SaveAnswer::Saved, None))
+        })
+    })
+    .await
+}
+
+#[component]
+pub fn RecordPage() -> impl IntoView {
+    let params = use_params_map();
+    // Every save bumps this, and the record is loaded again.
+    let saved = RwSignal::new(0_u32);
+    provide_context(Saves(saved));
+    let record = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), saved.get()),
+        |(id, _)| get_client_record(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(record.await, |record| view! { <RecordView record/> })
+            })}
+        </Transition>
+    }
+}
+
+/// Bumped after every save, so that the record reloads.
+#[derive(Clone, Copy)]
+struct Saves(RwSignal<u32>);
+
+/// Reloads the record after each successful save of `action`.
+fn reload_after<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Output = SaveAnswer, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Output: Send + Sync,
+{
+    let Saves(saves) = expect_context::<Saves>();
+    Effect::new(move |_| {
+        if let Some(Ok(SaveAnswer::Saved)) = action.value().get() {
+            saves.update(|n| *n += 1);
+        }
+    });
+}
+
+#[component]
+fn RecordView(record: ClientRecord) -> impl IntoView {
+    let title = record.preferred_name.clone();
+    let team = record
+        .care_team
+        .iter()
+        .map(|(name, role)| {
+            if role == "primary" {
+                format!("{name} (primary)")
+            } else {
+                name.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <Title text=title.clone()/>
+        <div class="record-page">
+        <nav class="crumbs" aria-label="Breadcrumb"><a class="link" href="/caseload">"Caseload"</a></nav>
+        <h1>{title}</h1>
+        <dl class="profile">
+            {record.pronouns.clone().map(|p| view! { <dt>"Pronouns"</dt><dd>{p}</dd> })}
+            <dt>"In the program since"</dt><dd>{record.program_start_on.clone()}</dd>
+            {record.pharmacy.clone().map(|p| view! { <dt>"Pharmacy"</dt><dd>{p}</dd> })}
+            <dt>"Care team"</dt><dd>{team}</dd>
+        </dl>
+        <CheckIns client_id=record.client_id.clone() check_ins=record.check_ins.clone() today=record.today/>
+        <Draft record=record.clone()/>
+        <section aria-labelledby="goals-heading">
+            <h2 id="goals-heading">"Goals"</h2>
+            <ol class="plain-list goal-editors">
+                {record.goals.iter().map(|goal| view! {
+                    <li><GoalEditor client_id=record.client_id.clone() goal=goal.clone() today=record.today/></li>
+                }).collect_view()}
+            </ol>
+            <details class="card">
+                <summary>"Add a goal"</summary>
+                <GoalFormView client_id=record.client_id.clone() goal=None today=record.today/>
+            </details>
+        </section>
+        <Revisions client_id=record.client_id.clone() revisions=record.revisions.clone() today=record.today/>
+        </div>
+    }
+}
+
+#[component]
+fn CheckIns(client_id: String, check_ins: Vec<CheckIn>, today: NaiveDate) -> impl IntoView {
+    let seen = ServerAction::<MarkCheckInsSeen>::new();
+    reload_after(seen);
+    let any_new = check_ins.iter().any(|c| c.new);
+    view! {
+        <section aria-labelledby="check-ins-heading">
+            <h2 id="check-ins-heading">"Check-ins from the client"</h2>
+            {if check_ins.is_empty() {
+                view! { <p>"None yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="check-ins">
+                        {check_ins.into_iter().map(|c| view! {
+                            <li class:new=c.new>
+                                {c.new.then(|| view! { <span class="tag new">"New"</span> })}
+                                <strong>{c.kind.label()}</strong>
+                                {c.about.map(|a| format!(": {a}"))}
+                                {c.note.map(|n| view! { <q class="note">{n}</q> })}
+                                <span class="small block">{long_date(c.at.date_naive(), today)}" · "{c.at.format("%H:%M UTC").to_string()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {any_new.then(|| view! {
+                <ActionForm action=seen>
+                    <input type="hidden" name="client_id" value=client_id/>
+                    <button class="button secondary" type="submit">"Mark as seen"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// What is not sent yet, and the form that sends it.
+#[component]
+fn Draft(record: ClientRecord) -> impl IntoView {
+    let send = ServerAction::<SendPlan>::new();
+    reload_after(send);
+    let answer = send.value();
+    let problem = move || {
+        match answer.get() {
+        Some(Ok(SaveAnswer::Invalid(problems))) => problems.about("summary").map(str::to_owned),
+        Some(Ok(SaveAnswer::Outdated)) => Some(
+            "Someone sent an update to this plan after you opened it. Please reload the page to see it before sending yours."
+                .to_owned(),
+        ),
+        Some(Ok(SaveAnswer::NothingToSend)) => {
+            Some("Nothing has changed since the last update, so there is nothing to send.".to_owned())
+        }
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    }
+    };
+    let status = match record.revisions.first() {
+        Some(latest) => format!(
+            "The client has update {}, sent {} by {}.",
+            latest.number,
+            long_date(latest.sent_at.date_naive(), record.today),
+            latest.sent_by
+        ),
+        None => "The client has not been sent a plan yet.".to_owned(),
+    };
+    let draft = record.draft.clone();
+    view! {
+        <section class="card draft" aria-labelledby="draft-heading">
+            <h2 id="draft-heading">"Plan update"</h2>
+            <p>{status}</p>
+            {if draft.is_empty() {
+                view! { <p>"No changes waiting to be sent."</p> }.into_any()
+            } else {
+                view! {
+                    <p><strong>{format!("Not sent yet: {} {}", draft.len(), if draft.len() == 1 { "change" } else { "changes" })}</strong></p>
+                    <ul class="changes">
+                        {draft.into_iter().map(|d| view! { <li>{describe(&d)}</li> }).collect_view()}
+                    </ul>
+                    <ActionForm action=send attr:class="form">
+                        <input type="hidden" name="client_id" value=record.client_id.clone()/>
+                        <input type="hidden" name="after_revision" value=record.latest_revision/>
+                        <div class="field">
+                            <label for="summary">"What changed, in a few plain words for the client"</label>
+                            <textarea id="summary" name="summary" rows="3" required=true maxlength=SUMMARY_MAX_CHARS
+                                aria-describedby="summary-problem"></textarea>
+                            <p id="summary-problem" class="field-problem" role="alert">{problem}</p>
+                        </div>
+                        <button class="button" type="submit">"Send to the client"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// One line about a difference between two versions of a plan.
+fn describe(difference: &GoalDifference) -> String {
+    let words = difference
+        .after
+        .as_ref()
+        .or(difference.before.as_ref())
+        .map(|g| g.own_words.clone())
+        .unwrap_or_default();
+    match difference.change {
+        GoalChange::Added => format!("New goal: {words}"),
+        GoalChange::Removed => format!("Taken out: {words}"),
+        GoalChange::Updated => format!("{words}: {} changed", difference.what.join(", ")),
+    }
+}
+
+/// A goal with its steps, each editable, and buttons to move it.
+#[component]
+fn GoalEditor(client_id: String, goal: Goal, today: NaiveDate) -> impl IntoView {
+    let moved = ServerAction::<MoveGoal>::new();
+    reload_after(moved);
+    let heading = goal.own_words.clone();
+    let mover = |direction: &'static str, label: String| {
+        let client_id = client_id.clone();
+        let goal_id = goal.id.to_string();
+        view! {
+            <ActionForm action=moved>
+                <input type="hidden" name="client_id" value=client_id/>
+                <input type="hidden" name="goal_id" value=goal_id/>
+                <input type="hidden" name="direction" value=direction/>
+                <button class="button secondary" type="submit" aria-label=label>
+                    {if direction == "up" { "Move up" } else { "Move down" }}
+                </button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <article class="card goal-editor">
+            <h3>{heading.clone()}</h3>
+            <p class="small">{format!("{} · {} · {}", goal.status.label(), goal.domain.label(), goal.horizon.label())}</p>
+            <div class="row">
+                {mover("up", format!("Move up: {heading}"))}
+                {mover("down", format!("Move down: {heading}"))}
+            </div>
+            <details>
+                <summary>"Edit goal"</summary>
+                <GoalFormView client_id=client_id.clone() goal=Some(goal.clone()) today/>
+            </details>
+            <h4>"Steps"</h4>
+            <ol class="steps">
+                {goal.steps.iter().map(|step| view! {
+                    <li><StepEditor client_id=client_id.clone() goal_id=goal.id.to_string() step=step.clone() today/></li>
+                }).collect_view()}
+            </ol>
+            <details>
+                <summary>"Add a step"</summary>
+                <StepFormView client_id=client_id.clone() goal_id=goal.id.to_string() step=None today/>
+            </details>
+        </article>
+    }
+}
+
+/// The problem with one field, or nothing.
+fn problem_at(
+    answer: Signal<Option<Result<SaveAnswer, AppError>>>,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Send + Sync + Copy {
+    move || match answer.get() {
+        Some(Ok(SaveAnswer::Invalid(problems))) => problems.about(field).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The message above a form after a save that did not go through.
+#[component]
+fn SaveMessage(
+    answer: Signal<Option<Result<SaveAnswer, AppError>>>,
+    version: RwSignal<i64>,
+) -> impl IntoView {
+    move || {
+        match answer.get() {
+        Some(Ok(SaveAnswer::Invalid(_))) => Some(
+            view! { <p class="message problem" role="alert">"Nothing was saved yet. Please fix what is marked below."</p> }
+                .into_any(),
+        ),
+        Some(Ok(SaveAnswer::Conflict { theirs, yours })) => {
+            // Saving again now replaces their version with this one, knowingly.
+            version.set(theirs.version);
+            Some(view! { <Conflict theirs=*theirs yours/> }.into_any())
+        }
+        Some(Err(error)) => Some(view! { <p class="message problem" role="alert">{error.to_string()}</p> }.into_any()),
+        _ => None,
+    }
+    }
+}
+
+/// Both versions side by side, when someone else saved first.
+#[component]
+fn Conflict(theirs: Goal, yours: Vec<(String, String)>) -> impl IntoView {
+    let their_rows = [
+        ("Goal".to_owned(), theirs.own_words.clone()),
+        ("Status".to_owned(), theirs.status.label().to_owned()),
+        (
+            "Target date".to_owned(),
+            theirs
+                .target_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    let steps = theirs
+        .steps
+        .iter()
+        .map(|s| {
+            let done = if s.is_done() { " (done)" } else { "" };
+            format!("{}{done}", s.description)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let list = |rows: Vec<(String, String)>| {
+        view! {
+            <dl>
+                {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            </dl>
+        }
+    };
+    view! {
+        <div class="message problem conflict" role="alert">
+            <p><strong>"Someone else saved this goal while you were editing it. Your changes are not saved yet."</strong></p>
+            <div class="versions">
+                <div>
+                    <h4>"Their version (saved)"</h4>
+                    {list(their_rows.to_vec())}
+                    <p class="small">{format!("Steps: {steps}")}</p>
+                </div>
+                <div>
+                    <h4>"Your version (not saved)"</h4>
+                    {list(yours)}
+                </div>
+            </div>
+            <p>"To keep theirs, reload the page. To keep yours instead, check the form and save again: it will replace theirs."</p>
+        </div>
+    }
+}
+
+/// The form for a new goal (`goal` none) or an existing one.
+#[component]
+fn GoalFormView(client_id: String, goal: Option<Goal>, today: NaiveDate) -> impl IntoView {
+    let save = ServerAction::<SaveGoal>::new();
+    reload_after(save);
+    let answer = Signal::derive(move || save.value().get());
+    let version = RwSignal::new(goal.as_ref().map_or(0, |g| g.version));
+    let form = goal.as_ref().map(GoalForm::of).unwrap_or_else(|| GoalForm {
+        status: GoalStatus::NotStarted.code().to_owned(),
+        ..GoalForm::default()
+    });
+    let goal_id = goal.as_ref().map(|g| g.id.to_string()).unwrap_or_default();
+    let prefix = if goal_id.is_empty() {
+        "new-goal".to_owned()
+    } else {
+        format!("goal-{goal_id}")
+    };
+    let id = move |field: &str| format!("{prefix}-{field}");
+    let max_date = format!("{}", today.format("%Y"))
+        .parse::<i32>()
+        .unwrap_or(2026)
+        + 10;
+    view! {
+        <ActionForm action=save attr:class="form">
+            <SaveMessage answer version/>
+            <input type="hidden" name="client_id" value=client_id/>
+            <input type="hidden" name="goal_id" value=goal_id/>
+            <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
+            <TextField id=id("own_words") name="goal[own_words]" label="The goal, in the client's own words"
+                value=form.own_words max=GOAL_MAX_CHARS problem=problem_at(answer, "own_words")/>
+            <Choice id=id("status") name="goal[status]" label="Status" value=form.status
+                options=GoalStatus::ALL.iter().map(|s| (s.code(), s.label())).collect()
+                problem=problem_at(answer, "status")/>
+            <Choice id=id("domain") name="goal[domain]" label="Part of life" value=form.domain
+                options=LifeDomain::ALL.iter().map(|s| (s.code(), s.label())).collect()
+                problem=problem_at(answer, "domain")/>
+            <Choice id=id("horizon") name="goal[horizon]" label="When" value=form.horizon
+                options=Horizon::ALL.iter().map(|s| (s.code(), s.label())).collect()
+                problem=problem_at(answer, "horizon")/>
+            <DateField id=id("target_on") name="goal[target_on]" label="Target date (optional)" value=form.target_on
+                max_year=max_date problem=problem_at(answer, "target_on")/>
+            <button class="button" type="submit">{if goal.is_some() { "Save goal" } else { "Add goal" }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn StepEditor(client_id: String, goal_id: String, step: Step, today: NaiveDate) -> impl IntoView {
+    let done = step
+        .done_on
+        .map(|d| format!(" · done {}", long_date(d, today)));
+    let due = step
+        .due_on
+        .map(|d| format!(" · by {}", long_date(d, today)));
+    view! {
+        <span>{step.description.clone()}</span>
+        <span class="small block">{step.doer.label()}{due}{done}</span>
+        <details>
+            <summary>"Edit step"</summary>
+            <StepFormView client_id goal_id step=Some(step) today/>
+        </details>
+    }
+}
+
+#[component]
+fn StepFormView(
+    client_id: String,
+    goal_id: String,
+    step: Option<Step>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let save = ServerAction::<SaveStep>::new();
+    reload_after(save);
+    let answer = Signal::derive(move || save.value().get());
+    let version = RwSignal::new(step.as_ref().map_or(0, |s| s.version));
+    let step_id = step.as_ref().map(|s| s.id.to_string()).unwrap_or_default();
+    let prefix = if step_id.is_empty() {
+        format!("new-step-{goal_id}")
+    } else {
+        format!("step-{step_id}")
+    };
+    let id = move |field: &str| format!("{prefix}-{field}");
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let max_year = format!("{}", today.format("%Y"))
+        .parse::<i32>()
+        .unwrap_or(2026)
+        + 10;
+    view! {
+        <ActionForm action=save attr:class="form">
+            <SaveMessage answer version/>
+            <input type="hidden" name="client_id" value=client_id/>
+            <input type="hidden" name="goal_id" value=goal_id/>
+            <input type="hidden" name="step_id" value=step_id/>
+            <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
+            <TextField id=id("description") name="step[description]" label="Step"
+                value=step.as_ref().map(|s| s.description.clone()).unwrap_or_default()
+                max=STEP_MAX_CHARS problem=problem_at(answer, "description")/>
+            <Choice id=id("doer") name="step[doer]" label="Who does it"
+                value=step.as_ref().map_or(StepDoer::Client, |s| s.doer).code().to_owned()
+                options=StepDoer::ALL.iter().map(|s| (s.code(), s.label())).collect()
+                problem=problem_at(answer, "doer")/>
+            <DateField id=id("due_on") name="step[due_on]" label="Due (optional)"
+                value=date(step.as_ref().and_then(|s| s.due_on)) max_year problem=problem_at(answer, "due_on")/>
+            <DateField id=id("done_on") name="step[done_on]" label="Done on (optional)"
+                value=date(step.as_ref().and_then(|s| s.done_on)) max_year problem=problem_at(answer, "done_on")/>
+            <button class="button" type="submit">{if step.is_some() { "Save step" } else { "Add step" }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn TextField(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    max: usize,
+    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let problem_id = format!("{id}-problem");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name value=value required=true maxlength=max
+                aria-invalid=move || problem().is_some().to_string() aria-describedby=problem_id.clone()/>
+            <p id=problem_id class="field-problem">{problem}</p>
+        </div>
+    }
+}
+
+#[component]
+fn DateField(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    max_year: i32,
+    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let problem_id = format!("{id}-problem");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type="date" value=value min="2000-01-01" max=format!("{max_year}-12-31")
+                aria-invalid=move || problem().is_some().to_string() aria-describedby=problem_id.clone()/>
+            <p id=problem_id class="field-problem">{problem}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Choice(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    options: Vec<(&'static str, &'static str)>,
+    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let problem_id = format!("{id}-problem");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-describedby=problem_id.clone()>
+                {options.into_iter().map(|(code, text)| view! {
+                    <option value=code selected=code == value>{text}</option>
+                }).collect_view()}
+            </select>
+            <p id=problem_id class="field-problem">{problem}</p>
+        </div>
+    }
+}
+
+/// Every revision sent, and a form to compare any two.
+#[component]
+fn Revisions(client_id: String, revisions: Vec<PlanRevision>, today: NaiveDate) -> impl IntoView {
+    let options = |selected: i64| {
+        revisions
+            .iter()
+            .map(|r| {
+                let n = r.number;
+                view! { <option value=n selected=n == selected>{format!("Update {n}")}</option> }
+            })
+            .collect_view()
+    };
+    let newest = revisions.first().map_or(0, |r| r.number);
+    let list = revisions
+        .iter()
+        .map(|r| {
+            view! {
+                <li>
+                    <strong>{format!("Update {}", r.number)}</strong>
+                    {format!(", {} by {}: ", long_date(r.sent_at.date_naive(), today), r.sent_by)}
+                    {r.summary.clone()}
+                </li>
+            }
+        })
+        .collect_view();
+    let can_compare = revisions.len() > 1;
+    let (from, to) = (options(newest - 1), options(newest));
+    view! {
+        <section aria-labelledby="revisions-heading">
+            <h2 id="revisions-heading">"Updates sent"</h2>
+            <ol class="revisions" reversed=true>{list}</ol>
+            {can_compare.then(|| view! {
+                <form class="form row" method="get" action=format!("/caseload/{client_id}/compare")>
+                    <div class="field"><label for="from">"Compare"</label><select id="from" name="from">{from}</select></div>
+                    <div class="field"><label for="to">"with"</label><select id="to" name="to">{to}</select></div>
+                    <button class="button secondary" type="submit">"Compare"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionComparison {
+    pub client_id: String,
+    pub preferred_name: String,
+    pub from: i64,
+    pub to: i64,
+    pub differences: Vec<GoalDifference>,
+}
+
+/// How the plan differed between two revisions sent to the client.
+#[server(endpoint = "compare-revisions")]
+pub async fn compare_revisions(
+    client_id: String,
+    from: i64,
+    to: i64,
+) -> Result<RevisionComparison, AppError> {
+    use crate::{db, domain::compare_plans, session};
+    crate::error::answer("read.plan_revisions", async move {
+        let (state, person, home) = session::case_manager_of(&client_id).await?;
+        let before = db::plan_snapshot(&state.db, &home.client_id, from)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let after = db::plan_snapshot(&state.db, &home.client_id, to)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        crate::audit::record_read(&state, &person, "read.plan_revisions", &[&home.client_id])
+            .await?;
+        Ok(RevisionComparison {
+            client_id: home.client_id,
+            preferred_name: home.preferred_name,
+            from,
+            to,
+            differences: compare_plans(&before, &after),
+        })
+    })
+    .await
+}
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let comparison = Resource::new(
+        move || {
+            let number = |key: &str| {
+                query
+                    .read()
+                    .get(key)
+                    .and_then(|n| n.parse::<i64>().ok())
+                    .unwrap_or(0)
+            };
+            (
+                params.read().get("id").unwrap_or_default(),
+                number("from"),
+                number("to"),
+            )
+        },
+        |(id, from, to)| compare_revisions(id, from, to),
+    );
+    view! {
+        <Title text="Compare updates"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                page_or_error(comparison.await, |c| view! { <CompareView comparison=c/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CompareView(comparison: RevisionComparison) -> impl IntoView {
+    let RevisionComparison {
+        client_id,
+        preferred_name,
+        from,
+        to,
+        differences,
+    } = comparison;
+    let side = |goal: Option<Goal>| {
+        match goal {
+        None => view! { <p class="small">"Not in this update"</p> }.into_any(),
+        Some(goal) => view! {
+            <p>{goal.own_words}</p>
+            <p class="small">{format!("{} · {}", goal.status.label(), goal.target_date.map(|d| format!("target {d}")).unwrap_or_default())}</p>
+            <ul>
+                {goal.steps.into_iter().map(|s| view! {
+                    <li>{s.description}{s.done_on.map(|d| format!(" (done {d})"))}</li>
+                }).collect_view()}
+            </ul>
+        }.into_any(),
+    }
+    };
+    view! {
+        <nav class="crumbs" aria-label="Breadcrumb"><a class="link" href=format!("/caseload/{client_id}")>{preferred_name}</a></nav>
+        <h1>{format!("Update {from} compared with update {to}")}</h1>
+        {if differences.is_empty() {
+            view! { <p>"The goals are the same in both."</p> }.into_any()
+        } else {
+            view! {
+                <table class="table compare">
+                    <caption>"Goals that differ"</caption>
+                    <thead><tr><th scope="col">"What changed"</th><th scope="col">{format!("Update {from}")}</th><th scope="col">{format!("Update {to}")}</th></tr></thead>
+                    <tbody>
+                        {differences.into_iter().map(|d| {
+                            let what = describe(&d);
+                            view! {
+                                <tr>
+                                    <th scope="row">{what}</th>
+                                    <td>{side(d.before)}</td>
+                                    <td>{side(d.after)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
