@@ -9,3 +9,4 @@ mod matrix;
 mod queries;
 mod seed;
 mod sign_in;
+mod workspace;
