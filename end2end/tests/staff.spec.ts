@@ -71,8 +71,8 @@ test("a case manager adds a goal and sends an update, and the client sees it on 
   await expectSoundPage(phone, clientProblems);
 
   // Revisions are kept and any two can be compared.
-  await page.getByLabel("Compare").selectOption("2");
-  await page.getByLabel("with").selectOption("3");
+  await page.getByLabel("Compare update").selectOption("2");
+  await page.getByLabel("with update").selectOption("3");
   await page.getByRole("button", { name: "Compare" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Update 2 compared with update 3");
   await expect(page.getByRole("table", { name: "Goals that differ" })).toContainText("New goal: Walk to the park twice a week");
@@ -103,7 +103,7 @@ test("two case managers edit one goal: the second is told and sees both versions
   const editor = second.locator("article.goal-editor").first();
   await editor.getByRole("button", { name: "Save goal" }).click();
   const conflict = editor.locator(".conflict");
-  await expect(conflict).toContainText("Someone else saved this goal while you were editing it");
+  await expect(conflict).toContainText("Someone else saved this while you were editing it");
   await expect(conflict).toContainText("Daniel's wording of the goal");
   await expect(conflict).toContainText("Priya's wording of the goal");
   // What Priya typed is still in the form; nothing was overwritten.
@@ -148,4 +148,42 @@ test("a client confirms an appointment and ticks off a step, and the case manage
   await expect(checkIns.getByRole("button", { name: "Mark as seen" })).toHaveCount(0);
   await page.getByRole("link", { name: "Caseload" }).click();
   await expect(page.getByRole("row", { name: /Grace/ })).not.toContainText("New check-in");
+});
+
+test("a case manager books a weekly appointment and cancels one, and the client sees both at once", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "daniel", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Quinn", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Quinn");
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const book = page.locator("details").filter({ has: page.getByText("Book an appointment", { exact: true }) });
+  await book.getByText("Book an appointment", { exact: true }).click();
+  await book.getByLabel("What kind").selectOption({ label: "Group session" });
+  await book.getByLabel("Date").fill(day(8));
+  await book.getByLabel("Time").fill("10:30");
+  await book.getByLabel("Where").fill("Garden room, Riverside Clinic");
+  // A repeat that ends before it starts is refused at its field.
+  await book.getByLabel("Repeat weekly until (optional)").fill(day(1));
+  await book.getByRole("button", { name: "Book" }).click();
+  await expect(book.getByText("The last date must be on or after the first appointment.")).toBeVisible();
+  await book.getByLabel("Repeat weekly until (optional)").fill(day(22));
+  await book.getByRole("button", { name: "Book" }).click();
+  const booked = page.locator("article.appointment-editor").filter({ hasText: "Garden room" });
+  await expect(booked).toHaveCount(3);
+  await expectSoundPage(page, problems);
+  await booked.first().getByRole("button", { name: /^Cancel/ }).click();
+  await expect(page.locator("article.appointment-editor").filter({ hasText: "Garden room" }).first()).toContainText(
+    "Cancelled",
+  );
+
+  const phone = await newPage(browser, PHONE);
+  const clientProblems = watchForProblems(phone);
+  await signInAs(phone, "quinn");
+  await phone.goto("/appointments");
+  const cards = phone.getByRole("link").filter({ hasText: "Garden room" });
+  await expect(cards).toHaveCount(3);
+  await expect(cards.first()).toContainText("Cancelled");
+  await expect(cards.nth(1)).toContainText("Group session");
+  await expectSoundPage(phone, clientProblems);
 });

@@ -1,10 +1,13 @@
+use super::Saved;
 use super::{date_text, local_time_text, new_id, read_id, read_local_time, Db, Result};
-use crate::domain::{Appointment, AppointmentKind, AppointmentStatus, RecordId, WeeklyRepeat};
+use crate::domain::{
+    Appointment, AppointmentFields, AppointmentKind, AppointmentStatus, RecordId, WeeklyRepeat,
+};
 use chrono::NaiveDateTime;
 use sqlx::AnyConnection;
 
 const COLUMNS: &str = "id, kind, starts_at, duration_minutes, place, with_whom, what_to_bring, \
-                       status, series_id";
+                       status, series_id, version";
 
 #[derive(sqlx::FromRow)]
 struct AppointmentRow {
@@ -17,6 +20,7 @@ struct AppointmentRow {
     what_to_bring: Option<String>,
     status: String,
     series_id: Option<String>,
+    version: i64,
 }
 
 impl TryFrom<AppointmentRow> for Appointment {
@@ -33,6 +37,7 @@ impl TryFrom<AppointmentRow> for Appointment {
             what_to_bring: row.what_to_bring,
             status: AppointmentStatus::from_code(&row.status)?,
             repeats_weekly: row.series_id.is_some(),
+            version: row.version,
         })
     }
 }
@@ -163,4 +168,109 @@ pub async fn set_appointment_status(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Books an appointment, or a weekly series of them, as the case manager filled it in.
+/// Returns the ids made.
+pub async fn book_appointment(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    fields: &AppointmentFields,
+) -> Result<Vec<String>> {
+    let appointment = NewAppointment {
+        kind: fields.kind,
+        starts_at: fields.starts_at,
+        duration_minutes: fields.duration_minutes,
+        place: fields.place.as_str(),
+        with_whom: fields.with_whom.as_ref().map(|t| t.as_str()),
+        what_to_bring: fields.what_to_bring.as_ref().map(|t| t.as_str()),
+        status: AppointmentStatus::Scheduled,
+    };
+    match &fields.repeat {
+        Some(repeat) => insert_weekly_series(conn, client_id, repeat, &appointment).await,
+        None => Ok(vec![
+            insert_appointment(conn, client_id, &appointment).await?,
+        ]),
+    }
+}
+
+async fn refused(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment_id: &RecordId,
+) -> Result<Saved<Appointment>> {
+    let row: Option<AppointmentRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM appointments WHERE client_id = $1 AND id = $2"
+    ))
+    .bind(client_id)
+    .bind(appointment_id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some(row) => Saved::Conflict(Box::new(Appointment::try_from(row)?)),
+        None => Saved::NotFound,
+    })
+}
+
+/// Changes one appointment (moves it, or its details) if it is still at `expected_version`.
+/// A weekly repeat is not changed from here: each appointment of a series moves on its own.
+pub async fn save_appointment(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment_id: &RecordId,
+    expected_version: i64,
+    fields: &AppointmentFields,
+) -> Result<Saved<Appointment>> {
+    let updated = sqlx::query(
+        "UPDATE appointments SET kind = $1, starts_at = $2, duration_minutes = $3, place = $4,
+                                 with_whom = $5, what_to_bring = $6, version = version + 1
+         WHERE client_id = $7 AND id = $8 AND version = $9",
+    )
+    .bind(fields.kind.code())
+    .bind(local_time_text(fields.starts_at))
+    .bind(fields.duration_minutes)
+    .bind(fields.place.as_str())
+    .bind(fields.with_whom.as_ref().map(|t| t.as_str()))
+    .bind(fields.what_to_bring.as_ref().map(|t| t.as_str()))
+    .bind(client_id)
+    .bind(appointment_id.as_str())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        Ok(Saved::Saved {
+            id: appointment_id.to_string(),
+            version: expected_version + 1,
+        })
+    } else {
+        refused(conn, client_id, appointment_id).await
+    }
+}
+
+/// Cancels an appointment or marks it attended or missed, if still at `expected_version`.
+pub async fn change_appointment_status(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment_id: &RecordId,
+    expected_version: i64,
+    status: AppointmentStatus,
+) -> Result<Saved<Appointment>> {
+    let updated = sqlx::query(
+        "UPDATE appointments SET status = $1, version = version + 1
+         WHERE client_id = $2 AND id = $3 AND version = $4",
+    )
+    .bind(status.code())
+    .bind(client_id)
+    .bind(appointment_id.as_str())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        Ok(Saved::Saved {
+            id: appointment_id.to_string(),
+            version: expected_version + 1,
+        })
+    } else {
+        refused(conn, client_id, appointment_id).await
+    }
 }

@@ -63,6 +63,17 @@ impl From<UnknownCode> for DbError {
     }
 }
 
+/// What became of a case manager's save of an editable record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved<T> {
+    /// Saved: the record's id and new version.
+    Saved { id: String, version: i64 },
+    /// Someone else saved first. The record as it now stands, for showing both versions.
+    Conflict(Box<T>),
+    /// Not this client's, or not there.
+    NotFound,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,

@@ -1,5 +1,6 @@
 use super::{
-    date_text, instant_text, new_id, read_id, read_instant, read_optional_date, Db, DbError, Result,
+    date_text, instant_text, new_id, read_id, read_instant, read_optional_date, Db, DbError,
+    Result, Saved,
 };
 use crate::domain::{
     compare_plans, Goal, GoalFields, GoalStatus, Horizon, LifeDomain, PlanChange, PlanRevision,
@@ -353,17 +354,6 @@ pub async fn plan_snapshot(db: &Db, client_id: &str, number: i64) -> Result<Opti
     snapshot.as_deref().map(read_snapshot).transpose()
 }
 
-/// What became of a case manager's save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Saved {
-    /// Saved: the record's id and new version.
-    Saved { id: String, version: i64 },
-    /// Someone else saved first. The goal as it now stands, for showing both versions.
-    Conflict(Box<Goal>),
-    /// Not this client's, or not there.
-    NotFound,
-}
-
 /// The number the next revision will have: edits made now are part of it.
 async fn pending_revision(conn: &mut AnyConnection, client_id: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
@@ -388,7 +378,11 @@ async fn goal_of_client(
 }
 
 /// The goal now stored, as a conflict, or not found if it is not the client's.
-async fn refused(conn: &mut AnyConnection, client_id: &str, goal_id: &RecordId) -> Result<Saved> {
+async fn refused(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    goal_id: &RecordId,
+) -> Result<Saved<Goal>> {
     Ok(match goal_of_client(conn, client_id, goal_id).await? {
         Some(goal) => Saved::Conflict(Box::new(goal)),
         None => Saved::NotFound,
@@ -404,7 +398,7 @@ pub async fn save_goal(
     expected_version: i64,
     fields: &GoalFields,
     now: DateTime<Utc>,
-) -> Result<Saved> {
+) -> Result<Saved<Goal>> {
     let pending = pending_revision(conn, client_id).await?;
     let Some(goal_id) = goal_id else {
         let plan_id: Option<String> =
@@ -470,7 +464,7 @@ pub async fn save_step(
     step_id: Option<&RecordId>,
     expected_version: i64,
     fields: &StepFields,
-) -> Result<Saved> {
+) -> Result<Saved<Goal>> {
     let pending = pending_revision(conn, client_id).await?;
     let marked = sqlx::query(
         "UPDATE goals SET changed_in = $1

@@ -1,4 +1,5 @@
-use super::{coded_enum, RecordId};
+use super::form::{code, date, optional_text, text};
+use super::{coded_enum, FieldProblems, PlainText, RecordId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,9 @@ pub struct Appointment {
     pub status: AppointmentStatus,
     /// Set when this is one of a weekly series.
     pub repeats_weekly: bool,
+    /// Bumped on every change, so that two editors can't overwrite each other unseen.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Appointment {
@@ -122,6 +126,137 @@ impl WeeklyRepeat {
     }
 }
 
+/// What a place, a name and a "bring" note may hold, in characters.
+pub const PLACE_MAX_CHARS: usize = 120;
+pub const WITH_WHOM_MAX_CHARS: usize = 80;
+pub const BRING_MAX_CHARS: usize = 200;
+
+/// An appointment as typed into the booking or moving form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppointmentForm {
+    pub kind: String,
+    pub date: String,
+    pub time: String,
+    pub duration_minutes: String,
+    pub place: String,
+    pub with_whom: String,
+    pub what_to_bring: String,
+    /// The last date of a weekly repeat; empty for a single appointment.
+    pub repeat_until: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentFields {
+    pub kind: AppointmentKind,
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: i64,
+    pub place: PlainText,
+    pub with_whom: Option<PlainText>,
+    pub what_to_bring: Option<PlainText>,
+    pub repeat: Option<WeeklyRepeat>,
+}
+
+impl AppointmentForm {
+    /// Checks the form at the program's wall-clock time `now`: an appointment is booked or
+    /// moved to a time still to come.
+    pub fn check(&self, now: NaiveDateTime) -> Result<AppointmentFields, FieldProblems> {
+        let mut problems = FieldProblems::default();
+        let kind = code(
+            &self.kind,
+            AppointmentKind::from_code,
+            "kind",
+            &mut problems,
+        );
+        let day = match date(&self.date, "date", now.date(), &mut problems) {
+            Some(None) => {
+                problems.add("date", "Please choose a date.");
+                None
+            }
+            day => day.flatten(),
+        };
+        let time = chrono::NaiveTime::parse_from_str(self.time.trim(), "%H:%M")
+            .map_err(|_| problems.add("time", "Please enter a time, like 14:30."))
+            .ok();
+        let starts_at = match (day, time) {
+            (Some(day), Some(time)) if day.and_time(time) < now => {
+                problems.add(
+                    "date",
+                    "This time has passed. Please choose a time still to come.",
+                );
+                None
+            }
+            (Some(day), Some(time)) => Some(day.and_time(time)),
+            _ => None,
+        };
+        let duration_minutes = match self.duration_minutes.trim().parse::<i64>() {
+            Ok(minutes) if (5..=720).contains(&minutes) => Some(minutes),
+            _ => {
+                problems.add(
+                    "duration_minutes",
+                    "Please enter how long it lasts, from 5 to 720 minutes.",
+                );
+                None
+            }
+        };
+        let place = text(&self.place, PLACE_MAX_CHARS, "place", &mut problems);
+        let with_whom = optional_text(
+            &self.with_whom,
+            WITH_WHOM_MAX_CHARS,
+            "with_whom",
+            &mut problems,
+        );
+        let what_to_bring = optional_text(
+            &self.what_to_bring,
+            BRING_MAX_CHARS,
+            "what_to_bring",
+            &mut problems,
+        );
+        let repeat = match (
+            starts_at,
+            date(
+                &self.repeat_until,
+                "repeat_until",
+                now.date(),
+                &mut problems,
+            ),
+        ) {
+            (_, Some(None)) => Some(None),
+            (Some(first), Some(Some(until))) => WeeklyRepeat::new(first, until)
+                .map_err(|e| problems.add("repeat_until", e.to_string()))
+                .ok()
+                .map(Some),
+            _ => None,
+        };
+        let fields = (|| {
+            Some(AppointmentFields {
+                kind: kind?,
+                starts_at: starts_at?,
+                duration_minutes: duration_minutes?,
+                place: place?,
+                with_whom: with_whom?,
+                what_to_bring: what_to_bring?,
+                repeat: repeat?,
+            })
+        })();
+        problems.or(fields)
+    }
+
+    /// The form filled in with an appointment as stored.
+    pub fn of(appointment: &Appointment) -> AppointmentForm {
+        AppointmentForm {
+            kind: appointment.kind.code().to_owned(),
+            date: appointment.starts_at.date().to_string(),
+            time: appointment.starts_at.format("%H:%M").to_string(),
+            duration_minutes: appointment.duration_minutes.to_string(),
+            place: appointment.place.clone(),
+            with_whom: appointment.with_whom.clone().unwrap_or_default(),
+            what_to_bring: appointment.what_to_bring.clone().unwrap_or_default(),
+            repeat_until: String::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +280,59 @@ mod tests {
             what_to_bring: None,
             status,
             repeats_weekly: false,
+            version: 1,
+        }
+    }
+
+    fn form() -> AppointmentForm {
+        AppointmentForm {
+            kind: "counselling".into(),
+            date: "2026-03-02".into(),
+            time: "09:30".into(),
+            duration_minutes: "60".into(),
+            place: " Clinic room 2 ".into(),
+            with_whom: String::new(),
+            what_to_bring: String::new(),
+            repeat_until: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_good_appointment_form_is_typed() {
+        let fields = form().check(at(3, 1, 9)).unwrap();
+        assert_eq!(fields.starts_at, at(3, 2, 9) + Duration::minutes(30));
+        assert_eq!(fields.place.as_str(), "Clinic room 2");
+        assert_eq!(fields.with_whom, None);
+        assert_eq!(fields.repeat, None);
+    }
+
+    #[test]
+    fn an_appointment_cannot_be_booked_in_the_past_or_repeat_backwards() {
+        let problems = form().check(at(3, 3, 9)).unwrap_err();
+        assert!(problems.about("date").unwrap().contains("passed"));
+        let mut backwards = form();
+        backwards.repeat_until = "2026-02-01".into();
+        let problems = backwards.check(at(3, 1, 9)).unwrap_err();
+        assert!(problems.about("repeat_until").is_some());
+        let mut weekly = form();
+        weekly.repeat_until = "2026-03-16".into();
+        let repeat = weekly.check(at(3, 1, 9)).unwrap().repeat.unwrap();
+        assert_eq!(repeat.occurrences().len(), 3);
+    }
+
+    #[test]
+    fn missing_and_silly_values_are_each_named() {
+        let bad = AppointmentForm {
+            kind: "party".into(),
+            date: String::new(),
+            time: "25:00".into(),
+            duration_minutes: "0".into(),
+            place: String::new(),
+            ..AppointmentForm::default()
+        };
+        let problems = bad.check(at(3, 1, 9)).unwrap_err();
+        for field in ["kind", "date", "time", "duration_minutes", "place"] {
+            assert!(problems.about(field).is_some(), "{field}");
         }
     }
 

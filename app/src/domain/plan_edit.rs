@@ -1,8 +1,9 @@
 //! What a case manager types into the plan's forms, the rules it must meet before it is
 //! saved, and how two versions of a plan differ. Shared by the browser (to say what is wrong
 //! before sending) and the server (which checks again and decides).
-use super::{Goal, GoalStatus, Horizon, LifeDomain, PlainText, RecordId, StepDoer};
-use chrono::{Datelike, NaiveDate};
+use super::form::{code, date, text};
+use super::{FieldProblems, Goal, GoalStatus, Horizon, LifeDomain, PlainText, RecordId, StepDoer};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What a goal may say, in characters.
@@ -11,90 +12,6 @@ pub const GOAL_MAX_CHARS: usize = 200;
 pub const STEP_MAX_CHARS: usize = 200;
 /// A plan update's summary, in characters: short enough to read on a phone.
 pub const SUMMARY_MAX_CHARS: usize = 500;
-/// How far ahead a target or due date may be.
-const YEARS_AHEAD: i32 = 10;
-
-/// One problem with one field of a form, in words the person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldProblem {
-    /// The form field's `name`.
-    pub field: String,
-    pub message: String,
-}
-
-/// Everything wrong with a form at once, so that the person can fix it in one go.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldProblems(pub Vec<FieldProblem>);
-
-impl FieldProblems {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldProblem {
-            field: field.to_owned(),
-            message: message.into(),
-        });
-    }
-
-    pub fn about(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|p| p.field == field)
-            .map(|p| p.message.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// `value` when nothing was wrong, else every problem found.
-    pub fn or<T>(self, value: Option<T>) -> Result<T, FieldProblems> {
-        match value {
-            Some(value) if self.is_empty() => Ok(value),
-            _ => Err(self),
-        }
-    }
-}
-
-fn text(raw: &str, max: usize, field: &str, problems: &mut FieldProblems) -> Option<PlainText> {
-    PlainText::parse(raw, max)
-        .map_err(|e| problems.add(field, e.to_string()))
-        .ok()
-}
-
-fn code<T>(
-    raw: &str,
-    parse: fn(&str) -> Result<T, super::UnknownCode>,
-    field: &str,
-    problems: &mut FieldProblems,
-) -> Option<T> {
-    parse(raw)
-        .map_err(|_| problems.add(field, "Please choose one of the options."))
-        .ok()
-}
-
-/// An optional date from a date field: empty is none; otherwise a real date within reason.
-fn date(
-    raw: &str,
-    field: &str,
-    today: NaiveDate,
-    problems: &mut FieldProblems,
-) -> Option<Option<NaiveDate>> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Some(None);
-    }
-    let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
-        problems.add(field, "Please enter a date, like 2027-01-31.");
-        return None;
-    };
-    if date.year() < 2000 || date.year() > today.year() + YEARS_AHEAD {
-        problems.add(
-            field,
-            format!("Please enter a date between 2000 and {YEARS_AHEAD} years from now."),
-        );
-        return None;
-    }
-    Some(Some(date))
-}
 
 /// A goal as typed into the form: every field is text until it is checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,10 +3,12 @@
 
 pub mod account;
 pub mod appointments;
+pub mod editing;
 pub mod passkeys;
 pub mod plan;
 pub mod record;
 pub mod referrals;
+pub mod schedule;
 pub mod sharing;
 pub mod sign_in;
 pub mod staff;

@@ -8,11 +8,17 @@
 use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
-    long_date, CheckIn, FieldProblems, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
+    long_date, Appointment, CheckIn, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
     Horizon, LifeDomain, PlanRevision, Step, StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS,
     SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::pages::editing::{answer_of, change_record, row};
+use crate::pages::editing::{
+    problem_at, reload_after, Choice, DateField, SaveAnswer, SaveMessage, Saves, TextField,
+};
+use crate::pages::schedule::Schedule;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,6 +47,10 @@ pub struct ClientRecord {
     pub draft: Vec<GoalDifference>,
     pub revisions: Vec<PlanRevision>,
     pub check_ins: Vec<CheckIn>,
+    /// The program's wall clock now.
+    pub now: chrono::NaiveDateTime,
+    /// From a month ago to three months ahead, soonest first.
+    pub appointments: Vec<Appointment>,
 }
 
 #[server(endpoint = "client-record")]
@@ -52,7 +62,15 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
         let profile = db::client_profile_for_case_manager(&state.db, &person.person_id, &client_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let today = session::local_now(&home).date();
+        let now = session::local_now(&home);
+        let today = now.date();
+        let appointments = db::appointments_between(
+            &state.db,
+            &client_id,
+            now - chrono::Duration::days(30),
+            now + chrono::Duration::days(90),
+        )
+        .await?;
         let goals = db::working_plan(&state.db, &client_id).await?;
         let revisions = db::plan_revisions(&state.db, &client_id).await?;
         let latest_revision = revisions.first().map_or(0, |r| r.number);
@@ -86,75 +104,11 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
             draft,
             revisions,
             check_ins,
+            now,
+            appointments,
         })
     })
     .await
-}
-
-/// What became of a save, for the form to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SaveAnswer {
-    Saved,
-    /// Nothing was saved: what to fix, field by field.
-    Invalid(FieldProblems),
-    /// Someone else saved this goal first. Nothing was saved: their version, and what this
-    /// person tried to save (label and value), to compare.
-    Conflict {
-        theirs: Box<Goal>,
-        yours: Vec<(String, String)>,
-    },
-    /// Someone sent a plan update after this page was loaded.
-    Outdated,
-    /// The plan is the same as the latest update: there is nothing to send.
-    NothingToSend,
-}
-
-/// Runs one change of a client's record in a transaction with its audit entry; the entry
-/// is written only if `change` reports that something was saved.
-#[cfg(feature = "ssr")]
-async fn change_record<F>(
-    client_id: &str,
-    action: &'static str,
-    change: F,
-) -> Result<SaveAnswer, AppError>
-where
-    F: for<'c> FnOnce(
-        &'c mut sqlx::AnyConnection,
-        &'c crate::db::ClientHome,
-        &'c crate::session::SignedIn,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<(SaveAnswer, Option<String>), AppError>>
-                + Send
-                + 'c,
-        >,
-    >,
-{
-    use crate::{db, session};
-    crate::error::answer(action, async move {
-        let (state, person, home) = session::case_manager_of(client_id).await?;
-        let mut tx = state.db.begin().await?;
-        let (answer, target) = change(&mut tx, &home, &person).await?;
-        if answer == SaveAnswer::Saved {
-            let event = crate::audit::allowed(&person, action, &home.client_id, target.as_deref());
-            db::record_audit(&mut tx, &[event], chrono::Utc::now()).await?;
-            tx.commit().await.map_err(crate::db::DbError::from)?;
-        }
-        Ok(answer)
-    })
-    .await
-}
-
-#[cfg(feature = "ssr")]
-fn conflict_or_missing(
-    saved: crate::db::Saved,
-    yours: Vec<(String, String)>,
-) -> Result<(SaveAnswer, Option<String>), AppError> {
-    match saved {
-        crate::db::Saved::Saved { id, .. } => Ok((SaveAnswer::Saved, Some(id))),
-        crate::db::Saved::Conflict(theirs) => Ok((SaveAnswer::Conflict { theirs, yours }, None)),
-        crate::db::Saved::NotFound => Err(AppError::NotFound),
-    }
 }
 
 /// Adds a goal (no `goal_id`) or changes one, if it is still at `version`.
@@ -188,14 +142,11 @@ pub async fn save_goal(
             )
             .await?;
             let yours = vec![
-                ("Goal".to_owned(), fields.own_words.as_str().to_owned()),
-                ("Status".to_owned(), fields.status.label().to_owned()),
-                (
-                    "Target date".to_owned(),
-                    fields.target_on.map(|d| d.to_string()).unwrap_or_default(),
-                ),
+                row("Goal", fields.own_words.as_str()),
+                row("Status", fields.status.label()),
+                row("Target date", date_or_none(fields.target_on)),
             ];
-            conflict_or_missing(saved, yours)
+            answer_of(saved, yours, |goal| Some((goal_rows(goal), goal.version)))
         })
     })
     .await
@@ -234,17 +185,57 @@ pub async fn save_step(
             )
             .await?;
             let yours = vec![
-                ("Step".to_owned(), fields.description.as_str().to_owned()),
-                ("Who".to_owned(), fields.doer.label().to_owned()),
-                (
-                    "Done on".to_owned(),
-                    fields.done_on.map(|d| d.to_string()).unwrap_or_default(),
-                ),
+                row("Step", fields.description.as_str()),
+                row("Who", fields.doer.label()),
+                row("Due", date_or_none(fields.due_on)),
+                row("Done on", date_or_none(fields.done_on)),
             ];
-            conflict_or_missing(saved, yours)
+            answer_of(saved, yours, |goal| {
+                let step = goal
+                    .steps
+                    .iter()
+                    .find(|s| Some(&s.id) == step_id.as_ref())?;
+                Some((step_rows(step), step.version))
+            })
         })
     })
     .await
+}
+
+/// A date as a form row shows it.
+#[cfg(feature = "ssr")]
+fn date_or_none(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "None".to_owned(), |d| d.to_string())
+}
+
+/// A goal as the rows of a conflict message.
+#[cfg(feature = "ssr")]
+fn goal_rows(goal: &Goal) -> Vec<(String, String)> {
+    let steps = goal
+        .steps
+        .iter()
+        .map(|s| {
+            let done = if s.is_done() { " (done)" } else { "" };
+            format!("{}{done}", s.description)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    vec![
+        row("Goal", goal.own_words.as_str()),
+        row("Status", goal.status.label()),
+        row("Target date", date_or_none(goal.target_date)),
+        row("Steps", steps),
+    ]
+}
+
+#[cfg(feature = "ssr")]
+fn step_rows(step: &Step) -> Vec<(String, String)> {
+    vec![
+        row("Step", step.description.as_str()),
+        row("Who", step.doer.label()),
+        row("Due", date_or_none(step.due_on)),
+        row("Done on", date_or_none(step.done_on)),
+    ]
 }
 
 /// Moves a goal one place "up" or "down" in the plan.
@@ -344,28 +335,6 @@ pub fn RecordPage() -> impl IntoView {
     }
 }
 
-/// Bumped after every save, so that the record reloads.
-#[derive(Clone, Copy)]
-struct Saves(RwSignal<u32>);
-
-/// Reloads the record after each successful save of `action`.
-fn reload_after<S>(action: ServerAction<S>)
-where
-    S: leptos::server_fn::ServerFn<Output = SaveAnswer, Error = AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Output: Send + Sync,
-{
-    let Saves(saves) = expect_context::<Saves>();
-    Effect::new(move |_| {
-        if let Some(Ok(SaveAnswer::Saved)) = action.value().get() {
-            saves.update(|n| *n += 1);
-        }
-    });
-}
-
 #[component]
 fn RecordView(record: ClientRecord) -> impl IntoView {
     let title = record.preferred_name.clone();
@@ -393,6 +362,7 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
             <dt>"Care team"</dt><dd>{team}</dd>
         </dl>
         <CheckIns client_id=record.client_id.clone() check_ins=record.check_ins.clone() today=record.today/>
+        <Schedule client_id=record.client_id.clone() appointments=record.appointments.clone() now=record.now/>
         <Draft record=record.clone()/>
         <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Goals"</h2>
@@ -566,89 +536,6 @@ fn GoalEditor(client_id: String, goal: Goal, today: NaiveDate) -> impl IntoView 
     }
 }
 
-/// The problem with one field, or nothing.
-fn problem_at(
-    answer: Signal<Option<Result<SaveAnswer, AppError>>>,
-    field: &'static str,
-) -> impl Fn() -> Option<String> + Send + Sync + Copy {
-    move || match answer.get() {
-        Some(Ok(SaveAnswer::Invalid(problems))) => problems.about(field).map(str::to_owned),
-        _ => None,
-    }
-}
-
-/// The message above a form after a save that did not go through.
-#[component]
-fn SaveMessage(
-    answer: Signal<Option<Result<SaveAnswer, AppError>>>,
-    version: RwSignal<i64>,
-) -> impl IntoView {
-    move || {
-        match answer.get() {
-        Some(Ok(SaveAnswer::Invalid(_))) => Some(
-            view! { <p class="message problem" role="alert">"Nothing was saved yet. Please fix what is marked below."</p> }
-                .into_any(),
-        ),
-        Some(Ok(SaveAnswer::Conflict { theirs, yours })) => {
-            // Saving again now replaces their version with this one, knowingly.
-            version.set(theirs.version);
-            Some(view! { <Conflict theirs=*theirs yours/> }.into_any())
-        }
-        Some(Err(error)) => Some(view! { <p class="message problem" role="alert">{error.to_string()}</p> }.into_any()),
-        _ => None,
-    }
-    }
-}
-
-/// Both versions side by side, when someone else saved first.
-#[component]
-fn Conflict(theirs: Goal, yours: Vec<(String, String)>) -> impl IntoView {
-    let their_rows = [
-        ("Goal".to_owned(), theirs.own_words.clone()),
-        ("Status".to_owned(), theirs.status.label().to_owned()),
-        (
-            "Target date".to_owned(),
-            theirs
-                .target_date
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        ),
-    ];
-    let steps = theirs
-        .steps
-        .iter()
-        .map(|s| {
-            let done = if s.is_done() { " (done)" } else { "" };
-            format!("{}{done}", s.description)
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let list = |rows: Vec<(String, String)>| {
-        view! {
-            <dl>
-                {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
-            </dl>
-        }
-    };
-    view! {
-        <div class="message problem conflict" role="alert">
-            <p><strong>"Someone else saved this goal while you were editing it. Your changes are not saved yet."</strong></p>
-            <div class="versions">
-                <div>
-                    <h4>"Their version (saved)"</h4>
-                    {list(their_rows.to_vec())}
-                    <p class="small">{format!("Steps: {steps}")}</p>
-                </div>
-                <div>
-                    <h4>"Your version (not saved)"</h4>
-                    {list(yours)}
-                </div>
-            </div>
-            <p>"To keep theirs, reload the page. To keep yours instead, check the form and save again: it will replace theirs."</p>
-        </div>
-    }
-}
-
 /// The form for a new goal (`goal` none) or an existing one.
 #[component]
 fn GoalFormView(client_id: String, goal: Option<Goal>, today: NaiveDate) -> impl IntoView {
@@ -759,69 +646,6 @@ fn StepFormView(
     }
 }
 
-#[component]
-fn TextField(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    max: usize,
-    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
-) -> impl IntoView {
-    let problem_id = format!("{id}-problem");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id name=name value=value required=true maxlength=max
-                aria-invalid=move || problem().is_some().to_string() aria-describedby=problem_id.clone()/>
-            <p id=problem_id class="field-problem">{problem}</p>
-        </div>
-    }
-}
-
-#[component]
-fn DateField(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    max_year: i32,
-    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
-) -> impl IntoView {
-    let problem_id = format!("{id}-problem");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id name=name type="date" value=value min="2000-01-01" max=format!("{max_year}-12-31")
-                aria-invalid=move || problem().is_some().to_string() aria-describedby=problem_id.clone()/>
-            <p id=problem_id class="field-problem">{problem}</p>
-        </div>
-    }
-}
-
-#[component]
-fn Choice(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    options: Vec<(&'static str, &'static str)>,
-    problem: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
-) -> impl IntoView {
-    let problem_id = format!("{id}-problem");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name aria-describedby=problem_id.clone()>
-                {options.into_iter().map(|(code, text)| view! {
-                    <option value=code selected=code == value>{text}</option>
-                }).collect_view()}
-            </select>
-            <p id=problem_id class="field-problem">{problem}</p>
-        </div>
-    }
-}
-
 /// Every revision sent, and a form to compare any two.
 #[component]
 fn Revisions(client_id: String, revisions: Vec<PlanRevision>, today: NaiveDate) -> impl IntoView {
@@ -855,8 +679,8 @@ fn Revisions(client_id: String, revisions: Vec<PlanRevision>, today: NaiveDate) 
             <ol class="revisions" reversed=true>{list}</ol>
             {can_compare.then(|| view! {
                 <form class="form row" method="get" action=format!("/caseload/{client_id}/compare")>
-                    <div class="field"><label for="from">"Compare"</label><select id="from" name="from">{from}</select></div>
-                    <div class="field"><label for="to">"with"</label><select id="to" name="to">{to}</select></div>
+                    <div class="field"><label for="from">"Compare update"</label><select id="from" name="from">{from}</select></div>
+                    <div class="field"><label for="to">"with update"</label><select id="to" name="to">{to}</select></div>
                     <button class="button secondary" type="submit">"Compare"</button>
                 </form>
             })}

@@ -118,7 +118,8 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
             _ => Deny,
         },
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
-        | "send-plan" | "check-ins-seen" => only(actor, &[CaseManagerOfA]),
+        | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
+        | "appointment-status" => only(actor, &[CaseManagerOfA]),
         "admin" => match actor {
             Admin => Allow { sees_a: false },
             _ => Deny,
@@ -338,6 +339,20 @@ impl Cast {
                 ("goal_id", self.alex_goal.clone()),
                 ("direction", "down".to_owned()),
             ],
+            "book-appointment" | "save-appointment" | "appointment-status" => {
+                let day = (Utc::now() + Duration::days(3)).date_naive().to_string();
+                vec![
+                    ("client_id", self.alex_id.clone()),
+                    ("appointment_id", self.alex_appointment.clone()),
+                    ("version", "1".to_owned()),
+                    ("status", "cancelled".to_owned()),
+                    ("appointment[kind]", "counselling".to_owned()),
+                    ("appointment[date]", day),
+                    ("appointment[time]", "10:00".to_owned()),
+                    ("appointment[duration_minutes]", "60".to_owned()),
+                    ("appointment[place]", "Room 4".to_owned()),
+                ]
+            }
             "send-plan" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("after_revision", "2".to_owned()),

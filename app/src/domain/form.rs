@@ -1,0 +1,109 @@
+//! Checking what a person typed into a form: every problem found at once, each at its field
+//! and in words they can act on. Shared by the browser and the server.
+use super::PlainText;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// How far ahead a date in a form may be.
+const YEARS_AHEAD: i32 = 10;
+
+/// One problem with one field of a form, in words the person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// The form field's `name`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything wrong with a form at once, so that the person can fix it in one go.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblems(pub Vec<FieldProblem>);
+
+impl FieldProblems {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn about(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `value` when nothing was wrong, else every problem found.
+    pub fn or<T>(self, value: Option<T>) -> Result<T, FieldProblems> {
+        match value {
+            Some(value) if self.is_empty() => Ok(value),
+            _ => Err(self),
+        }
+    }
+}
+
+pub(crate) fn text(
+    raw: &str,
+    max: usize,
+    field: &str,
+    problems: &mut FieldProblems,
+) -> Option<PlainText> {
+    PlainText::parse(raw, max)
+        .map_err(|e| problems.add(field, e.to_string()))
+        .ok()
+}
+
+pub(crate) fn code<T>(
+    raw: &str,
+    parse: fn(&str) -> Result<T, super::UnknownCode>,
+    field: &str,
+    problems: &mut FieldProblems,
+) -> Option<T> {
+    parse(raw)
+        .map_err(|_| problems.add(field, "Please choose one of the options."))
+        .ok()
+}
+
+/// An optional date from a date field: empty is none; otherwise a real date within reason.
+pub(crate) fn date(
+    raw: &str,
+    field: &str,
+    today: NaiveDate,
+    problems: &mut FieldProblems,
+) -> Option<Option<NaiveDate>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(None);
+    }
+    let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
+        problems.add(field, "Please enter a date, like 2027-01-31.");
+        return None;
+    };
+    if date.year() < 2000 || date.year() > today.year() + YEARS_AHEAD {
+        problems.add(
+            field,
+            format!("Please enter a date between 2000 and {YEARS_AHEAD} years from now."),
+        );
+        return None;
+    }
+    Some(Some(date))
+}
+
+/// Optional text: empty is none, otherwise as [`text`].
+pub(crate) fn optional_text(
+    raw: &str,
+    max: usize,
+    field: &str,
+    problems: &mut FieldProblems,
+) -> Option<Option<PlainText>> {
+    if raw.trim().is_empty() {
+        Some(None)
+    } else {
+        text(raw, max, field, problems).map(Some)
+    }
+}

@@ -1,0 +1,296 @@
+//! A client's appointments as their case manager keeps them: book one or a weekly series,
+//! move or change one, cancel it, mark it attended or missed. These reach the client at once;
+//! no plan update is needed.
+use crate::domain::{
+    day_label, time_label, Appointment, AppointmentForm, AppointmentKind, AppointmentStatus,
+    BRING_MAX_CHARS, PLACE_MAX_CHARS, WITH_WHOM_MAX_CHARS,
+};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::pages::editing::{answer_of, change_record, row};
+use crate::pages::editing::{
+    problem_at, reload_after, Choice, DateField, SaveAnswer, SaveMessage, TextField,
+};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn appointment_rows(appointment: &Appointment) -> Vec<(String, String)> {
+    vec![
+        row("What", appointment.kind.label()),
+        row(
+            "When",
+            appointment.starts_at.format("%Y-%m-%d %H:%M").to_string(),
+        ),
+        row("Where", appointment.place.as_str()),
+        row("Status", appointment.status.label()),
+    ]
+}
+
+/// Books an appointment, or a weekly series when `repeat_until` is filled in.
+#[server(endpoint = "book-appointment")]
+pub async fn book_appointment(
+    client_id: String,
+    appointment: AppointmentForm,
+) -> Result<SaveAnswer, AppError> {
+    change_record(&client_id, "appointment.book", move |conn, home, _| {
+        Box::pin(async move {
+            let fields = match appointment.check(crate::session::local_now(home)) {
+                Ok(fields) => fields,
+                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
+            };
+            let ids = crate::db::book_appointment(conn, &home.client_id, &fields).await?;
+            Ok((SaveAnswer::Saved, ids.first().cloned()))
+        })
+    })
+    .await
+}
+
+/// Moves or changes one appointment, if it is still at `version`.
+#[server(endpoint = "save-appointment")]
+pub async fn save_appointment(
+    client_id: String,
+    appointment_id: String,
+    version: i64,
+    appointment: AppointmentForm,
+) -> Result<SaveAnswer, AppError> {
+    use crate::domain::RecordId;
+    change_record(&client_id, "appointment.save", move |conn, home, _| {
+        Box::pin(async move {
+            let id = RecordId::parse(&appointment_id).ok_or(AppError::NotFound)?;
+            let mut form = appointment;
+            // One appointment of a series moves on its own; a repeat is set when booking.
+            form.repeat_until.clear();
+            let fields = match form.check(crate::session::local_now(home)) {
+                Ok(fields) => fields,
+                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
+            };
+            let saved =
+                crate::db::save_appointment(conn, &home.client_id, &id, version, &fields).await?;
+            let yours = vec![
+                row("What", fields.kind.label()),
+                row(
+                    "When",
+                    fields.starts_at.format("%Y-%m-%d %H:%M").to_string(),
+                ),
+                row("Where", fields.place.as_str()),
+            ];
+            answer_of(saved, yours, |a| Some((appointment_rows(a), a.version)))
+        })
+    })
+    .await
+}
+
+/// Cancels an appointment, or marks it attended or missed, if it is still at `version`.
+#[server(endpoint = "appointment-status")]
+pub async fn set_appointment_status(
+    client_id: String,
+    appointment_id: String,
+    version: i64,
+    status: String,
+) -> Result<SaveAnswer, AppError> {
+    use crate::domain::RecordId;
+    change_record(&client_id, "appointment.status", move |conn, home, _| {
+        Box::pin(async move {
+            let id = RecordId::parse(&appointment_id).ok_or(AppError::NotFound)?;
+            let status = match AppointmentStatus::from_code(&status) {
+                Ok(
+                    status @ (AppointmentStatus::Cancelled
+                    | AppointmentStatus::Attended
+                    | AppointmentStatus::Missed),
+                ) => status,
+                _ => return Err(AppError::NotFound),
+            };
+            let saved =
+                crate::db::change_appointment_status(conn, &home.client_id, &id, version, status)
+                    .await?;
+            let yours = vec![row("Status", status.label())];
+            answer_of(saved, yours, |a| Some((appointment_rows(a), a.version)))
+        })
+    })
+    .await
+}
+
+/// The client's appointments, each with its changes, and the booking form.
+#[component]
+pub fn Schedule(
+    client_id: String,
+    appointments: Vec<Appointment>,
+    now: chrono::NaiveDateTime,
+) -> impl IntoView {
+    let today = now.date();
+    view! {
+        <section aria-labelledby="appointments-heading">
+            <h2 id="appointments-heading">"Appointments"</h2>
+            {if appointments.is_empty() {
+                view! { <p>"None in the last month or the next three months."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list appointment-editors">
+                        {appointments.into_iter().map(|appointment| view! {
+                            <li><AppointmentEditor client_id=client_id.clone() appointment now/></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <details class="card">
+                <summary>"Book an appointment"</summary>
+                <AppointmentFormView client_id=client_id.clone() appointment=None today/>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn AppointmentEditor(
+    client_id: String,
+    appointment: Appointment,
+    now: chrono::NaiveDateTime,
+) -> impl IntoView {
+    let today = now.date();
+    let status = ServerAction::<SetAppointmentStatus>::new();
+    reload_after(status);
+    let answer = Signal::derive(move || status.value().get());
+    let version = RwSignal::new(appointment.version);
+    let when = format!(
+        "{}, {}",
+        day_label(appointment.starts_at.date(), today),
+        time_label(appointment.starts_at.time())
+    );
+    let title = format!("{}, {when}", appointment.kind.label());
+    let open = matches!(
+        appointment.status,
+        AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
+    );
+    let past = appointment.starts_at <= now;
+    let appointment_id = appointment.id.to_string();
+    let status_button = |code: &'static str, text: &'static str, label: String| {
+        let client_id = client_id.clone();
+        let id = appointment_id.clone();
+        view! {
+            <ActionForm action=status>
+                <input type="hidden" name="client_id" value=client_id/>
+                <input type="hidden" name="appointment_id" value=id/>
+                <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
+                <input type="hidden" name="status" value=code/>
+                <button class="button secondary" type="submit" aria-label=label>{text}</button>
+            </ActionForm>
+        }
+    };
+    let buttons = open.then(|| {
+        if past {
+            view! {
+                <div class="row">
+                    {status_button("attended", "Attended", format!("Attended: {title}"))}
+                    {status_button("missed", "Missed", format!("Missed: {title}"))}
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="row">{status_button("cancelled", "Cancel", format!("Cancel: {title}"))}</div>
+            }
+            .into_any()
+        }
+    });
+    let series = appointment.repeats_weekly.then_some(" · weekly");
+    let edit = (open && !past).then(|| {
+        view! {
+            <details>
+                <summary>"Move or change"</summary>
+                <AppointmentFormView client_id=client_id.clone() appointment=Some(appointment.clone()) today/>
+            </details>
+        }
+    });
+    view! {
+        <article class="card appointment-editor">
+            <h3>{title.clone()}</h3>
+            <p class="small">{format!("{} · {}", appointment.place, appointment.status.label())}{series}</p>
+            <SaveMessage answer version/>
+            {buttons}
+            {edit}
+        </article>
+    }
+}
+
+/// The form to book an appointment (`appointment` none) or to move or change one.
+#[component]
+fn AppointmentFormView(
+    client_id: String,
+    appointment: Option<Appointment>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let book = ServerAction::<BookAppointment>::new();
+    let save = ServerAction::<SaveAppointment>::new();
+    reload_after(book);
+    reload_after(save);
+    let answer = Signal::derive(move || save.value().get().or_else(|| book.value().get()));
+    let version = RwSignal::new(appointment.as_ref().map_or(0, |a| a.version));
+    let form = appointment
+        .as_ref()
+        .map(AppointmentForm::of)
+        .unwrap_or_else(|| AppointmentForm {
+            kind: AppointmentKind::CaseManagement.code().to_owned(),
+            duration_minutes: "60".to_owned(),
+            ..AppointmentForm::default()
+        });
+    let prefix = appointment.as_ref().map_or_else(
+        || "new-appointment".to_owned(),
+        |a| format!("appointment-{}", a.id),
+    );
+    let id = move |field: &str| format!("{prefix}-{field}");
+    let max_year = today
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026)
+        + 2;
+    let fields = view! {
+        <SaveMessage answer version/>
+        <input type="hidden" name="client_id" value=client_id.clone()/>
+        <Choice id=id("kind") name="appointment[kind]" label="What kind" value=form.kind
+            options=AppointmentKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+            problem=problem_at(answer, "kind")/>
+        <DateField id=id("date") name="appointment[date]" label="Date" value=form.date required=true
+            max_year problem=problem_at(answer, "date")/>
+        <div class="field">
+            <label for=id("time")>"Time"</label>
+            <input id=id("time") name="appointment[time]" type="time" value=form.time required=true
+                aria-describedby=id("time-problem")/>
+            <p id=id("time-problem") class="field-problem">{problem_at(answer, "time")}</p>
+        </div>
+        <div class="field">
+            <label for=id("duration")>"How long (minutes)"</label>
+            <input id=id("duration") name="appointment[duration_minutes]" type="number" min="5" max="720"
+                value=form.duration_minutes required=true aria-describedby=id("duration-problem")/>
+            <p id=id("duration-problem") class="field-problem">{problem_at(answer, "duration_minutes")}</p>
+        </div>
+        <TextField id=id("place") name="appointment[place]" label="Where" value=form.place
+            max=PLACE_MAX_CHARS problem=problem_at(answer, "place")/>
+        <TextField id=id("with_whom") name="appointment[with_whom]" label="With whom (optional)"
+            value=form.with_whom max=WITH_WHOM_MAX_CHARS required=false problem=problem_at(answer, "with_whom")/>
+        <TextField id=id("bring") name="appointment[what_to_bring]" label="What to bring (optional)"
+            value=form.what_to_bring max=BRING_MAX_CHARS required=false problem=problem_at(answer, "what_to_bring")/>
+    };
+    match appointment {
+        Some(appointment) => view! {
+            <ActionForm action=save attr:class="form">
+                {fields}
+                <input type="hidden" name="appointment_id" value=appointment.id.to_string()/>
+                <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
+                <button class="button" type="submit">"Save appointment"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! {
+            <ActionForm action=book attr:class="form">
+                {fields}
+                <DateField id="new-appointment-repeat".to_owned() name="appointment[repeat_until]"
+                    label="Repeat weekly until (optional)" value=String::new() max_year
+                    problem=problem_at(answer, "repeat_until")/>
+                <button class="button" type="submit">"Book"</button>
+            </ActionForm>
+        }
+        .into_any(),
+    }
+}
