@@ -187,3 +187,42 @@ test("a case manager books a weekly appointment and cancels one, and the client 
   await expect(cards.nth(1)).toContainText("Group session");
   await expectSoundPage(phone, clientProblems);
 });
+
+test("a case manager records a change of stage and refers to a service, and the client sees both", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "priya", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Rosa", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rosa");
+
+  const stage = page.locator("details").filter({ has: page.getByText("Record a change of stage", { exact: true }) });
+  await stage.getByText("Record a change of stage", { exact: true }).click();
+  // The stages held now are ticked; recording them again is refused, said at the field.
+  await stage.getByRole("button", { name: "Record the change" }).click();
+  await expect(stage.getByText("That is the stage the person is already in.")).toBeVisible();
+  await stage.getByLabel("Keeping it going").check();
+  await stage.getByLabel("Note (optional)").fill("Moving on to aftercare, as planned together.");
+  await stage.getByRole("button", { name: "Record the change" }).click();
+  const timeline = page.locator("section", { has: page.getByRole("heading", { name: "Stage of care" }) });
+  await expect(timeline.locator(".timeline li").first()).toContainText("Started Keeping it going");
+  await expect(timeline).toContainText("Moving on to aftercare, as planned together.");
+
+  const refer = page.locator("details").filter({ has: page.getByText("Refer to a service", { exact: true }) });
+  await refer.getByText("Refer to a service", { exact: true }).click();
+  await refer.getByLabel("Service").selectOption({ index: 1 });
+  const service = (await refer.getByLabel("Service").locator("option:checked").innerText()).trim();
+  await refer.getByLabel(/Next step/).fill("Bring your health card to the first visit.");
+  await refer.getByRole("button", { name: "Refer" }).click();
+  const referrals = page.locator("section", { has: page.getByRole("heading", { name: "Referrals" }) });
+  await expect(referrals.locator("article").filter({ hasText: "Bring your health card" })).toHaveCount(1);
+  await expectSoundPage(page, problems);
+
+  const phone = await newPage(browser, PHONE);
+  const clientProblems = watchForProblems(phone);
+  await signInAs(phone, "rosa");
+  await expect(phone.getByText("Keeping it going").first()).toBeVisible();
+  await phone.goto("/referrals");
+  await expect(phone.getByText(service).first()).toBeVisible();
+  await expect(phone.getByText("Bring your health card to the first visit.")).toBeVisible();
+  await expectSoundPage(phone, clientProblems);
+});

@@ -13,6 +13,15 @@ struct StageRow {
 
 /// A client's stage changes, oldest first. The last one says where they are now.
 pub async fn stage_history(db: &Db, client_id: &str) -> Result<Vec<StageChange>> {
+    let mut conn = db.pool().acquire().await?;
+    stage_history_in(&mut conn, client_id).await
+}
+
+/// As [`stage_history`], inside a transaction under way.
+pub async fn stage_history_in(
+    conn: &mut AnyConnection,
+    client_id: &str,
+) -> Result<Vec<StageChange>> {
     let rows: Vec<StageRow> = sqlx::query_as(
         "SELECT c.id AS change_id, c.effective_on, c.note, s.stage
          FROM stage_changes c
@@ -21,7 +30,7 @@ pub async fn stage_history(db: &Db, client_id: &str) -> Result<Vec<StageChange>>
          ORDER BY c.effective_on, c.recorded_at, c.id, s.stage",
     )
     .bind(client_id)
-    .fetch_all(db.pool())
+    .fetch_all(conn)
     .await?;
 
     let mut history: Vec<(String, StageChange)> = Vec::new();

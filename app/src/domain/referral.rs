@@ -54,6 +54,78 @@ pub struct Referral {
     /// What the client does next to be ready for the service.
     pub next_step: Option<String>,
     pub updated_on: NaiveDate,
+    /// Bumped on every change, so that two editors can't overwrite each other unseen.
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// What the next step for the client may say, in characters.
+pub const NEXT_STEP_MAX_CHARS: usize = 300;
+
+/// A referral as typed into the form. `service_id` is only read for a new referral.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferralForm {
+    pub service_id: String,
+    pub domain: String,
+    pub status: String,
+    pub next_step: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralFields {
+    pub service_id: Option<RecordId>,
+    pub domain: LifeDomain,
+    pub status: ReferralStatus,
+    pub next_step: Option<super::PlainText>,
+}
+
+impl ReferralForm {
+    /// Checks the form; `new` asks for a service from the directory.
+    pub fn check(&self, new: bool) -> Result<ReferralFields, super::FieldProblems> {
+        use super::form::{code, optional_text};
+        let mut problems = super::FieldProblems::default();
+        let service_id = if new {
+            match RecordId::parse(self.service_id.trim()) {
+                Some(id) => Some(Some(id)),
+                None => {
+                    problems.add("service_id", "Please choose a service from the directory.");
+                    None
+                }
+            }
+        } else {
+            Some(None)
+        };
+        let domain = code(&self.domain, LifeDomain::from_code, "domain", &mut problems);
+        let status = code(
+            &self.status,
+            ReferralStatus::from_code,
+            "status",
+            &mut problems,
+        );
+        let next_step = optional_text(
+            &self.next_step,
+            NEXT_STEP_MAX_CHARS,
+            "next_step",
+            &mut problems,
+        );
+        let fields = (|| {
+            Some(ReferralFields {
+                service_id: service_id?,
+                domain: domain?,
+                status: status?,
+                next_step: next_step?,
+            })
+        })();
+        problems.or(fields)
+    }
+}
+
+/// A service in the directory, as a case manager picks one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceChoice {
+    pub id: RecordId,
+    pub name: String,
 }
 
 /// Open referrals first (most recently changed first), then closed ones.
@@ -69,6 +141,27 @@ pub fn sort_referrals(referrals: &mut [Referral]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_referral_needs_a_service_and_known_words() {
+        let form = ReferralForm {
+            service_id: String::new(),
+            domain: "housing".into(),
+            status: "maybe".into(),
+            next_step: " ".into(),
+        };
+        let problems = form.check(true).unwrap_err();
+        assert!(problems.about("service_id").is_some());
+        assert!(problems.about("status").is_some());
+        assert_eq!(problems.about("next_step"), None);
+        let change = ReferralForm {
+            status: "waitlisted".into(),
+            ..form
+        };
+        let fields = change.check(false).unwrap();
+        assert_eq!(fields.next_step, None);
+        assert_eq!(fields.status, ReferralStatus::Waitlisted);
+    }
 
     #[test]
     fn only_completed_and_declined_are_closed() {
@@ -96,6 +189,7 @@ mod tests {
             status,
             next_step: None,
             updated_on: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(),
+            version: 1,
         };
         let mut list = vec![
             referral(ReferralStatus::Completed, 20),

@@ -167,10 +167,106 @@ pub fn stage_steps(history: &[StageChange]) -> Vec<StageStep> {
     steps
 }
 
+/// A stage change's note, in characters.
+pub const STAGE_NOTE_MAX_CHARS: usize = 300;
+
+/// A stage change as typed into the form: each stage ticked is a key of `stages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageForm {
+    pub stages: std::collections::BTreeMap<String, String>,
+    pub effective_on: String,
+    pub note: String,
+}
+
+impl StageForm {
+    /// Checks the change against the person's latest one, on `today`.
+    pub fn check(
+        &self,
+        latest: Option<&StageChange>,
+        today: NaiveDate,
+    ) -> Result<StageChange, super::FieldProblems> {
+        use super::form::{date, optional_text};
+        let mut problems = super::FieldProblems::default();
+        let stages = self
+            .stages
+            .keys()
+            .map(|code| Stage::from_code(code))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| problems.add("stages", "Please choose from the stages listed."))
+            .ok()
+            .and_then(|stages| {
+                StageSet::new(stages)
+                    .map_err(|e| problems.add("stages", e.to_string()))
+                    .ok()
+            });
+        let effective_on = match date(&self.effective_on, "effective_on", today, &mut problems) {
+            Some(None) => {
+                problems.add("effective_on", "Please choose the date the change starts.");
+                None
+            }
+            Some(Some(day)) if day > today => {
+                problems.add("effective_on", "A change is recorded once it has happened. Please choose today or an earlier date.");
+                None
+            }
+            day => day.flatten(),
+        };
+        let note = optional_text(&self.note, STAGE_NOTE_MAX_CHARS, "note", &mut problems);
+        let change = match (stages, effective_on, note) {
+            (Some(stages), Some(effective_on), Some(note)) => {
+                let change = StageChange {
+                    stages,
+                    effective_on,
+                    note: note.map(|n| n.as_str().to_owned()),
+                };
+                match check_stage_change(latest, &change) {
+                    Ok(()) => Some(change),
+                    Err(StageChangeError::BeforePrevious) => {
+                        problems.add("effective_on", StageChangeError::BeforePrevious.to_string());
+                        None
+                    }
+                    Err(e) => {
+                        problems.add("stages", e.to_string());
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        problems.or(change)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Stage::*;
+
+    #[test]
+    fn the_stage_form_is_checked_against_the_latest_change() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 20).unwrap();
+        let latest = change(&[MethadoneMaintenance], 10);
+        let form = |stages: &[&str], on: &str| StageForm {
+            stages: stages
+                .iter()
+                .map(|s| (s.to_string(), "on".to_string()))
+                .collect(),
+            effective_on: on.into(),
+            note: String::new(),
+        };
+        let ok = form(&["methadone_maintenance", "stabilisation"], "2026-03-15")
+            .check(Some(&latest), today)
+            .unwrap();
+        assert!(ok.stages.contains(Stabilisation));
+        let same = form(&["methadone_maintenance"], "2026-03-15").check(Some(&latest), today);
+        assert!(same.unwrap_err().about("stages").is_some());
+        let before = form(&["aftercare"], "2026-01-05").check(Some(&latest), today);
+        assert!(before.unwrap_err().about("effective_on").is_some());
+        let future = form(&["aftercare"], "2026-03-21").check(Some(&latest), today);
+        assert!(future.unwrap_err().about("effective_on").is_some());
+        let none = form(&[], "2026-03-15").check(Some(&latest), today);
+        assert!(none.unwrap_err().about("stages").is_some());
+    }
 
     fn change(stages: &[Stage], day: u32) -> StageChange {
         StageChange {

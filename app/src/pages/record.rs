@@ -9,8 +9,8 @@ use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
     long_date, Appointment, CheckIn, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
-    Horizon, LifeDomain, PlanRevision, Step, StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS,
-    SUMMARY_MAX_CHARS,
+    Horizon, LifeDomain, PlanRevision, Referral, ServiceChoice, StageStep, Step, StepDoer,
+    StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -18,7 +18,9 @@ use crate::pages::editing::{answer_of, change_record, row};
 use crate::pages::editing::{
     problem_at, reload_after, Choice, DateField, SaveAnswer, SaveMessage, Saves, TextField,
 };
+use crate::pages::referring::Referrals;
 use crate::pages::schedule::Schedule;
+use crate::pages::stages::StageTimeline;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,6 +53,11 @@ pub struct ClientRecord {
     pub now: chrono::NaiveDateTime,
     /// From a month ago to three months ahead, soonest first.
     pub appointments: Vec<Appointment>,
+    /// Every stage change, oldest first.
+    pub stages: Vec<StageStep>,
+    pub referrals: Vec<Referral>,
+    /// The directory's services a new referral can go to.
+    pub services: Vec<ServiceChoice>,
 }
 
 #[server(endpoint = "client-record")]
@@ -71,6 +78,9 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
             now + chrono::Duration::days(90),
         )
         .await?;
+        let stages = crate::domain::stage_steps(&db::stage_history(&state.db, &client_id).await?);
+        let referrals = db::referrals_of_client(&state.db, &client_id).await?;
+        let services = db::open_services(&state.db, &home.organisation_id).await?;
         let goals = db::working_plan(&state.db, &client_id).await?;
         let revisions = db::plan_revisions(&state.db, &client_id).await?;
         let latest_revision = revisions.first().map_or(0, |r| r.number);
@@ -106,6 +116,9 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
             check_ins,
             now,
             appointments,
+            stages,
+            referrals,
+            services,
         })
     })
     .await
@@ -362,7 +375,9 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
             <dt>"Care team"</dt><dd>{team}</dd>
         </dl>
         <CheckIns client_id=record.client_id.clone() check_ins=record.check_ins.clone() today=record.today/>
+        <StageTimeline client_id=record.client_id.clone() steps=record.stages.clone() today=record.today/>
         <Schedule client_id=record.client_id.clone() appointments=record.appointments.clone() now=record.now/>
+        <Referrals client_id=record.client_id.clone() referrals=record.referrals.clone() services=record.services.clone()/>
         <Draft record=record.clone()/>
         <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Goals"</h2>

@@ -119,7 +119,9 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         },
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
-        | "appointment-status" => only(actor, &[CaseManagerOfA]),
+        | "appointment-status" | "record-stage" | "add-referral" | "save-referral" => {
+            only(actor, &[CaseManagerOfA])
+        }
         "admin" => match actor {
             Admin => Allow { sees_a: false },
             _ => Deny,
@@ -163,6 +165,8 @@ struct Cast {
     alex_appointment: String,
     alex_goal: String,
     alex_step: String,
+    alex_referral: String,
+    service: String,
     alex_spare_session: String,
     alex_spare_grant: String,
     grants: Vec<(Actor, String)>,
@@ -222,6 +226,13 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
     let plan = db::working_plan(&t.db, &alex_id).await.unwrap();
     let alex_goal = plan[0].id.to_string();
     let alex_step = plan[0].steps[0].id.to_string();
+    let alex_referral = db::referrals_of_client(&t.db, &alex_id).await.unwrap()[0]
+        .id
+        .to_string();
+    let service: String = sqlx::query_scalar("SELECT id FROM services ORDER BY name LIMIT 1")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
     let mut browsers = vec![(Anonymous, app.browser())];
     for (actor, name) in [
         (ClientA, "alex"),
@@ -287,6 +298,8 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         alex_appointment,
         alex_goal,
         alex_step,
+        alex_referral,
+        service,
         alex_spare_session,
         alex_spare_grant: spare_grant,
         grants,
@@ -353,6 +366,19 @@ impl Cast {
                     ("appointment[place]", "Room 4".to_owned()),
                 ]
             }
+            "record-stage" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("change[stages][aftercare]", "on".to_owned()),
+                ("change[effective_on]", "2026-01-01".to_owned()),
+            ],
+            "add-referral" | "save-referral" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("referral_id", self.alex_referral.clone()),
+                ("version", "1".to_owned()),
+                ("referral[service_id]", self.service.clone()),
+                ("referral[domain]", "housing".to_owned()),
+                ("referral[status]", "referred".to_owned()),
+            ],
             "send-plan" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("after_revision", "2".to_owned()),
