@@ -41,6 +41,11 @@ pub fn allowed(
     )
 }
 
+/// An event about a staff member's action on no one client's record (the directory).
+pub fn allowed_staff(actor: &SignedIn, action: &'static str, target: Option<&str>) -> AuditEvent {
+    event(Some(actor), action, None, target, Outcome::Allowed)
+}
+
 /// As [`allowed`], for a plain HTTP handler, which has no Leptos context and passes the
 /// address it took from the request.
 pub fn allowed_from(

@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/caseload/:id") view=pages::record::RecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/compare") view=pages::record::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::staff::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/directory") view=pages::directory::DirectoryPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>
         </Router>

@@ -28,6 +28,25 @@ test("an admin manages staff and reads no client record", async ({ page }) => {
   await page.getByRole("button", { name: "Add" }).click();
   await expect(page.getByRole("status")).toContainText("The account is ready");
   await expect(page.getByRole("table", { name: "Staff" })).toContainText("robin.lake");
+
+  // The directory: add a service, then retire it; it is kept, marked retired.
+  await page.getByRole("link", { name: "Directory of services and resources" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Directory");
+  await waitForHydration(page);
+  await expectSoundPage(page, problems);
+  const add = page.locator("details").filter({ has: page.getByText("Add a service", { exact: true }) });
+  await add.getByText("Add a service", { exact: true }).click();
+  await add.getByLabel("Name").fill("Eastside Food Bank");
+  await add.getByLabel("What it does").fill("Free groceries every Thursday.");
+  await add.getByLabel("Phone (optional)").fill("call us");
+  await add.getByRole("button", { name: "Add service" }).click();
+  await expect(add.getByText("Please write a phone number with digits")).toBeVisible();
+  await add.getByLabel("Phone (optional)").fill("555-0190");
+  await add.getByRole("button", { name: "Add service" }).click();
+  const entry = page.locator("article").filter({ has: page.getByRole("heading", { name: "Eastside Food Bank" }) });
+  await expect(entry).toHaveCount(1);
+  await entry.getByRole("button", { name: "Retire Eastside Food Bank" }).click();
+  await expect(entry).toContainText("offered no more");
   await page.goto("/caseload");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
 });

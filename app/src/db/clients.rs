@@ -226,3 +226,16 @@ pub async fn time_zone_of_organisation(db: &Db, organisation_id: &str) -> Result
             .await?,
     )
 }
+
+/// As [`time_zone_of_organisation`], inside a transaction under way.
+pub async fn time_zone_of_organisation_in(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT time_zone FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}

@@ -116,6 +116,41 @@ pub async fn recommend_resource(
     Ok(())
 }
 
+/// Puts one of the program's resources on the client's list (`chosen`), or takes it off.
+/// Either is idempotent, so two case managers choosing at once cannot undo each other
+/// unseen. False if the resource is not one of the client's program's, in use.
+pub async fn choose_resource(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    resource_id: &str,
+    chosen: bool,
+) -> Result<bool> {
+    let offered: Option<String> = sqlx::query_scalar(
+        "SELECT r.id FROM resources r
+         JOIN people p ON p.organisation_id = r.organisation_id AND p.id = $1
+         WHERE r.id = $2 AND r.retired_on IS NULL",
+    )
+    .bind(client_id)
+    .bind(resource_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if offered.is_none() {
+        return Ok(false);
+    }
+    let sql = if chosen {
+        "INSERT INTO client_resources (client_id, resource_id) VALUES ($1, $2)
+         ON CONFLICT (client_id, resource_id) DO NOTHING"
+    } else {
+        "DELETE FROM client_resources WHERE client_id = $1 AND resource_id = $2"
+    };
+    sqlx::query(sql)
+        .bind(client_id)
+        .bind(resource_id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
 /// The education library for family and friends: open to everyone, signed in or not.
 pub async fn education_library(db: &Db) -> Result<Vec<Resource>> {
     let rows: Vec<ResourceRow> = sqlx::query_as(

@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod appointments;
+pub mod chosen_resources;
+pub mod directory;
 pub mod editing;
 pub mod passkeys;
 pub mod plan;

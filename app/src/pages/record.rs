@@ -13,6 +13,7 @@ use crate::domain::{
     StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
+use crate::pages::chosen_resources::ChosenResources;
 #[cfg(feature = "ssr")]
 use crate::pages::editing::{answer_of, change_record, row};
 use crate::pages::editing::{
@@ -58,6 +59,8 @@ pub struct ClientRecord {
     pub referrals: Vec<Referral>,
     /// The directory's services a new referral can go to.
     pub services: Vec<ServiceChoice>,
+    /// The program's resources, those chosen for the client first.
+    pub resources: Vec<crate::domain::Resource>,
 }
 
 #[server(endpoint = "client-record")]
@@ -81,6 +84,7 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
         let stages = crate::domain::stage_steps(&db::stage_history(&state.db, &client_id).await?);
         let referrals = db::referrals_of_client(&state.db, &client_id).await?;
         let services = db::open_services(&state.db, &home.organisation_id).await?;
+        let resources = db::resources_for_client(&state.db, &client_id).await?;
         let goals = db::working_plan(&state.db, &client_id).await?;
         let revisions = db::plan_revisions(&state.db, &client_id).await?;
         let latest_revision = revisions.first().map_or(0, |r| r.number);
@@ -119,6 +123,7 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
             stages,
             referrals,
             services,
+            resources,
         })
     })
     .await
@@ -378,6 +383,7 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
         <StageTimeline client_id=record.client_id.clone() steps=record.stages.clone() today=record.today/>
         <Schedule client_id=record.client_id.clone() appointments=record.appointments.clone() now=record.now/>
         <Referrals client_id=record.client_id.clone() referrals=record.referrals.clone() services=record.services.clone()/>
+        <ChosenResources client_id=record.client_id.clone() resources=record.resources.clone()/>
         <Draft record=record.clone()/>
         <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Goals"</h2>

@@ -239,6 +239,7 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
         <FormMessage/>
+        <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
         <table class="table">
             <caption>"Staff"</caption>
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in name"</th></tr></thead>

@@ -119,10 +119,10 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         },
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
-        | "appointment-status" | "record-stage" | "add-referral" | "save-referral" => {
-            only(actor, &[CaseManagerOfA])
-        }
-        "admin" => match actor {
+        | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
+        | "choose-resource" => only(actor, &[CaseManagerOfA]),
+        "save-service" | "save-resource" | "retire-entry" => only(actor, &[Admin]),
+        "admin" | "directory" => match actor {
             Admin => Allow { sees_a: false },
             _ => Deny,
         },
@@ -167,6 +167,8 @@ struct Cast {
     alex_step: String,
     alex_referral: String,
     service: String,
+    spare_service: String,
+    resource: String,
     alex_spare_session: String,
     alex_spare_grant: String,
     grants: Vec<(Actor, String)>,
@@ -230,6 +232,15 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         .id
         .to_string();
     let service: String = sqlx::query_scalar("SELECT id FROM services ORDER BY name LIMIT 1")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    let spare_service: String =
+        sqlx::query_scalar("SELECT id FROM services ORDER BY name DESC LIMIT 1")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+    let resource: String = sqlx::query_scalar("SELECT id FROM resources ORDER BY name LIMIT 1")
         .fetch_one(t.db.pool())
         .await
         .unwrap();
@@ -300,6 +311,8 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         alex_step,
         alex_referral,
         service,
+        spare_service,
+        resource,
         alex_spare_session,
         alex_spare_grant: spare_grant,
         grants,
@@ -366,6 +379,30 @@ impl Cast {
                     ("appointment[place]", "Room 4".to_owned()),
                 ]
             }
+            "save-service" => vec![
+                ("service_id", String::new()),
+                ("version", "0".to_owned()),
+                ("service[name]", "Matrix service".to_owned()),
+                ("service[description]", "From the matrix".to_owned()),
+            ],
+            "save-resource" => vec![
+                ("resource_id", String::new()),
+                ("version", "0".to_owned()),
+                ("resource[kind]", "peer_support".to_owned()),
+                ("resource[audience]", "client".to_owned()),
+                ("resource[name]", "Matrix resource".to_owned()),
+                ("resource[description]", "From the matrix".to_owned()),
+                ("resource[how_to_reach]", "Drop in".to_owned()),
+            ],
+            "retire-entry" => vec![
+                ("part", "service".to_owned()),
+                ("entry_id", self.spare_service.clone()),
+            ],
+            "choose-resource" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("resource_id", self.resource.clone()),
+                ("chosen", "yes".to_owned()),
+            ],
             "record-stage" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("change[stages][aftercare]", "on".to_owned()),

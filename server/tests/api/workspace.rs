@@ -441,3 +441,102 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let admin = app.browser();
+        admin.sign_in("sam.admin").await;
+        let amara = app.browser();
+        amara.sign_in("amara").await;
+        let referral = db::referrals_of_client(&t.db, &alex)
+            .await
+            .unwrap()
+            .remove(0);
+        let service_id: String =
+            sqlx::query_scalar("SELECT service_id FROM referrals WHERE id = $1")
+                .bind(referral.id.as_str())
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        let retired = call_json(
+            &admin,
+            "retire-entry",
+            &[("part", "service"), ("entry_id", &service_id)],
+        )
+        .await;
+        assert_eq!(retired, "Saved", "{}", t.engine);
+        let still = db::referrals_of_client(&t.db, &alex).await.unwrap();
+        assert!(still
+            .iter()
+            .any(|r| r.service.name == referral.service.name));
+        let directory = call_json(&amara, "client-record", &[("client_id", &alex)]).await;
+        let offered: Vec<&str> = directory["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert!(!offered.contains(&service_id.as_str()));
+        let (status, _) = amara
+            .call(
+                "add-referral",
+                &[
+                    ("client_id", &alex),
+                    ("referral[service_id]", &service_id),
+                    ("referral[domain]", "housing"),
+                    ("referral[status]", "referred"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 404, "no new referral to a retired service");
+        // A case manager cannot change the directory.
+        let (status, _) = amara
+            .call(
+                "retire-entry",
+                &[("part", "service"), ("entry_id", &service_id)],
+            )
+            .await;
+        assert_eq!(status, 404);
+
+        // Choosing a resource for the client is idempotent, and can be undone.
+        let resource = db::resources_for_client(&t.db, &alex)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| !r.recommended)
+            .unwrap();
+        for _ in 0..2 {
+            let chosen = call_json(
+                &amara,
+                "choose-resource",
+                &[
+                    ("client_id", &alex),
+                    ("resource_id", resource.id.as_str()),
+                    ("chosen", "yes"),
+                ],
+            )
+            .await;
+            assert_eq!(chosen, "Saved");
+        }
+        let listed = db::resources_for_client(&t.db, &alex).await.unwrap();
+        assert!(listed.iter().any(|r| r.id == resource.id && r.recommended));
+        call_json(
+            &amara,
+            "choose-resource",
+            &[
+                ("client_id", &alex),
+                ("resource_id", resource.id.as_str()),
+                ("chosen", "no"),
+            ],
+        )
+        .await;
+        let listed = db::resources_for_client(&t.db, &alex).await.unwrap();
+        assert!(listed.iter().any(|r| r.id == resource.id && !r.recommended));
+        t
+    })
+    .await;
+}

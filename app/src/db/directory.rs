@@ -1,0 +1,272 @@
+//! The program's directory of services and resources, as admins keep it.
+use super::{
+    date_text, insert_resource, insert_service, read_id, read_optional_date, Result, Saved,
+};
+use super::{Db, NewResource, NewService};
+use crate::domain::{
+    Audience, DirectoryEntry, RecordId, ResourceFields, ResourceForm, ResourceKind, ServiceFields,
+    ServiceForm,
+};
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: String,
+    name: String,
+    description: String,
+    phone: Option<String>,
+    address: Option<String>,
+    retired_on: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<ServiceRow> for DirectoryEntry {
+    type Error = super::DbError;
+
+    fn try_from(r: ServiceRow) -> Result<Self> {
+        Ok(DirectoryEntry {
+            id: read_id(&r.id)?,
+            service: Some(ServiceForm {
+                name: r.name.clone(),
+                description: r.description.clone(),
+                phone: r.phone.clone().unwrap_or_default(),
+                address: r.address.unwrap_or_default(),
+            }),
+            resource: None,
+            name: r.name,
+            description: r.description,
+            kind: None,
+            phone: r.phone,
+            retired_on: read_optional_date(r.retired_on)?,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ResourceRow {
+    id: String,
+    kind: String,
+    audience: String,
+    name: String,
+    description: String,
+    how_to_reach: String,
+    phone: Option<String>,
+    website: Option<String>,
+    retired_on: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<ResourceRow> for DirectoryEntry {
+    type Error = super::DbError;
+
+    fn try_from(r: ResourceRow) -> Result<Self> {
+        let kind = ResourceKind::from_code(&r.kind)?;
+        let audience = Audience::from_code(&r.audience)?;
+        Ok(DirectoryEntry {
+            id: read_id(&r.id)?,
+            resource: Some(ResourceForm {
+                kind: r.kind,
+                audience: r.audience,
+                name: r.name.clone(),
+                description: r.description.clone(),
+                how_to_reach: r.how_to_reach,
+                phone: r.phone.clone().unwrap_or_default(),
+                website: r.website.unwrap_or_default(),
+            }),
+            service: None,
+            name: r.name,
+            description: r.description,
+            kind: Some(format!("{} · {}", kind.label(), audience.label())),
+            phone: r.phone,
+            retired_on: read_optional_date(r.retired_on)?,
+            version: r.version,
+        })
+    }
+}
+
+const SERVICES: &str = "SELECT id, name, description, phone, address, retired_on, version
+                        FROM services WHERE organisation_id = $1";
+const RESOURCES: &str = "SELECT id, kind, audience, name, description, how_to_reach, phone, \
+                         website, retired_on, version FROM resources WHERE organisation_id = $1";
+
+/// The program's services, those in use first, by name.
+pub async fn directory_services(db: &Db, organisation_id: &str) -> Result<Vec<DirectoryEntry>> {
+    let rows: Vec<ServiceRow> = sqlx::query_as(&format!(
+        "{SERVICES} ORDER BY CASE WHEN retired_on IS NULL THEN 0 ELSE 1 END, name, id"
+    ))
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(DirectoryEntry::try_from).collect()
+}
+
+/// The program's resources, those in use first, in the program's order.
+pub async fn directory_resources(db: &Db, organisation_id: &str) -> Result<Vec<DirectoryEntry>> {
+    let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
+        "{RESOURCES} ORDER BY CASE WHEN retired_on IS NULL THEN 0 ELSE 1 END, position, id"
+    ))
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(DirectoryEntry::try_from).collect()
+}
+
+/// Adds a service (`id` none) or changes one still at `expected_version`.
+pub async fn save_service(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    id: Option<&RecordId>,
+    expected_version: i64,
+    fields: &ServiceFields,
+) -> Result<Saved<DirectoryEntry>> {
+    let text = |t: &Option<crate::domain::PlainText>| t.as_ref().map(|t| t.as_str().to_owned());
+    let (phone, address) = (text(&fields.phone), text(&fields.address));
+    let Some(id) = id else {
+        let service = NewService {
+            name: fields.name.as_str(),
+            description: fields.description.as_str(),
+            phone: phone.as_deref(),
+            address: address.as_deref(),
+        };
+        let id = insert_service(conn, organisation_id, &service).await?;
+        return Ok(Saved::Saved { id, version: 1 });
+    };
+    let updated = sqlx::query(
+        "UPDATE services SET name = $1, description = $2, phone = $3, address = $4,
+                             version = version + 1
+         WHERE organisation_id = $5 AND id = $6 AND version = $7",
+    )
+    .bind(fields.name.as_str())
+    .bind(fields.description.as_str())
+    .bind(phone)
+    .bind(address)
+    .bind(organisation_id)
+    .bind(id.as_str())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        return Ok(Saved::Saved {
+            id: id.to_string(),
+            version: expected_version + 1,
+        });
+    }
+    let row: Option<ServiceRow> = sqlx::query_as(&format!("{SERVICES} AND id = $2"))
+        .bind(organisation_id)
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(match row {
+        Some(row) => Saved::Conflict(Box::new(DirectoryEntry::try_from(row)?)),
+        None => Saved::NotFound,
+    })
+}
+
+/// Adds a resource at the end of the program's list (`id` none) or changes one still at
+/// `expected_version`.
+pub async fn save_resource(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    id: Option<&RecordId>,
+    expected_version: i64,
+    fields: &ResourceFields,
+) -> Result<Saved<DirectoryEntry>> {
+    let text = |t: &Option<crate::domain::PlainText>| t.as_ref().map(|t| t.as_str().to_owned());
+    let (phone, website) = (text(&fields.phone), text(&fields.website));
+    let Some(id) = id else {
+        let position: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM resources WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let resource = NewResource {
+            kind: fields.kind,
+            audience: fields.audience,
+            name: fields.name.as_str(),
+            description: fields.description.as_str(),
+            how_to_reach: fields.how_to_reach.as_str(),
+            phone: phone.as_deref(),
+            website: website.as_deref(),
+            position,
+        };
+        let id = insert_resource(conn, organisation_id, &resource).await?;
+        return Ok(Saved::Saved { id, version: 1 });
+    };
+    let updated = sqlx::query(
+        "UPDATE resources SET kind = $1, audience = $2, name = $3, description = $4,
+                              how_to_reach = $5, phone = $6, website = $7, version = version + 1
+         WHERE organisation_id = $8 AND id = $9 AND version = $10",
+    )
+    .bind(fields.kind.code())
+    .bind(fields.audience.code())
+    .bind(fields.name.as_str())
+    .bind(fields.description.as_str())
+    .bind(fields.how_to_reach.as_str())
+    .bind(phone)
+    .bind(website)
+    .bind(organisation_id)
+    .bind(id.as_str())
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 1 {
+        return Ok(Saved::Saved {
+            id: id.to_string(),
+            version: expected_version + 1,
+        });
+    }
+    let row: Option<ResourceRow> = sqlx::query_as(&format!("{RESOURCES} AND id = $2"))
+        .bind(organisation_id)
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(match row {
+        Some(row) => Saved::Conflict(Box::new(DirectoryEntry::try_from(row)?)),
+        None => Saved::NotFound,
+    })
+}
+
+/// Which part of the directory an entry is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryPart {
+    Services,
+    Resources,
+}
+
+/// Retires an entry from `on`: it is offered no more, and stays on what already names it.
+/// Retiring again changes nothing. False if the program has no such entry.
+pub async fn retire_entry(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    part: DirectoryPart,
+    id: &RecordId,
+    on: NaiveDate,
+) -> Result<bool> {
+    let table = match part {
+        DirectoryPart::Services => "services",
+        DirectoryPart::Resources => "resources",
+    };
+    let found: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {table} WHERE organisation_id = $1 AND id = $2"
+    ))
+    .bind(organisation_id)
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if found.is_none() {
+        return Ok(false);
+    }
+    sqlx::query(&format!(
+        "UPDATE {table} SET retired_on = $1, version = version + 1
+         WHERE organisation_id = $2 AND id = $3 AND retired_on IS NULL"
+    ))
+    .bind(date_text(on))
+    .bind(organisation_id)
+    .bind(id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
