@@ -11,6 +11,19 @@ test("a case manager signs in and sees only their caseload", async ({ page }) =>
   // Bea's primary case manager is Daniel, and Amara is not on her team.
   await expect(table.getByRole("rowheader", { name: "Bea" })).toHaveCount(0);
   await expectSoundPage(page, problems);
+  // Search and filters narrow the list; the address keeps them.
+  await page.getByLabel("Needs attention").selectOption({ label: "Plan not updated in 90 days" });
+  await page.getByLabel("Name", { exact: true }).fill("ale");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/name=ale/);
+  await expect(page.getByText(/of \d+ clients match/)).toBeVisible();
+  await page.getByLabel("Needs attention").selectOption({ label: "Anything or nothing" });
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(table.getByRole("rowheader")).toHaveCount(1);
+  await expect(table.getByRole("rowheader", { name: "Alex" })).toBeVisible();
+  // On a tablet, too.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await expectSoundPage(page, problems);
   // A client's page is not a case manager's: it does not exist for them.
   await page.goto("/plan");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
