@@ -439,6 +439,16 @@ const RESOURCES: [ResourceIdea; 22] = [
 
 /// Adds the demo program unless it is already there.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
+    seed_with(db, now, CLIENTS.len()).await
+}
+
+/// As [`seed`], with `client_count` clients: past the thirty demo names, names repeat with a
+/// number ("Alex 2") and nobody has a sign-in. For measuring a large caseload.
+pub async fn seed_with(
+    db: &Db,
+    now: DateTime<Utc>,
+    client_count: usize,
+) -> Result<SeedOutcome, DbError> {
     let mut tx = db.begin().await?;
     if db::organisation_exists(&mut tx, DEMO_ORGANISATION_ID).await? {
         return Ok(SeedOutcome::AlreadyThere);
@@ -489,7 +499,11 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
         resources.push(db::insert_resource(&mut tx, org, &resource).await?);
     }
 
-    for (index, name) in CLIENTS.iter().enumerate() {
+    for index in 0..client_count {
+        let name = &match index / CLIENTS.len() {
+            0 => CLIENTS[index].to_owned(),
+            round => format!("{} {}", CLIENTS[index % CLIENTS.len()], round + 1),
+        };
         let client = db::new_id();
         let case_manager = &case_managers[index % case_managers.len()];
         let demo_client = DemoClient {
@@ -508,7 +522,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
             person_id: &client,
             preferred_name: name,
             pronouns: None,
-            program_start_on: today - Duration::days(120 + 37 * index as i64),
+            program_start_on: today - Duration::days(120 + 37 * (index % CLIENTS.len()) as i64),
             pharmacy: Some(PHARMACIES[index % PHARMACIES.len()]),
         };
         db::insert_client_profile(&mut tx, &profile).await?;
