@@ -540,3 +540,55 @@ async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn moving_a_goal_changes_the_order_the_client_sees_once_sent() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let amara = app.browser();
+        amara.sign_in("amara").await;
+        let before = db::working_plan(&t.db, &alex).await.unwrap();
+        let first = before[0].id.to_string();
+        let moved = call_json(
+            &amara,
+            "move-goal",
+            &[
+                ("client_id", &alex),
+                ("goal_id", &first),
+                ("direction", "down"),
+            ],
+        )
+        .await;
+        assert_eq!(moved, "Saved");
+        let after = db::working_plan(&t.db, &alex).await.unwrap();
+        assert_eq!(after[1].id, before[0].id, "{}", t.engine);
+        assert_eq!(after[0].id, before[1].id);
+        // The top goal cannot go higher; nothing changes.
+        let top = after[0].id.to_string();
+        call_json(
+            &amara,
+            "move-goal",
+            &[("client_id", &alex), ("goal_id", &top), ("direction", "up")],
+        )
+        .await;
+        assert_eq!(db::working_plan(&t.db, &alex).await.unwrap(), after);
+        let sent = call_json(
+            &amara,
+            "send-plan",
+            &[
+                ("client_id", &alex),
+                ("after_revision", "2"),
+                ("summary", "New order"),
+            ],
+        )
+        .await;
+        assert_eq!(sent, "Saved");
+        let plan = db::support_plan(&t.db, &alex).await.unwrap();
+        assert_eq!(plan.goals[1].id, before[0].id);
+        assert!(plan.changes.iter().all(|c| c.change == GoalChange::Updated));
+        t
+    })
+    .await;
+}
