@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::cookie::Key;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -164,7 +164,7 @@ fn router(state: AppState) -> Router {
         .route("/admin/audit.csv", get(routes::audit_csv))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .merge(forms::routes())
-        .leptos_routes_with_context(&state, generate_route_list(App), provide_request_nonce, {
+        .leptos_routes_with_context(&state, page_routes(), provide_request_nonce, {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -218,4 +218,13 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("stopping: finishing requests under way");
+}
+
+/// The app's page routes, worked out once per process. While Leptos works them out it holds
+/// back every resource load in the whole process, and a resource first polled then never
+/// loads (leptos-rs/leptos#4773): a page being rendered by another server in the same
+/// process (the integration tests start many) would hang for good.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }

@@ -125,6 +125,8 @@ fn browser_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A page that never finishes fails its test instead of stalling the whole run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("http client")
 }
@@ -216,6 +218,7 @@ impl TestApp {
     ) -> (String, Option<String>) {
         let response = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("client")
             .post(format!("{}{path}", self.base))
