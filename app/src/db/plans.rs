@@ -28,6 +28,14 @@ impl RevisionRow {
     }
 }
 
+/// A revision with the plan as it was sent.
+#[derive(sqlx::FromRow)]
+struct SentRow {
+    #[sqlx(flatten)]
+    revision: RevisionRow,
+    snapshot: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct GoalRow {
     id: String,
@@ -60,9 +68,12 @@ fn read_snapshot(text: &str) -> Result<Vec<Goal>> {
 /// before, and the steps the client has ticked off since (their check-ins count at once).
 pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
     let mut conn = db.pool().acquire().await?;
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT r.snapshot FROM plan_revisions r
+    // The latest revision and the one before it, for what changed between them.
+    let mut rows: Vec<SentRow> = sqlx::query_as(
+        "SELECT r.number, r.summary, r.sent_at, p.display_name AS sent_by, r.snapshot
+         FROM plan_revisions r
          JOIN support_plans sp ON sp.id = r.plan_id
+         JOIN people p ON p.id = r.sent_by
          WHERE sp.client_id = $1
          ORDER BY r.number DESC
          LIMIT 2",
@@ -70,25 +81,17 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
     .bind(client_id)
     .fetch_all(&mut *conn)
     .await?;
-    let latest: Option<RevisionRow> = sqlx::query_as(
-        "SELECT r.number, r.summary, r.sent_at, p.display_name AS sent_by
-         FROM plan_revisions r
-         JOIN support_plans sp ON sp.id = r.plan_id
-         JOIN people p ON p.id = r.sent_by
-         WHERE sp.client_id = $1
-         ORDER BY r.number DESC
-         LIMIT 1",
-    )
-    .bind(client_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let mut goals = match rows.first() {
-        Some((text,)) => read_snapshot(text)?,
+    let before = match rows.get(1) {
+        Some(row) => read_snapshot(&row.snapshot)?,
         None => Vec::new(),
     };
-    let before = match rows.get(1) {
-        Some((text,)) => read_snapshot(text)?,
-        None => Vec::new(),
+    rows.truncate(1);
+    let (latest, mut goals) = match rows.pop() {
+        Some(row) => {
+            let goals = read_snapshot(&row.snapshot)?;
+            (Some(row.revision.revision()?), goals)
+        }
+        None => (None, Vec::new()),
     };
     let changes = compare_plans(&before, &goals)
         .into_iter()
@@ -118,7 +121,7 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
         }
     }
     Ok(SupportPlan {
-        latest: latest.map(RevisionRow::revision).transpose()?,
+        latest,
         goals,
         changes,
     })
