@@ -47,17 +47,15 @@ where
         >,
     >,
 {
-    use crate::{db, domain::Role, session};
+    use crate::{domain::Role, session};
     crate::error::answer(action, async move {
         let (state, admin) = session::signed_in_as(Role::Admin).await?;
         let mut tx = state.db.begin().await?;
         let (answer, target) = change(&mut tx, &admin.organisation_id).await?;
-        if answer == SaveAnswer::Saved {
-            let event = crate::audit::allowed_staff(&admin, action, target.as_deref());
-            db::record_audit(&mut tx, &[event], chrono::Utc::now()).await?;
-            tx.commit().await.map_err(db::DbError::from)?;
-        }
-        Ok(answer)
+        crate::pages::editing::finish(tx, answer, || {
+            crate::audit::allowed_staff(&admin, action, target.as_deref())
+        })
+        .await
     })
     .await
 }

@@ -46,19 +46,31 @@ where
         >,
     >,
 {
-    use crate::{db, session};
     crate::error::answer(action, async move {
-        let (state, person, home) = session::case_manager_of(client_id).await?;
+        let (state, person, home) = crate::session::case_manager_of(client_id).await?;
         let mut tx = state.db.begin().await?;
         let (answer, target) = change(&mut tx, &home, &person).await?;
-        if answer == SaveAnswer::Saved {
-            let event = crate::audit::allowed(&person, action, &home.client_id, target.as_deref());
-            db::record_audit(&mut tx, &[event], chrono::Utc::now()).await?;
-            tx.commit().await.map_err(crate::db::DbError::from)?;
-        }
-        Ok(answer)
+        finish(tx, answer, || {
+            crate::audit::allowed(&person, action, &home.client_id, target.as_deref())
+        })
+        .await
     })
     .await
+}
+
+/// Ends a change's transaction: kept, with its audit entry, only if something was saved;
+/// otherwise rolled back.
+#[cfg(feature = "ssr")]
+pub async fn finish(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    answer: SaveAnswer,
+    event: impl FnOnce() -> crate::db::AuditEvent,
+) -> Result<SaveAnswer, AppError> {
+    if answer == SaveAnswer::Saved {
+        crate::db::record_audit(&mut tx, &[event()], chrono::Utc::now()).await?;
+        tx.commit().await.map_err(crate::db::DbError::from)?;
+    }
+    Ok(answer)
 }
 
 /// A save's answer from the database's: saved (with the id for the audit entry), refused
