@@ -68,12 +68,22 @@ pub async fn appointment_of_client(
     client_id: &str,
     appointment_id: &RecordId,
 ) -> Result<Option<Appointment>> {
+    let mut conn = db.pool().acquire().await?;
+    appointment_in(&mut conn, client_id, appointment_id).await
+}
+
+/// As [`appointment_of_client`], inside a transaction under way.
+async fn appointment_in(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointment_id: &RecordId,
+) -> Result<Option<Appointment>> {
     let row: Option<AppointmentRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM appointments WHERE client_id = $1 AND id = $2"
     ))
     .bind(client_id)
     .bind(appointment_id.as_str())
-    .fetch_optional(db.pool())
+    .fetch_optional(conn)
     .await?;
     row.map(Appointment::try_from).transpose()
 }
@@ -194,24 +204,6 @@ pub async fn book_appointment(
     }
 }
 
-async fn refused(
-    conn: &mut AnyConnection,
-    client_id: &str,
-    appointment_id: &RecordId,
-) -> Result<Saved<Appointment>> {
-    let row: Option<AppointmentRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM appointments WHERE client_id = $1 AND id = $2"
-    ))
-    .bind(client_id)
-    .bind(appointment_id.as_str())
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        Some(row) => Saved::Conflict(Box::new(Appointment::try_from(row)?)),
-        None => Saved::NotFound,
-    })
-}
-
 /// Changes one appointment (moves it, or its details) if it is still at `expected_version`.
 /// A weekly repeat is not changed from here: each appointment of a series moves on its own.
 pub async fn save_appointment(
@@ -238,12 +230,11 @@ pub async fn save_appointment(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        Ok(Saved::Saved {
-            id: appointment_id.to_string(),
-            version: expected_version + 1,
-        })
+        Ok(Saved::over(appointment_id, expected_version))
     } else {
-        refused(conn, client_id, appointment_id).await
+        Ok(Saved::refused(
+            appointment_in(conn, client_id, appointment_id).await?,
+        ))
     }
 }
 
@@ -266,11 +257,10 @@ pub async fn change_appointment_status(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        Ok(Saved::Saved {
-            id: appointment_id.to_string(),
-            version: expected_version + 1,
-        })
+        Ok(Saved::over(appointment_id, expected_version))
     } else {
-        refused(conn, client_id, appointment_id).await
+        Ok(Saved::refused(
+            appointment_in(conn, client_id, appointment_id).await?,
+        ))
     }
 }

@@ -148,20 +148,16 @@ pub async fn save_service(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        return Ok(Saved::Saved {
-            id: id.to_string(),
-            version: expected_version + 1,
-        });
+        return Ok(Saved::over(id, expected_version));
     }
     let row: Option<ServiceRow> = sqlx::query_as(&format!("{SERVICES} AND id = $2"))
         .bind(organisation_id)
         .bind(id.as_str())
         .fetch_optional(conn)
         .await?;
-    Ok(match row {
-        Some(row) => Saved::Conflict(Box::new(DirectoryEntry::try_from(row)?)),
-        None => Saved::NotFound,
-    })
+    Ok(Saved::refused(
+        row.map(DirectoryEntry::try_from).transpose()?,
+    ))
 }
 
 /// Adds a resource at the end of the program's list (`id` none) or changes one still at
@@ -213,20 +209,16 @@ pub async fn save_resource(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        return Ok(Saved::Saved {
-            id: id.to_string(),
-            version: expected_version + 1,
-        });
+        return Ok(Saved::over(id, expected_version));
     }
     let row: Option<ResourceRow> = sqlx::query_as(&format!("{RESOURCES} AND id = $2"))
         .bind(organisation_id)
         .bind(id.as_str())
         .fetch_optional(conn)
         .await?;
-    Ok(match row {
-        Some(row) => Saved::Conflict(Box::new(DirectoryEntry::try_from(row)?)),
-        None => Saved::NotFound,
-    })
+    Ok(Saved::refused(
+        row.map(DirectoryEntry::try_from).transpose()?,
+    ))
 }
 
 /// Which part of the directory an entry is in.

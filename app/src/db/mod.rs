@@ -76,6 +76,24 @@ pub enum Saved<T> {
     NotFound,
 }
 
+impl<T> Saved<T> {
+    /// Saved over `expected_version`.
+    pub fn over(id: impl ToString, expected_version: i64) -> Self {
+        Saved::Saved {
+            id: id.to_string(),
+            version: expected_version + 1,
+        }
+    }
+
+    /// Not saved: the record as it now stands (someone saved first), or not found.
+    pub fn refused(stored: Option<T>) -> Self {
+        match stored {
+            Some(record) => Saved::Conflict(Box::new(record)),
+            None => Saved::NotFound,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,

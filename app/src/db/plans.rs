@@ -380,18 +380,6 @@ async fn goal_of_client(
         .find(|g| &g.id == goal_id))
 }
 
-/// The goal now stored, as a conflict, or not found if it is not the client's.
-async fn refused(
-    conn: &mut AnyConnection,
-    client_id: &str,
-    goal_id: &RecordId,
-) -> Result<Saved<Goal>> {
-    Ok(match goal_of_client(conn, client_id, goal_id).await? {
-        Some(goal) => Saved::Conflict(Box::new(goal)),
-        None => Saved::NotFound,
-    })
-}
-
 /// Adds a goal at the end of the client's plan (`goal_id` none), or changes one if it is
 /// still at `expected_version`.
 pub async fn save_goal(
@@ -449,12 +437,11 @@ pub async fn save_goal(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        Ok(Saved::Saved {
-            id: goal_id.to_string(),
-            version: expected_version + 1,
-        })
+        Ok(Saved::over(goal_id, expected_version))
     } else {
-        refused(conn, client_id, goal_id).await
+        Ok(Saved::refused(
+            goal_of_client(conn, client_id, goal_id).await?,
+        ))
     }
 }
 
@@ -513,18 +500,12 @@ pub async fn save_step(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        return Ok(Saved::Saved {
-            id: step_id.to_string(),
-            version: expected_version + 1,
-        });
+        return Ok(Saved::over(step_id, expected_version));
     }
     let goal = goal_of_client(conn, client_id, goal_id).await?;
-    Ok(match goal {
-        Some(goal) if goal.steps.iter().any(|s| &s.id == step_id) => {
-            Saved::Conflict(Box::new(goal))
-        }
-        _ => Saved::NotFound,
-    })
+    Ok(Saved::refused(
+        goal.filter(|g| g.steps.iter().any(|s| &s.id == step_id)),
+    ))
 }
 
 /// Moves a goal one place up or down in the client's plan. False if it is not theirs.

@@ -196,19 +196,13 @@ pub async fn save_referral(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 1 {
-        return Ok(Saved::Saved {
-            id: referral_id.to_string(),
-            version: expected_version + 1,
-        });
+        return Ok(Saved::over(referral_id, expected_version));
     }
-    let rows: Vec<ReferralRow> =
+    let row: Option<ReferralRow> =
         sqlx::query_as(&format!("{SELECT} WHERE r.client_id = $1 AND r.id = $2"))
             .bind(client_id)
             .bind(referral_id.as_str())
-            .fetch_all(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    match rows.into_iter().next() {
-        Some(r) => Ok(Saved::Conflict(Box::new(Referral::try_from(r)?))),
-        None => Ok(Saved::NotFound),
-    }
+    Ok(Saved::refused(row.map(Referral::try_from).transpose()?))
 }
