@@ -475,7 +475,7 @@ async fn revoke_supporter(
     }
 }
 
-/// Records one check-in of the signed-in client with its audit entry, once per key.
+/// Records one check-in of a page's form, once per page-load key.
 async fn record_check_in(
     state: &AppState,
     client: &SignedIn,
@@ -484,21 +484,17 @@ async fn record_check_in(
     key: &str,
     target: &str,
 ) -> Result<CheckInOutcome, db::DbError> {
-    let now = Utc::now();
-    let mut tx = state.db.begin().await?;
-    let outcome = db::record_check_in(&mut tx, &client.person_id, &check_in, key, now).await?;
-    if outcome == CheckInOutcome::Recorded {
-        let event = app::audit::allowed_from(
-            client,
-            "check_in.record",
-            Some(&client.person_id),
-            Some(target),
-            address,
-        );
-        db::record_audit(&mut tx, &[event], now).await?;
-    }
-    tx.commit().await?;
-    Ok(outcome)
+    app::sync::record_check_in(
+        &state.db,
+        client,
+        address,
+        &check_in,
+        key,
+        target,
+        None,
+        Utc::now(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]

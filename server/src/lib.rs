@@ -8,4 +8,5 @@ pub mod forms;
 mod routes;
 mod security;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;

@@ -162,6 +162,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/admin/audit.csv", get(routes::audit_csv))
+        .route(crate::sync::PATH, axum::routing::post(crate::sync::sync))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .merge(forms::routes())
         .leptos_routes_with_context(&state, page_routes(), provide_request_nonce, {

@@ -273,6 +273,7 @@ pub async fn enrol(
         .bind(db::instant_text(now))
         .execute(&mut *tx)
         .await?;
+        db::forget_ended_sessions(&mut tx, db::EndedSessions::OfPerson(&client_id)).await?;
     }
     db::insert_account(
         &mut tx,

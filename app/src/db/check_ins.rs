@@ -46,6 +46,7 @@ pub async fn record_check_in(
     client_id: &str,
     check_in: &CheckIn<'_>,
     idempotency_key: &str,
+    made_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome> {
     let (kind, step_id, appointment_id, note) = match *check_in {
@@ -79,8 +80,8 @@ pub async fn record_check_in(
     }
     let done = sqlx::query(
         "INSERT INTO check_ins (id, client_id, kind, step_id, appointment_id, note,
-                                idempotency_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                idempotency_key, created_at, made_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (client_id, idempotency_key) DO NOTHING",
     )
     .bind(new_id())
@@ -91,6 +92,7 @@ pub async fn record_check_in(
     .bind(note)
     .bind(idempotency_key)
     .bind(instant_text(now))
+    .bind(made_at.map(instant_text))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {
@@ -221,4 +223,34 @@ pub async fn appointment_answers(
     rows.iter()
         .map(|(kind, at)| Ok((CheckInKind::from_code(kind)?, read_instant(at)?)))
         .collect()
+}
+
+/// The client's latest answer about each appointment starting from `from` up to (not
+/// including) `to`, by appointment id: one query however many appointments.
+pub async fn latest_appointment_answers(
+    db: &Db,
+    client_id: &str,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> Result<std::collections::BTreeMap<String, (CheckInKind, DateTime<Utc>)>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT c.appointment_id, c.kind, c.created_at FROM check_ins c
+         JOIN appointments a ON a.id = c.appointment_id AND a.client_id = c.client_id
+         WHERE c.client_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3
+           AND c.kind <> 'step_done'
+         ORDER BY c.created_at, c.id",
+    )
+    .bind(client_id)
+    .bind(super::local_time_text(from))
+    .bind(super::local_time_text(to))
+    .fetch_all(db.pool())
+    .await?;
+    let mut latest = std::collections::BTreeMap::new();
+    for (appointment_id, kind, at) in rows {
+        latest.insert(
+            appointment_id,
+            (CheckInKind::from_code(&kind)?, read_instant(&at)?),
+        );
+    }
+    Ok(latest)
 }

@@ -16,6 +16,7 @@ mod referrals;
 mod resources;
 mod sessions;
 mod stages;
+mod sync;
 
 pub use accounts::*;
 pub use appointments::*;
@@ -31,6 +32,7 @@ pub use referrals::*;
 pub use resources::*;
 pub use sessions::*;
 pub use stages::*;
+pub use sync::*;
 
 use crate::domain::{RecordId, UnknownCode};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};

@@ -147,7 +147,8 @@ pub async fn end_session(
     .bind(reason.code())
     .execute(db.pool())
     .await?;
-    Ok(())
+    let mut conn = db.pool().acquire().await?;
+    super::forget_ended_sessions(&mut conn, super::EndedSessions::One(session_id)).await
 }
 
 /// Ends one of a person's sessions; false when it is not theirs or already ended.
@@ -168,6 +169,8 @@ pub async fn end_session_of_person(
     .bind(reason.code())
     .execute(db.pool())
     .await?;
+    let mut conn = db.pool().acquire().await?;
+    super::forget_ended_sessions(&mut conn, super::EndedSessions::One(session_id)).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -187,6 +190,8 @@ pub async fn end_all_sessions(
     .bind(reason.code())
     .execute(db.pool())
     .await?;
+    let mut conn = db.pool().acquire().await?;
+    super::forget_ended_sessions(&mut conn, super::EndedSessions::OfPerson(person_id)).await?;
     Ok(done.rows_affected())
 }
 

@@ -14,6 +14,7 @@ mod plan_edit;
 mod referral;
 mod resource;
 mod stage;
+mod sync;
 mod text;
 
 pub use account::*;
@@ -29,6 +30,7 @@ pub use plan_edit::*;
 pub use referral::*;
 pub use resource::*;
 pub use stage::*;
+pub use sync::*;
 pub use text::*;
 
 /// A value that was not one of the words the domain knows.

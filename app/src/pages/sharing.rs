@@ -290,42 +290,16 @@ pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppErro
             crate::audit::record_refusal("read.shared_record", Some(&grant.client_id)).await;
             return Err(AppError::NotFound);
         }
-        let appointments = if grant.shares.contains(&Share::Appointments) {
-            let soon = db::appointments_between(
-                &state.db,
-                &home.client_id,
-                now,
-                now + chrono::Duration::days(30),
-            )
-            .await?;
-            Some(soon.into_iter().filter(|a| a.is_expected()).collect())
-        } else {
-            None
-        };
-        let goals = if grant.shares.contains(&Share::Goals) {
-            Some(db::support_plan(&state.db, &home.client_id).await?.goals)
-        } else {
-            None
-        };
-        let stages = if grant.shares.contains(&Share::Stage) {
-            let latest = db::stage_history(&state.db, &home.client_id).await?.pop();
-            Some(
-                latest
-                    .map(|c| c.stages.iter().collect())
-                    .unwrap_or_default(),
-            )
-        } else {
-            None
-        };
+        let shared = crate::sync::shared_copy(&state.db, &grant, &home, now).await?;
         crate::audit::record_read(&state, &person, "read.shared_record", &[&home.client_id])
             .await?;
         Ok(SharedRecord {
-            preferred_name: home.preferred_name,
+            preferred_name: shared.preferred_name,
             today: now.date(),
-            ends_on: grant.ends_on,
-            appointments,
-            goals,
-            stages,
+            ends_on: shared.ends_on,
+            appointments: shared.appointments,
+            goals: shared.goals,
+            stages: shared.stages,
         })
     })
     .await

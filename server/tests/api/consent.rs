@@ -5,7 +5,7 @@ use app::db::{self, ChainCheck};
 use chrono::{Duration, Utc};
 
 /// The invite code shown once on the client's page after making an invite.
-async fn invite(client: &crate::helpers::TestApp, shares: &[&str]) -> String {
+pub(crate) async fn invite(client: &crate::helpers::TestApp, shares: &[&str]) -> String {
     let ends_on = (Utc::now() + Duration::days(30)).date_naive().to_string();
     let mut form = vec![("label", "Mum"), ("ends_on", ends_on.as_str())];
     let names: Vec<String> = shares.iter().map(|s| format!("share_{s}")).collect();
@@ -23,6 +23,23 @@ async fn invite(client: &crate::helpers::TestApp, shares: &[&str]) -> String {
         .to_owned()
 }
 
+/// Joins with an invite code as "Rita"; where the join form sends the browser next.
+pub(crate) async fn join(supporter: &crate::helpers::TestApp, code: &str) -> String {
+    supporter
+        .post_form(
+            "/join",
+            &[
+                ("code", code),
+                ("display_name", "Rita"),
+                ("sign_in_name", "rita"),
+                ("passphrase", "lantern by the quiet river"),
+                ("repeat_passphrase", "lantern by the quiet river"),
+            ],
+        )
+        .await
+        .1
+}
+
 #[tokio::test]
 async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
     on_each_engine(|t| async move {
@@ -36,25 +53,7 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
         assert!(!client.call("supporters", &[]).await.1.contains(&code));
 
         let supporter = app.browser();
-        let join = |code: String| {
-            let supporter = &supporter;
-            async move {
-                supporter
-                    .post_form(
-                        "/join",
-                        &[
-                            ("code", code.as_str()),
-                            ("display_name", "Rita"),
-                            ("sign_in_name", "rita"),
-                            ("passphrase", "lantern by the quiet river"),
-                            ("repeat_passphrase", "lantern by the quiet river"),
-                        ],
-                    )
-                    .await
-                    .1
-            }
-        };
-        assert_eq!(join(code.clone()).await, "/supporting");
+        assert_eq!(join(&supporter, &code).await, "/supporting");
         let (_, listing) = supporter.call("supporting", &[]).await;
         let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
         let grant_id = listing[0]["grant_id"].as_str().unwrap().to_owned();

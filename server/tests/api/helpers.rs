@@ -56,6 +56,17 @@ pub async fn postgres() -> Option<TestDb> {
 }
 
 impl TestDb {
+    /// A new pool on the same database, as a restarted server would open.
+    pub async fn reconnect(&self) -> Db {
+        match &self.schema {
+            Some(schema) => {
+                Db::connect_with(&self.url, 4, Some(format!("SET search_path TO {schema}"))).await
+            }
+            None => Db::connect(&self.url, 4).await,
+        }
+        .expect("reconnect")
+    }
+
     pub async fn cleanup(self) {
         self.db.close().await;
         if let Some(schema) = self.schema {
@@ -138,6 +149,13 @@ impl TestApp {
             base: self.base.clone(),
             http: browser_client(),
         }
+    }
+
+    /// Another browser on the same server, signed in as a demo account.
+    pub async fn browser_signed_in(&self, sign_in_name: &str) -> TestApp {
+        let browser = self.browser();
+        browser.sign_in(sign_in_name).await;
+        browser
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
@@ -266,6 +284,22 @@ impl TestApp {
             .send()
             .await
             .expect("call server function");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Posts a JSON body as a same-origin page's `fetch` would.
+    pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> (u16, String) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).expect("json"))
+            .send()
+            .await
+            .expect("post json");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }

@@ -9,4 +9,6 @@ mod matrix;
 mod queries;
 mod seed;
 mod sign_in;
+mod sync;
+mod sync_faults;
 mod workspace;

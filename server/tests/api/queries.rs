@@ -289,19 +289,33 @@ async fn check_ins_are_kept_once_and_only_for_the_clients_own_records() {
             appointment_id: appointment,
         };
         assert_eq!(
-            db::record_check_in(&mut tx, &alex.client_id, &confirm, "key-1", Utc::now())
-                .await
-                .unwrap(),
+            db::record_check_in(
+                &mut tx,
+                &alex.client_id,
+                &confirm,
+                "key-1",
+                None,
+                Utc::now()
+            )
+            .await
+            .unwrap(),
             CheckInOutcome::Recorded
         );
         assert_eq!(
-            db::record_check_in(&mut tx, &alex.client_id, &confirm, "key-1", Utc::now())
-                .await
-                .unwrap(),
+            db::record_check_in(
+                &mut tx,
+                &alex.client_id,
+                &confirm,
+                "key-1",
+                None,
+                Utc::now()
+            )
+            .await
+            .unwrap(),
             CheckInOutcome::AlreadyRecorded
         );
         assert_eq!(
-            db::record_check_in(&mut tx, &bea.client_id, &confirm, "key-2", Utc::now())
+            db::record_check_in(&mut tx, &bea.client_id, &confirm, "key-2", None, Utc::now())
                 .await
                 .unwrap(),
             CheckInOutcome::NotFound
@@ -310,13 +324,13 @@ async fn check_ins_are_kept_once_and_only_for_the_clients_own_records() {
             step_id: step.as_str(),
         };
         assert_eq!(
-            db::record_check_in(&mut tx, &bea.client_id, &done, "key-3", Utc::now())
+            db::record_check_in(&mut tx, &bea.client_id, &done, "key-3", None, Utc::now())
                 .await
                 .unwrap(),
             CheckInOutcome::NotFound
         );
         assert_eq!(
-            db::record_check_in(&mut tx, &alex.client_id, &done, "key-3", Utc::now())
+            db::record_check_in(&mut tx, &alex.client_id, &done, "key-3", None, Utc::now())
                 .await
                 .unwrap(),
             CheckInOutcome::Recorded
@@ -326,7 +340,7 @@ async fn check_ins_are_kept_once_and_only_for_the_clients_own_records() {
             note: Some("My shift changed"),
         };
         assert_eq!(
-            db::record_check_in(&mut tx, &alex.client_id, &cant, "key-4", Utc::now())
+            db::record_check_in(&mut tx, &alex.client_id, &cant, "key-4", None, Utc::now())
                 .await
                 .unwrap(),
             CheckInOutcome::Recorded

@@ -352,6 +352,7 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
                 appointment_id: cancelled.id.as_str(),
             },
             "device-key-1",
+            None,
             Utc::now(),
         )
         .await

@@ -1,0 +1,106 @@
+//! What each device was last sent (sync protocol v1): digests by item key, per generation.
+use super::{instant_text, Db, Result};
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+/// The item digests of a generation of this session, or none when the session has no such
+/// generation (never made, pruned, or another session's).
+pub async fn sent_generation(
+    db: &Db,
+    session_id: &str,
+    generation_id: &str,
+) -> Result<Option<BTreeMap<String, String>>> {
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT id FROM sync_generations WHERE id = $1 AND session_id = $2")
+            .bind(generation_id)
+            .bind(session_id)
+            .fetch_optional(db.pool())
+            .await?;
+    if known.is_none() {
+        return Ok(None);
+    }
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT item_key, digest FROM sync_items WHERE generation_id = $1")
+            .bind(generation_id)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(Some(rows.into_iter().collect()))
+}
+
+/// Stores a new generation of this session and forgets every other one except `keep` (the
+/// generation the device synced from: if this answer is lost, the device asks from it again).
+pub async fn save_generation(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    generation_id: &str,
+    keep: Option<&str>,
+    digests: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let keep = keep.unwrap_or("");
+    sqlx::query(
+        "DELETE FROM sync_items WHERE generation_id IN (
+           SELECT id FROM sync_generations WHERE session_id = $1 AND id <> $2)",
+    )
+    .bind(session_id)
+    .bind(keep)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sync_generations WHERE session_id = $1 AND id <> $2")
+        .bind(session_id)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO sync_generations (id, session_id, made_at) VALUES ($1, $2, $3)")
+        .bind(generation_id)
+        .bind(session_id)
+        .bind(instant_text(now))
+        .execute(&mut *conn)
+        .await?;
+    for (key, digest) in digests {
+        sqlx::query("INSERT INTO sync_items (generation_id, item_key, digest) VALUES ($1, $2, $3)")
+            .bind(generation_id)
+            .bind(key)
+            .bind(digest)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which ended sessions to forget the sync state of.
+#[derive(Debug, Clone, Copy)]
+pub enum EndedSessions<'a> {
+    One(&'a str),
+    OfPerson(&'a str),
+}
+
+/// Forgets what ended sessions' devices were sent: those devices wipe themselves at their
+/// next contact, and a new sign-in starts from nothing.
+pub async fn forget_ended_sessions(
+    conn: &mut AnyConnection,
+    which: EndedSessions<'_>,
+) -> Result<()> {
+    let (filter, value) = match which {
+        EndedSessions::One(session_id) => ("s.id = $1", session_id),
+        EndedSessions::OfPerson(person_id) => ("s.person_id = $1", person_id),
+    };
+    let ended = format!(
+        "SELECT g.id FROM sync_generations g JOIN sessions s ON s.id = g.session_id
+         WHERE {filter} AND s.ended_at IS NOT NULL"
+    );
+    sqlx::query(&format!(
+        "DELETE FROM sync_items WHERE generation_id IN ({ended})"
+    ))
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM sync_generations WHERE id IN ({ended})"
+    ))
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

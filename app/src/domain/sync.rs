@@ -1,0 +1,469 @@
+//! The device copy and sync protocol v1 (`POST /api/v1/sync`, see `server/SYNC.md`).
+//!
+//! A signed-in phone keeps a copy of what its person may see, as items with stable keys,
+//! and a queue of check-ins made offline. One request sends the queue (in the order the
+//! check-ins were made) and the cursor of the copy; the answer says which queued check-ins
+//! the server holds and which items changed or went away since that cursor. This module is
+//! compiled into both the server and the browser, so the property tests of the server run
+//! the very code the phone runs.
+use super::{Appointment, CheckInKind, Goal, Referral, Resource, Stage, StageChange, SupportPlan};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The protocol version the request and answer bodies follow.
+pub const SYNC_PROTOCOL: u32 = 1;
+
+/// A copy that has not synced for this long is dropped from the device.
+pub const DEVICE_COPY_DAYS: i64 = 30;
+
+/// The most check-ins one request may carry; a longer queue is sent over several requests.
+pub const MAX_CHECK_INS_PER_SYNC: usize = 50;
+
+/// What the person's pages show about themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub preferred_name: String,
+}
+
+/// An appointment with the client's latest answer about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentCopy {
+    pub appointment: Appointment,
+    pub answer: Option<(CheckInKind, DateTime<Utc>)>,
+}
+
+/// What one client shares with a supporter, under one grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedCopy {
+    pub grant_id: String,
+    pub preferred_name: String,
+    pub ends_on: NaiveDate,
+    pub appointments: Option<Vec<Appointment>>,
+    pub goals: Option<Vec<Goal>>,
+    pub stages: Option<Vec<Stage>>,
+}
+
+/// One thing the device keeps. Its key ([`SyncItem::key`]) comes from its content, so the
+/// wire carries items and the keys of removed items only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum SyncItem {
+    Profile(Profile),
+    Plan(SupportPlan),
+    Stage(StageChange),
+    Appointment(AppointmentCopy),
+    Referral(Referral),
+    /// One of the client's resources (chosen for them, or for everyone in their program).
+    Resource(Resource),
+    /// One piece of the education library.
+    Article(Resource),
+    /// What a client shares with the signed-in supporter.
+    Shared(SharedCopy),
+}
+
+impl SyncItem {
+    pub fn key(&self) -> String {
+        match self {
+            SyncItem::Profile(_) => "profile".to_owned(),
+            SyncItem::Plan(_) => "plan".to_owned(),
+            SyncItem::Stage(_) => "stage".to_owned(),
+            SyncItem::Appointment(a) => format!("appointment/{}", a.appointment.id),
+            SyncItem::Referral(r) => format!("referral/{}", r.id),
+            SyncItem::Resource(r) => format!("resource/{}", r.id),
+            SyncItem::Article(r) => format!("article/{}", r.id),
+            SyncItem::Shared(s) => format!("shared/{}", s.grant_id),
+        }
+    }
+}
+
+/// What a client did on their phone, possibly offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CheckInAction {
+    StepDone {
+        step_id: String,
+    },
+    WillCome {
+        appointment_id: String,
+    },
+    CantCome {
+        appointment_id: String,
+        note: Option<String>,
+    },
+}
+
+/// A check-in waiting on the device, with the key the device made for it: the server
+/// applies each key once, however often it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedCheckIn {
+    pub key: String,
+    pub made_at: DateTime<Utc>,
+    pub action: CheckInAction,
+}
+
+/// Whether a device-made idempotency key has the shape the server accepts.
+pub fn is_device_key(key: &str) -> bool {
+    (16..=80).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub protocol: u32,
+    /// The cursor of the device's copy; none for a device with no copy.
+    pub cursor: Option<String>,
+    /// Oldest first. The server applies them in this order.
+    #[serde(default)]
+    pub check_ins: Vec<QueuedCheckIn>,
+}
+
+/// What became of one queued check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Receipt {
+    /// Applied now.
+    Recorded,
+    /// Applied by an earlier request; nothing changed.
+    AlreadyRecorded,
+    /// Can never be applied: the step or appointment is not the client's any more, or the
+    /// check-in is malformed. Kept by no one, so the device tells the person.
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncAnswer {
+    pub protocol: u32,
+    /// The cursor these changes are counted from (the request's, when the server knew it).
+    pub since: Option<String>,
+    /// The cursor of the copy once these changes are applied.
+    pub cursor: String,
+    /// True when `changed` is everything: the device replaces its whole copy.
+    pub reset: bool,
+    pub changed: Vec<SyncItem>,
+    /// Keys of items the person may no longer see, or that no longer exist.
+    pub removed: Vec<String>,
+    /// One per check-in of the request, by key.
+    pub receipts: Vec<(String, Receipt)>,
+}
+
+/// Compares what the device was last sent (key to digest) with the person's view now
+/// (items with their digests): what to send, and what to remove.
+pub fn changes_since(
+    sent: &BTreeMap<String, String>,
+    now: &[(SyncItem, String)],
+) -> (Vec<SyncItem>, Vec<String>) {
+    let mut keys_now = BTreeSet::new();
+    let mut changed = Vec::new();
+    for (item, digest) in now {
+        let key = item.key();
+        if sent.get(&key) != Some(digest) {
+            changed.push(item.clone());
+        }
+        keys_now.insert(key);
+    }
+    let removed = sent
+        .keys()
+        .filter(|key| !keys_now.contains(*key))
+        .cloned()
+        .collect();
+    (changed, removed)
+}
+
+/// The device's copy: items by key, the cursor they were synced to, and the check-ins not
+/// yet acknowledged by the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCopy {
+    pub cursor: Option<String>,
+    pub synced_at: Option<DateTime<Utc>>,
+    pub items: BTreeMap<String, SyncItem>,
+    pub outbox: Vec<QueuedCheckIn>,
+    /// Check-ins the server refused, kept so the person can be told.
+    #[serde(default)]
+    pub refused: Vec<QueuedCheckIn>,
+}
+
+/// What applying an answer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Applied,
+    /// The answer counted from a cursor the copy no longer has (a late answer to an earlier
+    /// request): its items were left alone; its receipts still count.
+    Stale,
+}
+
+impl DeviceCopy {
+    /// Queues a check-in made now; it stays queued until the server acknowledges its key.
+    pub fn queue(&mut self, key: String, made_at: DateTime<Utc>, action: CheckInAction) {
+        if !self.outbox.iter().any(|queued| queued.key == key) {
+            self.outbox.push(QueuedCheckIn {
+                key,
+                made_at,
+                action,
+            });
+        }
+    }
+
+    /// The next request: the cursor and the oldest queued check-ins.
+    pub fn request(&self) -> SyncRequest {
+        SyncRequest {
+            protocol: SYNC_PROTOCOL,
+            cursor: self.cursor.clone(),
+            check_ins: self
+                .outbox
+                .iter()
+                .take(MAX_CHECK_INS_PER_SYNC)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Applies an answer. Receipts always count (the server holds those check-ins whatever
+    /// else happened); items only when the answer counts from this copy's cursor, or
+    /// replaces the whole copy.
+    pub fn apply(&mut self, answer: SyncAnswer, now: DateTime<Utc>) -> Applied {
+        for (key, receipt) in &answer.receipts {
+            if let Some(at) = self.outbox.iter().position(|queued| &queued.key == key) {
+                let queued = self.outbox.remove(at);
+                if *receipt == Receipt::Refused {
+                    self.refused.push(queued);
+                }
+            }
+        }
+        if !answer.reset && answer.since != self.cursor {
+            return Applied::Stale;
+        }
+        if answer.reset {
+            self.items.clear();
+        }
+        for key in &answer.removed {
+            self.items.remove(key);
+        }
+        for item in answer.changed {
+            self.items.insert(item.key(), item);
+        }
+        self.cursor = Some(answer.cursor);
+        self.synced_at = Some(now);
+        Applied::Applied
+    }
+
+    /// True when the copy has gone too long without a sync and must be dropped.
+    pub fn is_too_old(&self, now: DateTime<Utc>) -> bool {
+        self.synced_at
+            .is_some_and(|at| now - at > Duration::days(DEVICE_COPY_DAYS))
+    }
+
+    pub fn profile(&self) -> Option<&Profile> {
+        match self.items.get("profile") {
+            Some(SyncItem::Profile(profile)) => Some(profile),
+            _ => None,
+        }
+    }
+
+    /// The client's plan, with steps ticked off on this device but not yet sent counted
+    /// as done.
+    pub fn plan(&self, today: NaiveDate) -> Option<SupportPlan> {
+        let Some(SyncItem::Plan(plan)) = self.items.get("plan") else {
+            return None;
+        };
+        let mut plan = plan.clone();
+        for queued in &self.outbox {
+            if let CheckInAction::StepDone { step_id } = &queued.action {
+                for goal in &mut plan.goals {
+                    for step in &mut goal.steps {
+                        if step.id.as_str() == step_id && step.done_on.is_none() {
+                            step.done_on = Some(today);
+                        }
+                    }
+                }
+            }
+        }
+        Some(plan)
+    }
+
+    pub fn stage(&self) -> Option<&StageChange> {
+        match self.items.get("stage") {
+            Some(SyncItem::Stage(stage)) => Some(stage),
+            _ => None,
+        }
+    }
+
+    /// Appointments, each with the latest answer, queued answers included.
+    pub fn appointments(&self) -> Vec<AppointmentCopy> {
+        let mut appointments: Vec<AppointmentCopy> = self
+            .items
+            .values()
+            .filter_map(|item| match item {
+                SyncItem::Appointment(a) => Some(a.clone()),
+                _ => None,
+            })
+            .collect();
+        for queued in &self.outbox {
+            let (id, kind) = match &queued.action {
+                CheckInAction::WillCome { appointment_id } => {
+                    (appointment_id, CheckInKind::AppointmentConfirmed)
+                }
+                CheckInAction::CantCome { appointment_id, .. } => {
+                    (appointment_id, CheckInKind::CantCome)
+                }
+                CheckInAction::StepDone { .. } => continue,
+            };
+            if let Some(copy) = appointments
+                .iter_mut()
+                .find(|a| a.appointment.id.as_str() == id)
+            {
+                copy.answer = Some((kind, queued.made_at));
+            }
+        }
+        appointments.sort_by_key(|a| a.appointment.starts_at);
+        appointments
+    }
+
+    pub fn referrals(&self) -> Vec<Referral> {
+        self.items
+            .values()
+            .filter_map(|item| match item {
+                SyncItem::Referral(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn resources(&self) -> Vec<Resource> {
+        self.items
+            .values()
+            .filter_map(|item| match item {
+                SyncItem::Resource(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn articles(&self) -> Vec<Resource> {
+        self.items
+            .values()
+            .filter_map(|item| match item {
+                SyncItem::Article(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(name: &str) -> SyncItem {
+        SyncItem::Profile(Profile {
+            preferred_name: name.to_owned(),
+        })
+    }
+
+    fn answer(since: Option<&str>, cursor: &str, changed: Vec<SyncItem>) -> SyncAnswer {
+        SyncAnswer {
+            protocol: SYNC_PROTOCOL,
+            since: since.map(str::to_owned),
+            cursor: cursor.to_owned(),
+            reset: since.is_none(),
+            changed,
+            removed: vec![],
+            receipts: vec![],
+        }
+    }
+
+    #[test]
+    fn changes_since_sends_only_what_differs_and_removes_what_went() {
+        let sent = BTreeMap::from([
+            ("profile".to_owned(), "a".to_owned()),
+            ("stage".to_owned(), "s".to_owned()),
+        ]);
+        let now = vec![(profile("Kim"), "b".to_owned())];
+        let (changed, removed) = changes_since(&sent, &now);
+        assert_eq!(changed, vec![profile("Kim")]);
+        assert_eq!(removed, vec!["stage".to_owned()]);
+        let (changed, _) = changes_since(&sent, &[(profile("Kim"), "a".to_owned())]);
+        assert!(changed.is_empty());
+    }
+
+    #[test]
+    fn a_late_answer_to_an_earlier_request_leaves_the_items_alone_but_counts_receipts() {
+        let now = Utc::now();
+        let mut copy = DeviceCopy::default();
+        copy.apply(answer(None, "c1", vec![profile("Kim")]), now);
+        copy.queue(
+            "k".repeat(20),
+            now,
+            CheckInAction::StepDone {
+                step_id: "s".to_owned(),
+            },
+        );
+        copy.apply(answer(Some("c1"), "c2", vec![profile("Kimberly")]), now);
+        let mut late = answer(Some("c1"), "c3", vec![profile("Old")]);
+        late.receipts = vec![("k".repeat(20), Receipt::Recorded)];
+        assert_eq!(copy.apply(late, now), Applied::Stale);
+        assert_eq!(copy.cursor.as_deref(), Some("c2"));
+        assert_eq!(
+            copy.profile().map(|p| p.preferred_name.as_str()),
+            Some("Kimberly")
+        );
+        assert!(copy.outbox.is_empty());
+    }
+
+    #[test]
+    fn a_reset_replaces_everything_and_refused_check_ins_are_kept_to_tell_the_person() {
+        let now = Utc::now();
+        let mut copy = DeviceCopy::default();
+        let stage = SyncItem::Stage(StageChange {
+            stages: crate::domain::StageSet::new([Stage::ALL[0]]).expect("one stage"),
+            effective_on: now.date_naive(),
+            note: None,
+        });
+        copy.apply(answer(None, "c1", vec![profile("Kim"), stage]), now);
+        let key = "r".repeat(20);
+        copy.queue(
+            key.clone(),
+            now,
+            CheckInAction::WillCome {
+                appointment_id: "a".into(),
+            },
+        );
+        copy.queue(
+            key.clone(),
+            now,
+            CheckInAction::WillCome {
+                appointment_id: "a".into(),
+            },
+        );
+        assert_eq!(copy.request().check_ins.len(), 1, "one key is queued once");
+        let mut reset = answer(None, "c9", vec![profile("Kim")]);
+        reset.receipts = vec![(key, Receipt::Refused)];
+        copy.apply(reset, now);
+        assert_eq!(copy.items.len(), 1);
+        assert!(copy.stage().is_none());
+        assert_eq!(copy.refused.len(), 1);
+        assert!(copy.outbox.is_empty());
+    }
+
+    #[test]
+    fn a_copy_is_too_old_after_thirty_days_without_a_sync() {
+        let now = Utc::now();
+        let copy = DeviceCopy {
+            synced_at: Some(now - Duration::days(DEVICE_COPY_DAYS) - Duration::minutes(1)),
+            ..Default::default()
+        };
+        assert!(copy.is_too_old(now));
+        assert!(!copy.is_too_old(now - Duration::days(2)));
+        assert!(!DeviceCopy::default().is_too_old(now));
+    }
+
+    #[test]
+    fn device_keys_are_plain_and_bounded() {
+        assert!(is_device_key("0123456789abcdef-ABC_"));
+        assert!(!is_device_key("short"));
+        assert!(!is_device_key(&"x".repeat(81)));
+        assert!(!is_device_key("0123456789abcdef/../"));
+    }
+}

@@ -1,0 +1,348 @@
+//! Sync protocol v1 through the real route, on both engines: a phone's first and later
+//! syncs, check-ins queued offline, supporters losing access, and ended sessions.
+use crate::helpers::{named, on_each_engine, seeded, spawn_app, TestApp};
+use app::db::{self, Saved};
+use app::domain::{
+    AppointmentStatus, CheckInAction, CheckInKind, DeviceCopy, Receipt, SyncAnswer, SyncItem,
+    SyncRequest, SYNC_PROTOCOL,
+};
+use chrono::{Duration, Utc};
+use serde_json::Value;
+
+const SYNC: &str = "/api/v1/sync";
+
+/// One sync of `copy` through the route; the answer, already applied to the copy.
+async fn sync(phone: &TestApp, copy: &mut DeviceCopy) -> SyncAnswer {
+    let (status, body) = phone.post_json(SYNC, &copy.request()).await;
+    assert_eq!(status, 200, "{body}");
+    let answer: SyncAnswer = serde_json::from_str(&body).expect("a sync answer");
+    copy.apply(answer.clone(), Utc::now());
+    answer
+}
+
+fn keys(items: &[SyncItem]) -> Vec<String> {
+    items.iter().map(SyncItem::key).collect()
+}
+
+#[tokio::test]
+async fn a_phone_gets_everything_once_then_only_what_changed() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let phone = app.browser();
+        phone.sign_in("alex").await;
+        let mut copy = DeviceCopy::default();
+
+        let first = sync(&phone, &mut copy).await;
+        assert!(first.reset && first.since.is_none(), "{}", t.engine);
+        let got = keys(&first.changed);
+        for key in ["profile", "plan", "stage"] {
+            assert!(got.contains(&key.to_owned()), "{key} missing: {got:?}");
+        }
+        assert!(got.iter().any(|k| k.starts_with("appointment/")));
+        assert!(got.iter().any(|k| k.starts_with("referral/")));
+        assert!(got.iter().any(|k| k.starts_with("resource/")));
+        assert!(got.iter().any(|k| k.starts_with("article/")));
+
+        // Nothing changed: nothing is sent, and the cursor stays.
+        let again = sync(&phone, &mut copy).await;
+        assert!(again.changed.is_empty() && again.removed.is_empty() && !again.reset);
+        assert_eq!(again.cursor, first.cursor);
+
+        // The case manager cancels an appointment: that one item comes, nothing else.
+        let now = chrono::Utc::now().naive_utc();
+        let booked = db::appointments_between(&t.db, &alex, now, now + Duration::days(90))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.status == AppointmentStatus::Scheduled)
+            .expect("a booked appointment");
+        let mut tx = t.db.begin().await.unwrap();
+        let saved = db::change_appointment_status(
+            &mut tx,
+            &alex,
+            &booked.id,
+            booked.version,
+            AppointmentStatus::Cancelled,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(saved, Saved::Saved { .. }));
+        tx.commit().await.unwrap();
+        let after = sync(&phone, &mut copy).await;
+        assert_eq!(
+            keys(&after.changed),
+            vec![format!("appointment/{}", booked.id)]
+        );
+        assert!(after.removed.is_empty());
+        assert_eq!(after.since.as_ref(), Some(&first.cursor));
+
+        // What the phone holds is what a fresh phone would be sent.
+        let fresh = sync(
+            &phone.browser_signed_in("alex").await,
+            &mut DeviceCopy::default(),
+        )
+        .await;
+        let fresh: std::collections::BTreeMap<_, _> =
+            fresh.changed.into_iter().map(|i| (i.key(), i)).collect();
+        assert_eq!(copy.items, fresh, "{}", t.engine);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn check_ins_queued_offline_count_once_however_often_they_are_sent() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let phone = app.browser();
+        phone.sign_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        sync(&phone, &mut copy).await;
+
+        let plan = copy.plan(Utc::now().date_naive()).expect("the plan");
+        let step = plan
+            .goals
+            .iter()
+            .flat_map(|g| g.steps.iter())
+            .find(|s| s.done_on.is_none())
+            .expect("a step not done")
+            .clone();
+        let appointment = copy
+            .appointments()
+            .into_iter()
+            .find(|a| a.appointment.status == AppointmentStatus::Scheduled)
+            .expect("a booked appointment")
+            .appointment;
+        // Offline: the phone queues, and shows them at once.
+        let made = Utc::now() - Duration::hours(5);
+        copy.queue(
+            "0b1c2d3e4f5a6b7c-step".into(),
+            made,
+            CheckInAction::StepDone {
+                step_id: step.id.to_string(),
+            },
+        );
+        copy.queue(
+            "0b1c2d3e4f5a6b7c-come".into(),
+            made,
+            CheckInAction::WillCome {
+                appointment_id: appointment.id.to_string(),
+            },
+        );
+        let shown = copy.plan(Utc::now().date_naive()).unwrap();
+        assert!(shown
+            .goals
+            .iter()
+            .flat_map(|g| g.steps.iter())
+            .any(|s| s.id == step.id && s.done_on.is_some()));
+
+        // Meanwhile the case manager cancels the appointment the client will come to.
+        let mut tx = t.db.begin().await.unwrap();
+        db::change_appointment_status(
+            &mut tx,
+            &alex,
+            &appointment.id,
+            appointment.version,
+            AppointmentStatus::Cancelled,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        // Back online. The first answer is lost on the way; the phone sends again.
+        let request = copy.request();
+        let (status, _) = phone.post_json(SYNC, &request).await;
+        assert_eq!(status, 200);
+        let answer = sync(&phone, &mut copy).await;
+        assert_eq!(
+            answer.receipts,
+            vec![
+                ("0b1c2d3e4f5a6b7c-step".into(), Receipt::AlreadyRecorded),
+                ("0b1c2d3e4f5a6b7c-come".into(), Receipt::AlreadyRecorded),
+            ]
+        );
+        assert!(copy.outbox.is_empty());
+        let stored = db::check_ins_of_client(&t.db, &alex).await.unwrap();
+        let ours: Vec<_> = stored
+            .iter()
+            .filter(|c| {
+                c.step_id.as_deref() == Some(step.id.as_str())
+                    || c.appointment_id.as_deref() == Some(appointment.id.as_str())
+            })
+            .collect();
+        assert_eq!(ours.len(), 2, "each once: {ours:?}");
+        // The case manager's cancellation stands, and the client's answer is kept beside it.
+        let held = copy
+            .appointments()
+            .into_iter()
+            .find(|a| a.appointment.id == appointment.id)
+            .unwrap();
+        assert_eq!(held.appointment.status, AppointmentStatus::Cancelled);
+        assert_eq!(
+            held.answer.map(|a| a.0),
+            Some(CheckInKind::AppointmentConfirmed)
+        );
+        // The step counts as done on the server's plan too.
+        let server_plan = db::support_plan(&t.db, &alex).await.unwrap();
+        assert!(server_plan
+            .goals
+            .iter()
+            .flat_map(|g| g.steps.iter())
+            .any(|s| s.id == step.id && s.done_on.is_some()));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_check_in_about_someone_elses_record_is_refused_and_not_stored() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let bea = named(&clients, "Bea").client_id.clone();
+        let app = spawn_app(&t).await;
+        let phone = app.browser();
+        phone.sign_in("alex").await;
+        let now = Utc::now().naive_utc();
+        let beas = db::appointments_between(&t.db, &bea, now, now + Duration::days(90))
+            .await
+            .unwrap();
+        let mut copy = DeviceCopy::default();
+        copy.queue(
+            "1234567890abcdef-bea".into(),
+            Utc::now(),
+            CheckInAction::CantCome {
+                appointment_id: beas[0].id.to_string(),
+                note: Some("not mine".into()),
+            },
+        );
+        let answer = sync(&phone, &mut copy).await;
+        assert_eq!(answer.receipts[0].1, Receipt::Refused, "{}", t.engine);
+        assert_eq!(copy.refused.len(), 1);
+        let stored = db::check_ins_of_client(&t.db, &bea).await.unwrap();
+        assert!(stored.iter().all(|c| c.note.as_deref() != Some("not mine")));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_supporter_whose_access_ends_is_sent_removals() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let client = app.browser();
+        client.sign_in("alex").await;
+        let code = crate::consent::invite(&client, &["goals", "stage"]).await;
+        let supporter = app.browser();
+        crate::consent::join(&supporter, &code).await;
+        let mut copy = DeviceCopy::default();
+        let first = sync(&supporter, &mut copy).await;
+        let shared: Vec<_> = keys(&first.changed)
+            .into_iter()
+            .filter(|k| k.starts_with("shared/"))
+            .collect();
+        assert_eq!(shared.len(), 1, "{}", t.engine);
+        // Reading a client's information from a device is recorded like any other look.
+        let looks = db::looks_at_client(&t.db, &alex, 10).await.unwrap();
+        assert!(!looks.is_empty());
+        // Supporters see only what is shared: none of the client's own items.
+        assert!(!copy.items.contains_key("plan") && !copy.items.contains_key("profile"));
+
+        let before_revoking = copy.clone();
+        let grant_id = shared[0].trim_start_matches("shared/").to_owned();
+        let mut tx = t.db.begin().await.unwrap();
+        assert!(db::revoke_grant(&mut tx, &alex, &grant_id, Utc::now())
+            .await
+            .unwrap());
+        tx.commit().await.unwrap();
+        let answer = sync(&supporter, &mut copy).await;
+        assert_eq!(answer.removed, shared);
+        assert!(!copy.items.keys().any(|k| k.starts_with("shared/")));
+        // A device still holding a cursor from before the grant ended learns the same.
+        let mut old = before_revoking;
+        let answer = sync(&supporter, &mut old).await;
+        assert_eq!(answer.removed, shared);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_phone_whose_session_ended_elsewhere_is_told_to_wipe() {
+    on_each_engine(|t| async move {
+        let _ = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let phone = app.browser();
+        phone.sign_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        sync(&phone, &mut copy).await;
+        let generations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_generations")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(generations, 1);
+
+        // From the computer: "sign out everywhere else".
+        let computer = app.browser_signed_in("alex").await;
+        let person: String =
+            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'alex'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        db::end_all_sessions(&t.db, &person, db::SessionEnd::EndedByAdmin, Utc::now())
+            .await
+            .unwrap();
+        let (status, body) = phone.post_json(SYNC, &copy.request()).await;
+        assert_eq!(status, 401, "{}", t.engine);
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"], "signed_out");
+        // The server keeps nothing of what that device was sent.
+        let generations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_generations")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(generations, 0);
+        drop(computer);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_signed_in_clients_and_supporters_sync_and_bad_requests_say_so() {
+    on_each_engine(|t| async move {
+        let _ = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let request = DeviceCopy::default().request();
+        let nobody = app.browser();
+        let (status, body) = nobody.post_json(SYNC, &request).await;
+        assert_eq!((status, body.contains("signed_out")), (401, true));
+        let amara = app.browser_signed_in("amara").await;
+        assert_eq!(amara.post_json(SYNC, &request).await.0, 404, "{}", t.engine);
+        let phone = app.browser_signed_in("alex").await;
+        let old = SyncRequest {
+            protocol: SYNC_PROTOCOL + 1,
+            ..request.clone()
+        };
+        let (status, body) = phone.post_json(SYNC, &old).await;
+        assert_eq!((status, body.contains("malformed")), (400, true));
+        let (status, _) = phone.post_json(SYNC, &"not a request").await;
+        assert_eq!(status, 400);
+        // A cursor this server never made is answered with everything.
+        let forged = SyncRequest {
+            cursor: Some("1.00000000000000000000000000000000".into()),
+            ..request
+        };
+        let (status, body) = phone.post_json(SYNC, &forged).await;
+        assert_eq!(status, 200);
+        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
+        assert!(answer.reset);
+        t
+    })
+    .await;
+}

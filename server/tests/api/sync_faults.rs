@@ -1,0 +1,484 @@
+//! Sync under faults, in process: the phone's real code (`DeviceCopy`) against the server's
+//! real code (`app::sync::sync`) over a network that loses answers, repeats requests,
+//! delivers answers late, and a server that stops in the middle of a sync and restarts.
+//! A property test runs random interleavings of case-manager edits, offline check-ins and
+//! faulty syncs, then checks: no check-in lost, none applied twice, and the phone's copy
+//! equals what the server says that person may see.
+use crate::helpers::{named, postgres, seeded, sqlite, TestDb};
+use app::db::{self, Db, Saved};
+use app::domain::{
+    AppointmentFields, AppointmentStatus, CheckInAction, DeviceCopy, GoalFields, PlainText,
+    Receipt, Role, SyncAnswer,
+};
+use app::session::{ClientAddress, SignedIn};
+use chrono::{Duration, Utc};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    None,
+    /// The server applied the request; the answer never arrived.
+    AnswerLost,
+    /// The request arrived twice (a retry raced the first).
+    Repeated,
+    /// The answer arrives late: after the next step (an action on the phone while the
+    /// request was on its way), or after the next sync's answer.
+    Late,
+    /// The server stopped after this many steps of its work and started again.
+    Crash(u8),
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    CancelOrRebook(usize),
+    /// Moves an appointment far ahead, out of what the phone keeps, or back within it.
+    MoveAppointment(usize, bool),
+    ChooseResource(usize, bool),
+    RenameGoalAndSend(usize),
+    TickStep(usize),
+    Answer(usize, bool),
+    Sync(Fault),
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        3 => Just(Fault::None),
+        2 => Just(Fault::AnswerLost),
+        1 => Just(Fault::Repeated),
+        1 => Just(Fault::Late),
+        2 => (0u8..30).prop_map(Fault::Crash),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        1 => (0usize..4).prop_map(Step::CancelOrRebook),
+        1 => (0usize..4, any::<bool>()).prop_map(|(i, far)| Step::MoveAppointment(i, far)),
+        1 => (0usize..6, any::<bool>()).prop_map(|(i, on)| Step::ChooseResource(i, on)),
+        1 => (0usize..3).prop_map(Step::RenameGoalAndSend),
+        1 => (0usize..8).prop_map(Step::TickStep),
+        1 => (0usize..4, any::<bool>()).prop_map(|(i, come)| Step::Answer(i, come)),
+        3 => fault().prop_map(Step::Sync),
+    ]
+}
+
+/// Drops the inner future after it has waited `left` times: a server stopping mid-work.
+/// Whatever it had not committed is rolled back, as after a real crash.
+struct StopAfter<F> {
+    inner: Pin<Box<F>>,
+    left: u8,
+}
+
+impl<F: Future> Future for StopAfter<F> {
+    type Output = Option<F::Output>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Ready(out) => Poll::Ready(Some(out)),
+            Poll::Pending if self.left == 0 => Poll::Ready(None),
+            Poll::Pending => {
+                self.left -= 1;
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// The world of one case: the database, the client's phone, the case manager.
+struct World {
+    db: Db,
+    client: SignedIn,
+    case_manager_id: String,
+    phone: DeviceCopy,
+    late: Option<SyncAnswer>,
+    queued_keys: Vec<String>,
+    case: usize,
+}
+
+impl World {
+    async fn server(&self, phone_request: &app::domain::SyncRequest) -> SyncAnswer {
+        app::sync::sync(
+            &self.db,
+            &self.client,
+            &ClientAddress("192.0.2.1".into()),
+            phone_request.clone(),
+            Utc::now(),
+        )
+        .await
+        .expect("sync")
+    }
+
+    async fn sync(&mut self, fault: Fault, test_db: &TestDb) {
+        let request = self.phone.request();
+        match fault {
+            Fault::None => {
+                let answer = self.server(&request).await;
+                self.deliver(answer);
+            }
+            Fault::AnswerLost => {
+                self.server(&request).await;
+            }
+            Fault::Repeated => {
+                let first = self.server(&request).await;
+                let second = self.server(&request).await;
+                self.deliver(first);
+                self.deliver(second);
+            }
+            Fault::Late => {
+                let answer = self.server(&request).await;
+                if let Some(earlier) = self.late.replace(answer) {
+                    self.deliver(earlier);
+                }
+            }
+            Fault::Crash(after) => {
+                let db = self.db.clone();
+                let client = self.client.clone();
+                let work = async move {
+                    app::sync::sync(
+                        &db,
+                        &client,
+                        &ClientAddress("192.0.2.1".into()),
+                        request,
+                        Utc::now(),
+                    )
+                    .await
+                };
+                if let Some(answer) = (StopAfter {
+                    inner: Box::pin(work),
+                    left: after,
+                })
+                .await
+                {
+                    // It finished before the stop: the answer is lost with the server.
+                    answer.expect("sync");
+                }
+                self.db = test_db.reconnect().await;
+            }
+        }
+    }
+
+    fn deliver(&mut self, answer: SyncAnswer) {
+        self.phone.apply(answer, Utc::now());
+        if let Some(late) = self.late.take() {
+            self.phone.apply(late, Utc::now());
+        }
+    }
+
+    async fn act(&mut self, step: &Step, test_db: &TestDb) {
+        let client_id = self.client.person_id.clone();
+        let now = Utc::now().naive_utc();
+        let appointments =
+            db::appointments_between(&self.db, &client_id, now, now + Duration::days(400))
+                .await
+                .unwrap();
+        match *step {
+            Step::CancelOrRebook(i) => {
+                let Some(a) = appointments.get(i % appointments.len().max(1)) else {
+                    return;
+                };
+                let status = if a.status == AppointmentStatus::Cancelled {
+                    AppointmentStatus::Scheduled
+                } else {
+                    AppointmentStatus::Cancelled
+                };
+                let mut tx = self.db.begin().await.unwrap();
+                let saved =
+                    db::change_appointment_status(&mut tx, &client_id, &a.id, a.version, status)
+                        .await
+                        .unwrap();
+                assert!(matches!(saved, Saved::Saved { .. }));
+                tx.commit().await.unwrap();
+            }
+            Step::MoveAppointment(i, far) => {
+                let Some(a) = appointments.get(i % appointments.len().max(1)) else {
+                    return;
+                };
+                let days = if far { 200 } else { 10 + i as i64 };
+                let fields = AppointmentFields {
+                    kind: a.kind,
+                    starts_at: (now + Duration::days(days))
+                        .date()
+                        .and_hms_opt(10, 0, 0)
+                        .unwrap(),
+                    duration_minutes: a.duration_minutes,
+                    place: PlainText::parse(&a.place, 200).unwrap(),
+                    with_whom: None,
+                    what_to_bring: None,
+                    repeat: None,
+                };
+                let mut tx = self.db.begin().await.unwrap();
+                let saved = db::save_appointment(&mut tx, &client_id, &a.id, a.version, &fields)
+                    .await
+                    .unwrap();
+                assert!(matches!(saved, Saved::Saved { .. }));
+                tx.commit().await.unwrap();
+            }
+            Step::ChooseResource(i, chosen) => {
+                let offered: Vec<String> = sqlx::query_scalar(
+                    "SELECT r.id FROM resources r JOIN people p
+                       ON p.organisation_id = r.organisation_id AND p.id = $1
+                     WHERE r.retired_on IS NULL ORDER BY r.id",
+                )
+                .bind(&client_id)
+                .fetch_all(self.db.pool())
+                .await
+                .unwrap();
+                let id = &offered[i % offered.len()];
+                let mut tx = self.db.begin().await.unwrap();
+                db::choose_resource(&mut tx, &client_id, id, chosen)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+            Step::RenameGoalAndSend(i) => {
+                let goals = db::working_plan(&self.db, &client_id).await.unwrap();
+                let Some(goal) = goals.get(i % goals.len().max(1)) else {
+                    return;
+                };
+                let fields = GoalFields {
+                    domain: goal.domain,
+                    horizon: goal.horizon,
+                    own_words: PlainText::parse(
+                        &format!("{} ({})", goal.own_words, self.case),
+                        500,
+                    )
+                    .unwrap(),
+                    status: goal.status,
+                    target_on: goal.target_date,
+                };
+                let latest = db::support_plan(&self.db, &client_id)
+                    .await
+                    .unwrap()
+                    .latest
+                    .map_or(0, |r| r.number);
+                let mut tx = self.db.begin().await.unwrap();
+                db::save_goal(
+                    &mut tx,
+                    &client_id,
+                    Some(&goal.id),
+                    goal.version,
+                    &fields,
+                    Utc::now(),
+                )
+                .await
+                .unwrap();
+                db::send_plan_update(
+                    &mut tx,
+                    &client_id,
+                    "Changed a goal's words",
+                    &self.case_manager_id,
+                    latest,
+                    Utc::now(),
+                )
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+            }
+            Step::TickStep(i) => {
+                let steps: Vec<_> = self
+                    .phone
+                    .plan(Utc::now().date_naive())
+                    .map(|p| p.goals.into_iter().flat_map(|g| g.steps).collect())
+                    .unwrap_or_default();
+                if let Some(step) = steps.get(i % steps.len().max(1)) {
+                    self.queue(CheckInAction::StepDone {
+                        step_id: step.id.to_string(),
+                    });
+                }
+            }
+            Step::Answer(i, come) => {
+                let held = self.phone.appointments();
+                if let Some(copy) = held.get(i % held.len().max(1)) {
+                    let appointment_id = copy.appointment.id.to_string();
+                    self.queue(if come {
+                        CheckInAction::WillCome { appointment_id }
+                    } else {
+                        CheckInAction::CantCome {
+                            appointment_id,
+                            note: Some("Bus strike".into()),
+                        }
+                    });
+                }
+            }
+            Step::Sync(fault) => self.sync(fault, test_db).await,
+        }
+        if !matches!(step, Step::Sync(_)) {
+            if let Some(late) = self.late.take() {
+                self.phone.apply(late, Utc::now());
+            }
+        }
+    }
+
+    fn queue(&mut self, action: CheckInAction) {
+        let key = format!("case{:04}-{:04}-offline", self.case, self.queued_keys.len());
+        self.phone.queue(key.clone(), Utc::now(), action);
+        self.queued_keys.push(key);
+    }
+
+    /// Good network from now on: sync until nothing is queued and nothing changes.
+    async fn settle(&mut self, test_db: &TestDb) {
+        for _ in 0..10 {
+            let answer = self.server(&self.phone.request()).await;
+            let quiet = answer.changed.is_empty() && answer.removed.is_empty();
+            self.deliver(answer);
+            if quiet && self.phone.outbox.is_empty() && self.late.is_none() {
+                return;
+            }
+        }
+        let _ = test_db;
+        panic!("sync did not settle in 10 rounds");
+    }
+}
+
+async fn check_invariants(world: &World) {
+    // No check-in lost, none applied twice.
+    for key in &world.queued_keys {
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM check_ins WHERE client_id = $1 AND idempotency_key = $2",
+        )
+        .bind(&world.client.person_id)
+        .bind(format!("device-{key}"))
+        .fetch_one(world.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(stored, 1, "check-in {key} stored {stored} times");
+    }
+    assert!(world.phone.refused.is_empty(), "{:?}", world.phone.refused);
+    // The phone's copy is what the server says this person may see.
+    let view = app::sync::view_of(&world.db, &world.client).await.unwrap();
+    let expected: BTreeMap<_, _> = view.items.into_iter().map(|i| (i.key(), i)).collect();
+    assert_eq!(world.phone.items, expected);
+}
+
+async fn signed_in_client(db: &Db, name: &str) -> SignedIn {
+    let clients = seeded(db).await;
+    let client = named(&clients, name);
+    let session_id = app::db::new_id();
+    let person_id = client.client_id.clone();
+    let now = app::db::instant_text(Utc::now());
+    sqlx::query(
+        "INSERT INTO sessions (id, token_hash, person_id, device, created_at, last_seen_at,
+                               verified_at, expires_at)
+         VALUES ($1, $2, $3, 'test phone', $4, $4, $4, $4)",
+    )
+    .bind(&session_id)
+    .bind(format!("hash-{session_id}"))
+    .bind(&person_id)
+    .bind(&now)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    SignedIn {
+        session_id,
+        person_id,
+        role: Role::Client,
+        organisation_id: server::demo::DEMO_ORGANISATION_ID.to_owned(),
+        display_name: name.to_owned(),
+    }
+}
+
+async fn case_manager_id(db: &Db) -> String {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'amara'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+fn run_property(test_db: TestDb, cases: u32) -> TestDb {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (client, case_manager_id) = runtime.block_on(async {
+        let client = signed_in_client(&test_db.db, "Alex").await;
+        (client, case_manager_id(&test_db.db).await)
+    });
+    let case = std::sync::atomic::AtomicUsize::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let result = runner.run(&proptest::collection::vec(step(), 1..24), |steps| {
+        let case = case.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        runtime.block_on(async {
+            let mut world = World {
+                db: test_db.reconnect().await,
+                client: client.clone(),
+                case_manager_id: case_manager_id.clone(),
+                phone: DeviceCopy::default(),
+                late: None,
+                queued_keys: vec![],
+                case,
+            };
+            // Every case starts from a phone that synced once.
+            world.sync(Fault::None, &test_db).await;
+            for step in &steps {
+                world.act(step, &test_db).await;
+            }
+            world.settle(&test_db).await;
+            check_invariants(&world).await;
+            world.db.close().await;
+        });
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    test_db
+}
+
+#[test]
+fn offline_check_ins_and_staff_edits_converge_under_faults_on_sqlite() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let test_db = runtime.block_on(sqlite());
+    let test_db = run_property(test_db, 40);
+    runtime.block_on(test_db.cleanup());
+}
+
+#[test]
+fn offline_check_ins_and_staff_edits_converge_under_faults_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(test_db) = runtime.block_on(postgres()) else {
+        eprintln!("TEST_POSTGRES_URL is not set: PostgreSQL part skipped");
+        return;
+    };
+    let test_db = run_property(test_db, 16);
+    runtime.block_on(test_db.cleanup());
+}
+
+#[tokio::test]
+async fn a_refused_check_in_is_not_retried_and_a_crash_before_the_answer_loses_nothing() {
+    let test_db = sqlite().await;
+    let client = signed_in_client(&test_db.db, "Bea").await;
+    let mut world = World {
+        db: test_db.db.clone(),
+        client,
+        case_manager_id: case_manager_id(&test_db.db).await,
+        phone: DeviceCopy::default(),
+        late: None,
+        queued_keys: vec![],
+        case: 0,
+    };
+    world.sync(Fault::None, &test_db).await;
+    world.act(&Step::TickStep(0), &test_db).await;
+    world.act(&Step::Answer(0, false), &test_db).await;
+    // Crashes at every point of the work, one after another, then a good sync.
+    for after in 0..20 {
+        world.sync(Fault::Crash(after), &test_db).await;
+    }
+    let answer = world.server(&world.phone.request()).await;
+    assert!(answer
+        .receipts
+        .iter()
+        .all(|(_, r)| matches!(r, Receipt::Recorded | Receipt::AlreadyRecorded)));
+    world.deliver(answer);
+    world.settle(&test_db).await;
+    check_invariants(&world).await;
+    world.db.close().await;
+    test_db.cleanup().await;
+}
