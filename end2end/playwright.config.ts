@@ -15,7 +15,8 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // Several tests are two people on two devices (sign-ins hash passphrases with Argon2id).
+  timeout: 60_000,
   fullyParallel: true,
   workers: 2,
   retries: 0,
@@ -24,12 +25,15 @@ export default defineConfig({
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3100",
     launchOptions: chromium,
     trace: "off",
+    // Only offline.spec.ts lets the service worker in (it installs the whole debug wasm
+    // again, which would slow every other test down).
+    serviceWorkers: "block",
   },
   projects: [
     {
       // Client and family pages: a small Android phone.
       name: "phone",
-      testMatch: /(client|sign-in|passkey)\.spec\.ts/,
+      testMatch: /(client|sign-in|passkey|offline)\.spec\.ts/,
       use: {
         ...devices["Pixel 5"],
         viewport: { width: 360, height: 740 },

@@ -8,8 +8,46 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+/// A page's answer from the server, or, when the server cannot be reached, what the phone's
+/// copy says (see `device`). On the server, the answer as it is.
+pub async fn or_from_copy<T>(
+    answer: Result<T, AppError>,
+    from_copy: impl FnOnce(&crate::domain::DeviceCopy, chrono::NaiveDateTime) -> Option<T>,
+) -> Result<T, AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::device::or_from_copy(answer, from_copy).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = from_copy;
+        answer
+    }
+}
+
+/// While a page shows the phone's copy: says so, and how old it is.
+#[component]
+fn OfflineLine() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let line = move || {
+        let shown = crate::device::shown_offline().get()?;
+        let today = crate::device::local_now().date();
+        Some(match shown.synced_at.map(crate::device::local_time_of) {
+            Some(at) => format!(
+                "You're offline. This was saved on this phone {} at {}.",
+                day_label(at.date(), today).to_lowercase(),
+                time_label(at.time())
+            ),
+            None => "You're offline. This was saved on this phone.".to_owned(),
+        })
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let line = move || None::<String>;
+    move || line().map(|text| view! { <p class="offline-line" role="status">{text}</p> })
+}
+
 /// The pages a signed-in client moves between with the tab bar.
-fn is_client_page(path: &str) -> bool {
+pub fn is_client_page(path: &str) -> bool {
     matches!(
         path,
         "/" | "/plan" | "/appointments" | "/referrals" | "/support"
@@ -37,7 +75,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a class="top-link" href="/account">"Account"</a>
             </Show>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">
+            <OfflineLine/>
+            {children()}
+        </main>
+        // Shown by `/register-sw.js` when a new version has been downloaded.
+        <div id="update-ready" class="update-ready" role="status" hidden>
+            <p>"A new version of Waypoint is ready."</p>
+            <button type="button" class="button">"Reload"</button>
+        </div>
         <Show when=client_page>
             <ClientTabBar/>
         </Show>

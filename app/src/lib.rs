@@ -5,6 +5,8 @@
 //! functions, database access) and with `hydrate` into the browser's wasm.
 
 pub mod components;
+#[cfg(feature = "hydrate")]
+pub mod device;
 pub mod domain;
 pub mod error;
 pub mod notice;
@@ -42,6 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="no-referrer"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <script src="/register-sw.js" defer></script>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -98,4 +102,19 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    let on_client_page = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|path| components::is_client_page(&path));
+    device::start_syncing(on_client_page);
+}
+
+/// Starts the app in the offline shell (`/offline`, served by the service worker when a page
+/// cannot be fetched): there is no server-rendered page to hydrate, so the app renders the
+/// address's page itself.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount_offline() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+    device::start_syncing(true);
 }

@@ -86,6 +86,7 @@ pub async fn sync(
         // Nothing changed: the same cursor, and nothing written.
         return Ok(SyncAnswer {
             protocol: SYNC_PROTOCOL,
+            owner: owner_of(person),
             since: since.clone(),
             cursor: cursor.clone(),
             reset,
@@ -114,7 +115,7 @@ pub async fn sync(
             _ => None,
         })
         .collect();
-    let mut tx = db.begin().await.map_err(DbError::from)?;
+    let mut tx = db.begin().await?;
     db::save_generation(
         &mut tx,
         &person.session_id,
@@ -128,6 +129,7 @@ pub async fn sync(
     tx.commit().await.map_err(DbError::from)?;
     Ok(SyncAnswer {
         protocol: SYNC_PROTOCOL,
+        owner: owner_of(person),
         since,
         cursor: cursor_of(&generation),
         reset,
@@ -135,6 +137,12 @@ pub async fn sync(
         removed,
         receipts,
     })
+}
+
+/// The label the phone keeps this person's copy under: stable, and not their id.
+fn owner_of(person: &SignedIn) -> String {
+    let digest = Sha256::digest(format!("waypoint device copy {}", person.person_id));
+    hex(&digest[..12])
 }
 
 fn cursor_of(generation: &str) -> String {
@@ -294,6 +302,8 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
     for article in db::education_library(db).await? {
         items.push(SyncItem::Article(article));
     }
+    let order = items.iter().map(SyncItem::key).collect();
+    items.push(SyncItem::Order(order));
     Ok(View { items, shared_by })
 }
 

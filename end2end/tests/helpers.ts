@@ -5,9 +5,16 @@ import { appendFileSync } from "node:fs";
 /** Every demo account's passphrase (server/src/demo.rs). */
 export const DEMO_PASSPHRASE = "riverside demo";
 
-/** A second person's browser in the same test: a phone (client, family) or a desktop (staff). */
-export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+/** A second person's browser in the same test: a phone (client, family) or a desktop (staff).
+ * The service worker is off, as in playwright.config.ts: only offline.spec.ts tests it (its
+ * install downloads the whole debug wasm again, which would slow every test). */
+export const PHONE = {
+  viewport: { width: 360, height: 740 },
+  isMobile: true,
+  hasTouch: true,
+  serviceWorkers: "block" as const,
+};
+export const DESKTOP = { viewport: { width: 1280, height: 800 }, serviceWorkers: "block" as const };
 
 export async function newPage(browser: Browser, kind: typeof PHONE | typeof DESKTOP): Promise<Page> {
   const context = await browser.newContext(kind);

@@ -20,9 +20,16 @@ pub struct CspNonce(pub Arc<str>);
 /// Paths that carry no one's information and need no session.
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
         || matches!(
             path,
-            "/favicon.svg" | "/manifest.webmanifest" | "/robots.txt" | "/healthz"
+            "/favicon.svg"
+                | "/manifest.webmanifest"
+                | "/robots.txt"
+                | "/healthz"
+                | crate::offline::SERVICE_WORKER
+                | "/register-sw.js"
+                | crate::offline::OFFLINE_SHELL
         )
 }
 

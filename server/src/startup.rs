@@ -1,7 +1,7 @@
 //! Building the application: database, state, routes, listener. Tests use the same path
 //! with port 0 and a fresh database.
 use crate::config::Config;
-use crate::{forms, routes, security};
+use crate::{forms, offline, routes, security};
 use app::db::{Db, DbError};
 use app::state::AppState;
 use app::{shell, App};
@@ -144,6 +144,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, StartError> {
 
 fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
+    let app_shell = offline::Shell::of(&options);
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
@@ -163,6 +164,17 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/admin/audit.csv", get(routes::audit_csv))
         .route(crate::sync::PATH, axum::routing::post(crate::sync::sync))
+        .route(
+            offline::SERVICE_WORKER,
+            get({
+                let app_shell = app_shell.clone();
+                move || offline::service_worker(app_shell.clone())
+            }),
+        )
+        .route(
+            offline::OFFLINE_SHELL,
+            get(move |nonce| offline::offline_shell(app_shell.clone(), nonce)),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .merge(forms::routes())
         .leptos_routes_with_context(&state, page_routes(), provide_request_nonce, {

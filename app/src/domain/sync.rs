@@ -60,6 +60,8 @@ pub enum SyncItem {
     Article(Resource),
     /// What a client shares with the signed-in supporter.
     Shared(SharedCopy),
+    /// The keys of every other item in the order the pages list them.
+    Order(Vec<String>),
 }
 
 impl SyncItem {
@@ -73,6 +75,7 @@ impl SyncItem {
             SyncItem::Resource(r) => format!("resource/{}", r.id),
             SyncItem::Article(r) => format!("article/{}", r.id),
             SyncItem::Shared(s) => format!("shared/{}", s.grant_id),
+            SyncItem::Order(_) => "order".to_owned(),
         }
     }
 }
@@ -136,6 +139,9 @@ pub enum Receipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncAnswer {
     pub protocol: u32,
+    /// Whose copy this is, as a label that is not their id: the phone keeps each person's
+    /// copy under it, so a shared phone never shows one person's copy to another.
+    pub owner: String,
     /// The cursor these changes are counted from (the request's, when the server knew it).
     pub since: Option<String>,
     /// The cursor of the copy once these changes are applied.
@@ -290,11 +296,29 @@ impl DeviceCopy {
         }
     }
 
+    /// The items in the order the server lists them.
+    fn in_order(&self) -> Vec<&SyncItem> {
+        let order: &[String] = match self.items.get("order") {
+            Some(SyncItem::Order(keys)) => keys,
+            _ => &[],
+        };
+        let mut listed: Vec<&SyncItem> =
+            order.iter().filter_map(|key| self.items.get(key)).collect();
+        let known: BTreeSet<&String> = order.iter().collect();
+        listed.extend(
+            self.items
+                .iter()
+                .filter(|(key, _)| !known.contains(key))
+                .map(|(_, item)| item),
+        );
+        listed
+    }
+
     /// Appointments, each with the latest answer, queued answers included.
     pub fn appointments(&self) -> Vec<AppointmentCopy> {
         let mut appointments: Vec<AppointmentCopy> = self
-            .items
-            .values()
+            .in_order()
+            .into_iter()
             .filter_map(|item| match item {
                 SyncItem::Appointment(a) => Some(a.clone()),
                 _ => None,
@@ -322,8 +346,8 @@ impl DeviceCopy {
     }
 
     pub fn referrals(&self) -> Vec<Referral> {
-        self.items
-            .values()
+        self.in_order()
+            .into_iter()
             .filter_map(|item| match item {
                 SyncItem::Referral(r) => Some(r.clone()),
                 _ => None,
@@ -332,8 +356,8 @@ impl DeviceCopy {
     }
 
     pub fn resources(&self) -> Vec<Resource> {
-        self.items
-            .values()
+        self.in_order()
+            .into_iter()
             .filter_map(|item| match item {
                 SyncItem::Resource(r) => Some(r.clone()),
                 _ => None,
@@ -342,8 +366,8 @@ impl DeviceCopy {
     }
 
     pub fn articles(&self) -> Vec<Resource> {
-        self.items
-            .values()
+        self.in_order()
+            .into_iter()
             .filter_map(|item| match item {
                 SyncItem::Article(r) => Some(r.clone()),
                 _ => None,
@@ -365,6 +389,7 @@ mod tests {
     fn answer(since: Option<&str>, cursor: &str, changed: Vec<SyncItem>) -> SyncAnswer {
         SyncAnswer {
             protocol: SYNC_PROTOCOL,
+            owner: "o".to_owned(),
             since: since.map(str::to_owned),
             cursor: cursor.to_owned(),
             reset: since.is_none(),

@@ -21,6 +21,23 @@ pub struct AppointmentList {
     pub past: Vec<Appointment>,
 }
 
+impl AppointmentList {
+    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
+        copy.profile()?;
+        let all = copy
+            .appointments()
+            .into_iter()
+            .map(|a| a.appointment)
+            .collect();
+        let (upcoming, past) = crate::domain::upcoming_and_past(all, now);
+        Some(AppointmentList {
+            today: now.date(),
+            upcoming,
+            past,
+        })
+    }
+}
+
 #[server(endpoint = "appointments")]
 pub async fn get_appointments() -> Result<AppointmentList, AppError> {
     use crate::{db, domain::upcoming_and_past, session};
@@ -53,6 +70,27 @@ pub struct AppointmentDetail {
     /// Whether it is still ahead and booked, so that the client can answer.
     pub can_answer: bool,
     pub form_key: String,
+}
+
+impl AppointmentDetail {
+    /// One appointment from the phone's copy. Answering it needs the network.
+    pub fn from_copy(
+        copy: &crate::domain::DeviceCopy,
+        now: chrono::NaiveDateTime,
+        id: &str,
+    ) -> Option<Self> {
+        let held = copy
+            .appointments()
+            .into_iter()
+            .find(|a| a.appointment.id.as_str() == id)?;
+        Some(AppointmentDetail {
+            today: now.date(),
+            appointment: held.appointment,
+            answer: held.answer,
+            can_answer: false,
+            form_key: String::new(),
+        })
+    }
 }
 
 /// One of the signed-in client's appointments. Someone else's appointment, an unknown one
@@ -89,7 +127,13 @@ pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> 
 
 #[component]
 pub fn AppointmentsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| get_appointments());
+    let list = Resource::new(
+        || (),
+        |_| async {
+            crate::components::or_from_copy(get_appointments().await, AppointmentList::from_copy)
+                .await
+        },
+    );
     view! {
         <Title text="Appointments"/>
         {loaded(list, |list| view! { <AppointmentListView list/> })}
@@ -132,7 +176,13 @@ pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
-        get_appointment,
+        |id| async move {
+            let answer = get_appointment(id.clone()).await;
+            crate::components::or_from_copy(answer, |copy, now| {
+                AppointmentDetail::from_copy(copy, now, &id)
+            })
+            .await
+        },
     );
     view! {
         <Transition fallback=Loading>

@@ -18,6 +18,17 @@ pub struct PlanOverview {
     pub form_key: String,
 }
 
+impl PlanOverview {
+    /// The plan from the phone's copy. Its forms need the network (no form key).
+    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
+        Some(PlanOverview {
+            today: now.date(),
+            plan: copy.plan(now.date())?,
+            form_key: String::new(),
+        })
+    }
+}
+
 #[server(endpoint = "plan")]
 pub async fn get_plan() -> Result<PlanOverview, AppError> {
     use crate::{db, session};
@@ -37,7 +48,12 @@ pub async fn get_plan() -> Result<PlanOverview, AppError> {
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_plan());
+    let overview = Resource::new(
+        || (),
+        |_| async {
+            crate::components::or_from_copy(get_plan().await, PlanOverview::from_copy).await
+        },
+    );
     view! {
         <Title text="My plan"/>
         {loaded(overview, |overview| view! { <PlanView overview/> })}

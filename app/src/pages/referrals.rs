@@ -12,6 +12,16 @@ pub struct ReferralList {
     pub referrals: Vec<Referral>,
 }
 
+impl ReferralList {
+    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
+        copy.profile()?;
+        Some(ReferralList {
+            today: now.date(),
+            referrals: copy.referrals(),
+        })
+    }
+}
+
 #[server(endpoint = "referrals")]
 pub async fn get_referrals() -> Result<ReferralList, AppError> {
     use crate::{db, session};
@@ -28,7 +38,12 @@ pub async fn get_referrals() -> Result<ReferralList, AppError> {
 
 #[component]
 pub fn ReferralsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| get_referrals());
+    let list = Resource::new(
+        || (),
+        |_| async {
+            crate::components::or_from_copy(get_referrals().await, ReferralList::from_copy).await
+        },
+    );
     view! {
         <Title text="Referrals"/>
         <Transition fallback=Loading>

@@ -17,6 +17,33 @@ pub struct TodayOverview {
     pub crisis_line: Option<Resource>,
 }
 
+impl TodayOverview {
+    /// The Today page from the phone's copy, at the phone's time `now`.
+    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
+        use crate::domain::{GoalStatus, ResourceKind};
+        Some(TodayOverview {
+            preferred_name: copy.profile()?.preferred_name.clone(),
+            today: now.date(),
+            next_appointment: copy
+                .appointments()
+                .into_iter()
+                .map(|a| a.appointment)
+                .find(|a| a.is_upcoming(now) && a.is_expected()),
+            goals_in_progress: copy
+                .plan(now.date())?
+                .goals
+                .into_iter()
+                .filter(|g| g.status == GoalStatus::InProgress)
+                .collect(),
+            stage: copy.stage().cloned(),
+            crisis_line: copy
+                .resources()
+                .into_iter()
+                .find(|r| r.kind == ResourceKind::CrisisLine),
+        })
+    }
+}
+
 #[server(endpoint = "today")]
 pub async fn get_today() -> Result<TodayOverview, AppError> {
     use crate::{db, domain::GoalStatus, session};
@@ -55,7 +82,12 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
-    let overview = leptos::prelude::Resource::new(|| (), |_| get_today());
+    let overview = leptos::prelude::Resource::new(
+        || (),
+        |_| async {
+            crate::components::or_from_copy(get_today().await, TodayOverview::from_copy).await
+        },
+    );
     view! {
         <Title text="Today"/>
         {loaded(overview, |overview| view! { <TodayView overview/> })}

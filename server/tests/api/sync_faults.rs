@@ -33,13 +33,13 @@ enum Fault {
 }
 
 #[derive(Debug, Clone)]
-enum Step {
+enum Turn {
     CancelOrRebook(usize),
     /// Moves an appointment far ahead, out of what the phone keeps, or back within it.
     MoveAppointment(usize, bool),
     ChooseResource(usize, bool),
     RenameGoalAndSend(usize),
-    TickStep(usize),
+    DoStep(usize),
     Answer(usize, bool),
     Sync(Fault),
 }
@@ -54,15 +54,15 @@ fn fault() -> impl Strategy<Value = Fault> {
     ]
 }
 
-fn step() -> impl Strategy<Value = Step> {
+fn a_turn() -> impl Strategy<Value = Turn> {
     prop_oneof![
-        1 => (0usize..4).prop_map(Step::CancelOrRebook),
-        1 => (0usize..4, any::<bool>()).prop_map(|(i, far)| Step::MoveAppointment(i, far)),
-        1 => (0usize..6, any::<bool>()).prop_map(|(i, on)| Step::ChooseResource(i, on)),
-        1 => (0usize..3).prop_map(Step::RenameGoalAndSend),
-        1 => (0usize..8).prop_map(Step::TickStep),
-        1 => (0usize..4, any::<bool>()).prop_map(|(i, come)| Step::Answer(i, come)),
-        3 => fault().prop_map(Step::Sync),
+        1 => (0usize..4).prop_map(Turn::CancelOrRebook),
+        1 => (0usize..4, any::<bool>()).prop_map(|(i, far)| Turn::MoveAppointment(i, far)),
+        1 => (0usize..6, any::<bool>()).prop_map(|(i, on)| Turn::ChooseResource(i, on)),
+        1 => (0usize..3).prop_map(Turn::RenameGoalAndSend),
+        1 => (0usize..8).prop_map(Turn::DoStep),
+        1 => (0usize..4, any::<bool>()).prop_map(|(i, come)| Turn::Answer(i, come)),
+        3 => fault().prop_map(Turn::Sync),
     ]
 }
 
@@ -167,7 +167,7 @@ impl World {
         }
     }
 
-    async fn act(&mut self, step: &Step, test_db: &TestDb) {
+    async fn act(&mut self, step: &Turn, test_db: &TestDb) {
         let client_id = self.client.person_id.clone();
         let now = Utc::now().naive_utc();
         let appointments =
@@ -175,7 +175,7 @@ impl World {
                 .await
                 .unwrap();
         match *step {
-            Step::CancelOrRebook(i) => {
+            Turn::CancelOrRebook(i) => {
                 let Some(a) = appointments.get(i % appointments.len().max(1)) else {
                     return;
                 };
@@ -192,7 +192,7 @@ impl World {
                 assert!(matches!(saved, Saved::Saved { .. }));
                 tx.commit().await.unwrap();
             }
-            Step::MoveAppointment(i, far) => {
+            Turn::MoveAppointment(i, far) => {
                 let Some(a) = appointments.get(i % appointments.len().max(1)) else {
                     return;
                 };
@@ -216,7 +216,7 @@ impl World {
                 assert!(matches!(saved, Saved::Saved { .. }));
                 tx.commit().await.unwrap();
             }
-            Step::ChooseResource(i, chosen) => {
+            Turn::ChooseResource(i, chosen) => {
                 let offered: Vec<String> = sqlx::query_scalar(
                     "SELECT r.id FROM resources r JOIN people p
                        ON p.organisation_id = r.organisation_id AND p.id = $1
@@ -233,7 +233,7 @@ impl World {
                     .unwrap();
                 tx.commit().await.unwrap();
             }
-            Step::RenameGoalAndSend(i) => {
+            Turn::RenameGoalAndSend(i) => {
                 let goals = db::working_plan(&self.db, &client_id).await.unwrap();
                 let Some(goal) = goals.get(i % goals.len().max(1)) else {
                     return;
@@ -277,7 +277,7 @@ impl World {
                 .unwrap();
                 tx.commit().await.unwrap();
             }
-            Step::TickStep(i) => {
+            Turn::DoStep(i) => {
                 let steps: Vec<_> = self
                     .phone
                     .plan(Utc::now().date_naive())
@@ -289,7 +289,7 @@ impl World {
                     });
                 }
             }
-            Step::Answer(i, come) => {
+            Turn::Answer(i, come) => {
                 let held = self.phone.appointments();
                 if let Some(copy) = held.get(i % held.len().max(1)) {
                     let appointment_id = copy.appointment.id.to_string();
@@ -303,9 +303,9 @@ impl World {
                     });
                 }
             }
-            Step::Sync(fault) => self.sync(fault, test_db).await,
+            Turn::Sync(fault) => self.sync(fault, test_db).await,
         }
-        if !matches!(step, Step::Sync(_)) {
+        if !matches!(step, Turn::Sync(_)) {
             if let Some(late) = self.late.take() {
                 self.phone.apply(late, Utc::now());
             }
@@ -403,7 +403,7 @@ fn run_property(test_db: TestDb, cases: u32) -> TestDb {
         failure_persistence: None,
         ..ProptestConfig::default()
     });
-    let result = runner.run(&proptest::collection::vec(step(), 1..24), |steps| {
+    let result = runner.run(&proptest::collection::vec(a_turn(), 1..24), |steps| {
         let case = case.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         runtime.block_on(async {
             let mut world = World {
@@ -465,8 +465,8 @@ async fn a_refused_check_in_is_not_retried_and_a_crash_before_the_answer_loses_n
         case: 0,
     };
     world.sync(Fault::None, &test_db).await;
-    world.act(&Step::TickStep(0), &test_db).await;
-    world.act(&Step::Answer(0, false), &test_db).await;
+    world.act(&Turn::DoStep(0), &test_db).await;
+    world.act(&Turn::Answer(0, false), &test_db).await;
     // Crashes at every point of the work, one after another, then a good sync.
     for after in 0..20 {
         world.sync(Fault::Crash(after), &test_db).await;

@@ -1,0 +1,367 @@
+//! The phone's copy of its person's information, in the browser: encrypted with AES-GCM
+//! (WebCrypto) under a key the browser will not hand out (non-extractable, kept in
+//! IndexedDB), stored with gloo-storage under the person's label, synced with
+//! `/api/v1/sync` (`server/SYNC.md`), and wiped when the session is over. See SECURITY.md
+//! for what this protects against and what not.
+use crate::domain::{DeviceCopy, SyncAnswer};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use gloo_storage::{LocalStorage, Storage};
+use js_sys::{Promise, Uint8Array};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Everything this app keeps in the browser starts with this.
+const PREFIX: &str = "waypoint.";
+/// Whose copy the phone opens when offline.
+const CURRENT: &str = "waypoint.current";
+const KEYS_DATABASE: &str = "waypoint-keys";
+const KEYS_STORE: &str = "keys";
+
+fn copy_name(owner: &str) -> String {
+    format!("{PREFIX}copy.{owner}")
+}
+
+/// When the page shows the phone's copy instead of the server's answer: when it was synced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownOffline {
+    pub synced_at: Option<DateTime<Utc>>,
+}
+
+thread_local! {
+    // Reference-counted, not owned by whichever component happened to be rendering first.
+    static SHOWN_OFFLINE: ArcRwSignal<Option<ShownOffline>> = ArcRwSignal::new(None);
+}
+
+/// Set while the page shows the phone's copy; the layout says so.
+pub fn shown_offline() -> ArcRwSignal<Option<ShownOffline>> {
+    SHOWN_OFFLINE.with(|signal| signal.clone())
+}
+
+/// Now, by the phone's clock (chrono's clock is not compiled into the wasm).
+fn utc_now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// The phone's wall-clock time now.
+pub fn local_now() -> NaiveDateTime {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .and_then(|day| day.and_hms_opt(now.get_hours(), now.get_minutes(), now.get_seconds()))
+    .unwrap_or_default()
+}
+
+/// The copy of the person last synced on this phone, if it is there, readable and not too
+/// old. A copy past its 30 days is wiped on the spot.
+pub async fn load() -> Option<DeviceCopy> {
+    let owner: String = LocalStorage::get(CURRENT).ok()?;
+    let sealed: String = LocalStorage::get(copy_name(&owner)).ok()?;
+    let key = stored_key(&owner).await.ok().flatten()?;
+    let plain = open(&key, &sealed).await.ok()?;
+    let copy: DeviceCopy = serde_json::from_slice(&plain).ok()?;
+    if copy.is_too_old(utc_now()) {
+        wipe().await;
+        return None;
+    }
+    Some(copy)
+}
+
+/// Encrypts and stores the copy of `owner`, who becomes the phone's current person.
+pub async fn save(owner: &str, copy: &DeviceCopy) -> Result<(), JsValue> {
+    let key = match stored_key(owner).await? {
+        Some(key) => key,
+        None => new_key(owner).await?,
+    };
+    let plain = serde_json::to_vec(copy).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let sealed = seal(&key, &plain).await?;
+    LocalStorage::set(copy_name(owner), sealed).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    LocalStorage::set(CURRENT, owner).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(())
+}
+
+/// Removes everything the app keeps on the phone: copies, keys, and the app's caches (the
+/// service worker fetches its shell again on the next page it serves online).
+pub async fn wipe() {
+    if let Ok(storage) = LocalStorage::raw().length().map(|n| 0..n) {
+        let names: Vec<String> = storage
+            .filter_map(|i| LocalStorage::raw().key(i).ok().flatten())
+            .filter(|name| name.starts_with(PREFIX))
+            .collect();
+        for name in names {
+            LocalStorage::delete(name);
+        }
+    }
+    if let Ok(caches) = window().caches() {
+        if let Ok(names) = JsFuture::from(caches.keys()).await {
+            for name in js_sys::Array::from(&names).iter() {
+                if let Some(name) = name.as_string() {
+                    let _ = JsFuture::from(caches.delete(&name)).await;
+                }
+            }
+        }
+    }
+    // Completes once no page holds the database open; not waited for.
+    if let Some(factory) = window().indexed_db().ok().flatten() {
+        let _ = factory.delete_database(KEYS_DATABASE);
+    }
+    shown_offline().set(None);
+}
+
+/// What a sync came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synced {
+    Done,
+    /// No network, or the server could not answer: everything stays queued.
+    NotNow,
+    /// The session is over: the copy was wiped.
+    Wiped,
+    /// Locked, or a person with no copy (staff): nothing to do.
+    Nothing,
+}
+
+/// Syncs the phone's copy (or starts one) with the server.
+pub async fn sync_now() -> Synced {
+    let copy = load().await.unwrap_or_default();
+    let Ok(body) = serde_json::to_string(&copy.request()) else {
+        return Synced::NotNow;
+    };
+    let answer = match post_json("/api/v1/sync", &body).await {
+        Ok((200, text)) => match serde_json::from_str::<SyncAnswer>(&text) {
+            Ok(answer) => answer,
+            Err(_) => return Synced::NotNow,
+        },
+        Ok((401, text)) if text.contains("\"signed_out\"") => {
+            wipe().await;
+            return Synced::Wiped;
+        }
+        Ok((401 | 404, _)) => return Synced::Nothing,
+        _ => return Synced::NotNow,
+    };
+    // Another person's copy on a shared phone is never merged into this one.
+    let current: Option<String> = LocalStorage::get(CURRENT).ok();
+    let mut copy = if current.as_deref() == Some(answer.owner.as_str()) {
+        copy
+    } else {
+        DeviceCopy::default()
+    };
+    let owner = answer.owner.clone();
+    copy.apply(answer, utc_now());
+    match save(&owner, &copy).await {
+        Ok(()) => Synced::Done,
+        Err(_) => Synced::NotNow,
+    }
+}
+
+/// Uses the phone's copy when the server cannot be reached: the page shows it with a line
+/// saying when it was last updated.
+pub fn or_from_copy<T, F>(
+    answer: Result<T, crate::error::AppError>,
+    from_copy: F,
+) -> impl std::future::Future<Output = Result<T, crate::error::AppError>> + Send
+where
+    F: FnOnce(&DeviceCopy, NaiveDateTime) -> Option<T>,
+{
+    use crate::error::AppError;
+    // The browser runs on one thread; the wrapper only tells the compiler so.
+    send_wrapper::SendWrapper::new(async move {
+        match answer {
+            Err(AppError::Offline) => {
+                let Some(copy) = load().await else {
+                    return Err(AppError::Offline);
+                };
+                let shown = from_copy(&copy, local_now()).ok_or(AppError::Offline)?;
+                shown_offline().set(Some(ShownOffline {
+                    synced_at: copy.synced_at,
+                }));
+                Ok(shown)
+            }
+            other => {
+                if other.is_ok() {
+                    shown_offline().set(None);
+                }
+                other
+            }
+        }
+    })
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+async fn post_json(path: &str, body: &str) -> Result<(u16, String), JsValue> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new()?;
+    headers.set("content-type", "application/json")?;
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(path, &init))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?).await?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+fn subtle() -> Result<web_sys::SubtleCrypto, JsValue> {
+    Ok(window().crypto()?.subtle())
+}
+
+/// A new AES-GCM key for `owner`, which the browser keeps and never hands out.
+async fn new_key(owner: &str) -> Result<web_sys::CryptoKey, JsValue> {
+    let params = web_sys::AesKeyGenParams::new("AES-GCM", 256);
+    let usages = js_sys::Array::of2(&"encrypt".into(), &"decrypt".into());
+    let key: web_sys::CryptoKey =
+        JsFuture::from(subtle()?.generate_key_with_object(&params, false, &usages)?)
+            .await?
+            .dyn_into()?;
+    let (database, store) = key_store(web_sys::IdbTransactionMode::Readwrite).await?;
+    let stored = request_done(&store.put_with_key(&key, &owner.into())?).await;
+    database.close();
+    stored?;
+    Ok(key)
+}
+
+async fn stored_key(owner: &str) -> Result<Option<web_sys::CryptoKey>, JsValue> {
+    let (database, store) = key_store(web_sys::IdbTransactionMode::Readonly).await?;
+    let found = request_done(&store.get(&owner.into())?).await;
+    // Closed at once, so that a wipe's delete is never held up by this page.
+    database.close();
+    Ok(found?.dyn_into::<web_sys::CryptoKey>().ok())
+}
+
+/// The key store, and its database for the caller to close when done.
+async fn key_store(
+    mode: web_sys::IdbTransactionMode,
+) -> Result<(web_sys::IdbDatabase, web_sys::IdbObjectStore), JsValue> {
+    let factory = window()
+        .indexed_db()?
+        .ok_or_else(|| JsValue::from_str("no IndexedDB"))?;
+    let opening = factory.open_with_u32(KEYS_DATABASE, 1)?;
+    let create = Closure::once(Box::new({
+        let opening = opening.clone();
+        move |_: web_sys::Event| {
+            if let Ok(result) = opening.result() {
+                let database: web_sys::IdbDatabase = result.unchecked_into();
+                let _ = database.create_object_store(KEYS_STORE);
+            }
+        }
+    }) as Box<dyn FnOnce(web_sys::Event)>);
+    opening.set_onupgradeneeded(Some(create.as_ref().unchecked_ref()));
+    let database: web_sys::IdbDatabase = request_done(opening.unchecked_ref())
+        .await?
+        .unchecked_into();
+    drop(create);
+    let store = database
+        .transaction_with_str_and_mode(KEYS_STORE, mode)?
+        .object_store(KEYS_STORE)?;
+    Ok((database, store))
+}
+
+/// Waits for an IndexedDB request to finish; its result.
+async fn request_done(request: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
+    let done = Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        request.set_onsuccess(Some(ok.unchecked_ref()));
+        request.set_onerror(Some(failed.unchecked_ref()));
+    });
+    JsFuture::from(done).await?;
+    request.result()
+}
+
+/// AES-GCM with a fresh 96-bit nonce; the nonce and ciphertext, base64.
+async fn seal(key: &web_sys::CryptoKey, plain: &[u8]) -> Result<String, JsValue> {
+    let mut nonce = [0u8; 12];
+    window()
+        .crypto()?
+        .get_random_values_with_u8_array(&mut nonce)?;
+    let params = web_sys::AesGcmParams::new("AES-GCM", &Uint8Array::from(&nonce[..]));
+    let sealed =
+        JsFuture::from(subtle()?.encrypt_with_object_and_u8_array(&params, key, plain)?).await?;
+    let mut out = nonce.to_vec();
+    out.extend(Uint8Array::new(&sealed).to_vec());
+    Ok(base64(&out))
+}
+
+async fn open(key: &web_sys::CryptoKey, sealed: &str) -> Result<Vec<u8>, JsValue> {
+    let bytes = unbase64(sealed).ok_or_else(|| JsValue::from_str("not base64"))?;
+    if bytes.len() < 12 {
+        return Err(JsValue::from_str("too short"));
+    }
+    let (nonce, sealed) = bytes.split_at(12);
+    let params = web_sys::AesGcmParams::new("AES-GCM", &Uint8Array::from(nonce));
+    let plain =
+        JsFuture::from(subtle()?.decrypt_with_object_and_u8_array(&params, key, sealed)?).await?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut bits = 0u32;
+    let mut count = 0;
+    for byte in text.bytes().filter(|b| *b != b'=') {
+        let value = BASE64.iter().position(|c| *c == byte)? as u32;
+        bits = bits << 6 | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Keeps the copy fresh: a sync now, and again whenever the network comes back. On a page
+/// that is not the client's own (signing in, say), only a phone that holds a copy syncs:
+/// if its session is over, that sync wipes it.
+pub fn start_syncing(on_client_page: bool) {
+    let sync = move || {
+        leptos::task::spawn_local(async move {
+            let holds_copy = LocalStorage::get::<String>(CURRENT).is_ok();
+            if on_client_page || holds_copy {
+                sync_now().await;
+            }
+        });
+    };
+    sync();
+    let again = Closure::<dyn Fn()>::new(sync);
+    let _ = window().add_event_listener_with_callback("online", again.as_ref().unchecked_ref());
+    again.forget();
+}
+
+/// A moment as the phone's wall clock shows it.
+pub fn local_time_of(at: DateTime<Utc>) -> NaiveDateTime {
+    let offset_minutes = js_sys::Date::new_0().get_timezone_offset() as i64;
+    at.naive_utc() - chrono::Duration::minutes(offset_minutes)
+}
