@@ -25,7 +25,8 @@ pub async fn or_from_copy<T>(
     }
 }
 
-/// While a page shows the phone's copy: says so, and how old it is.
+/// While a page shows the phone's copy: says so, how old it is, and offers to sign out of
+/// this phone (which works offline).
 #[component]
 fn OfflineLine() -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -43,7 +44,36 @@ fn OfflineLine() -> impl IntoView {
     };
     #[cfg(not(feature = "hydrate"))]
     let line = move || None::<String>;
-    move || line().map(|text| view! { <p class="offline-line" role="status">{text}</p> })
+    let navigate = leptos_router::hooks::use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if crate::device::sign_out_here().await {
+                // Online: a fresh page from the server.
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().assign("/sign-in");
+                }
+            } else {
+                // Offline: the app's own sign-in page; the server hears of it later.
+                navigate("/sign-in", Default::default());
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = navigate;
+    };
+    move || {
+        line().map(|text| {
+            view! {
+                <div class="offline-line card" role="status">
+                    <p>{text}</p>
+                    <button type="button" class="button secondary" on:click=sign_out.clone()>
+                        "Sign out of this phone"
+                    </button>
+                </div>
+            }
+        })
+    }
 }
 
 /// The pages a signed-in client moves between with the tab bar.

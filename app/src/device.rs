@@ -17,6 +17,9 @@ const PREFIX: &str = "waypoint.";
 /// Whose copy the phone opens when offline.
 const CURRENT: &str = "waypoint.current";
 const KEYS_DATABASE: &str = "waypoint-keys";
+/// Set when the person signed out while offline: the server is told at the next chance.
+/// Outside `PREFIX`, so a wipe keeps it; it holds nothing but "true".
+const SIGN_OUT_PENDING: &str = "waypoint-sign-out-pending";
 const KEYS_STORE: &str = "keys";
 
 fn copy_name(owner: &str) -> String {
@@ -342,12 +345,42 @@ fn unbase64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// "Sign out of this phone", which works offline: everything is wiped at once, and the
+/// server ends the session now or, when offline, at the next page opened online. True when
+/// the server has ended it.
+pub async fn sign_out_here() -> bool {
+    wipe().await;
+    let _ = LocalStorage::set(SIGN_OUT_PENDING, true);
+    end_session_if_pending().await
+}
+
+/// Tells the server about a sign-out made offline, if there is one; true once it has ended
+/// the session.
+async fn end_session_if_pending() -> bool {
+    if LocalStorage::get::<bool>(SIGN_OUT_PENDING).is_err() {
+        return false;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let sent = JsFuture::from(window().fetch_with_str_and_init("/sign-out", &init)).await;
+    let ended = sent
+        .ok()
+        .and_then(|response| response.dyn_into::<web_sys::Response>().ok())
+        .is_some_and(|response| response.ok());
+    if ended {
+        LocalStorage::delete(SIGN_OUT_PENDING);
+    }
+    ended
+}
+
 /// Keeps the copy fresh: a sync now, and again whenever the network comes back. On a page
 /// that is not the client's own (signing in, say), only a phone that holds a copy syncs:
 /// if its session is over, that sync wipes it.
 pub fn start_syncing(on_client_page: bool) {
     let sync = move || {
         leptos::task::spawn_local(async move {
+            end_session_if_pending().await;
             let holds_copy = LocalStorage::get::<String>(CURRENT).is_ok();
             if on_client_page || holds_copy {
                 sync_now().await;

@@ -12,6 +12,28 @@ async function waitForCopy(page: Page) {
   await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith("waypoint.copy.")));
 }
 
+/** How many keys the phone's key store holds (0 when it is gone). */
+async function keysStored(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open("waypoint-keys");
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("keys")) {
+            db.close();
+            return resolve(0);
+          }
+          const count = db.transaction("keys").objectStore("keys").count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+        };
+      }),
+  );
+}
+
 /** Every URL in every cache of the site. */
 async function cachedUrls(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -50,7 +72,7 @@ test.describe("the installable app", () => {
 
   test("a phone that loaded the app once opens every page with no network", async ({ page, context }) => {
     // Six pages, each checked with axe.
-    test.setTimeout(90_000);
+    test.setTimeout(120_000);
     await signInAs(page, "alex");
     await page.goto("/");
     await waitForHydration(page);
@@ -93,7 +115,21 @@ test.describe("the installable app", () => {
     }
     await page.goto("/plan");
     await expect(page.getByRole("heading", { name: "Sleep better" })).toBeVisible();
+
+    // Signing out works offline: nothing of Alex's stays on the phone.
+    await page.getByRole("button", { name: "Sign out of this phone" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in");
+    const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.")));
+    expect(left).toEqual([]);
+    expect(await keysStored(page)).toBe(0);
+    expect(await cachedUrls(page)).toEqual([]);
+
+    // Back online, the server is told at once: the session is over.
     await context.setOffline(false);
+    await page.goto("/sign-in");
+    await page.waitForFunction(() => localStorage.getItem("waypoint-sign-out-pending") === null);
+    await page.goto("/plan");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Please sign in");
   });
 
   test("a phone whose session was ended elsewhere wipes its copy at its next contact", async ({ page, browser }) => {
@@ -118,18 +154,7 @@ test.describe("the installable app", () => {
     for (const url of await cachedUrls(page)) {
       expect(url === "/offline" || url.includes("."), `${url} is a shell file`).toBe(true);
     }
-    const keys = await page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const open = indexedDB.open("waypoint-keys");
-          open.onsuccess = () => {
-            const db = open.result;
-            if (!db.objectStoreNames.contains("keys")) return resolve(0);
-            const count = db.transaction("keys").objectStore("keys").count();
-            count.onsuccess = () => resolve(count.result);
-          };
-        }),
-    );
+    const keys = await keysStored(page);
     expect(keys).toBe(0);
   });
 });

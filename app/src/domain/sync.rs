@@ -316,14 +316,10 @@ impl DeviceCopy {
 
     /// Appointments, each with the latest answer, queued answers included.
     pub fn appointments(&self) -> Vec<AppointmentCopy> {
-        let mut appointments: Vec<AppointmentCopy> = self
-            .in_order()
-            .into_iter()
-            .filter_map(|item| match item {
-                SyncItem::Appointment(a) => Some(a.clone()),
-                _ => None,
-            })
-            .collect();
+        let mut appointments = self.listed(|item| match item {
+            SyncItem::Appointment(a) => Some(a),
+            _ => None,
+        });
         for queued in &self.outbox {
             let (id, kind) = match &queued.action {
                 CheckInAction::WillCome { appointment_id } => {
@@ -345,34 +341,33 @@ impl DeviceCopy {
         appointments
     }
 
-    pub fn referrals(&self) -> Vec<Referral> {
+    /// Every item of one kind, in the server's order.
+    fn listed<T: Clone>(&self, pick: impl Fn(&SyncItem) -> Option<&T>) -> Vec<T> {
         self.in_order()
             .into_iter()
-            .filter_map(|item| match item {
-                SyncItem::Referral(r) => Some(r.clone()),
-                _ => None,
-            })
+            .filter_map(|item| pick(item).cloned())
             .collect()
+    }
+
+    pub fn referrals(&self) -> Vec<Referral> {
+        self.listed(|item| match item {
+            SyncItem::Referral(r) => Some(r),
+            _ => None,
+        })
     }
 
     pub fn resources(&self) -> Vec<Resource> {
-        self.in_order()
-            .into_iter()
-            .filter_map(|item| match item {
-                SyncItem::Resource(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect()
+        self.listed(|item| match item {
+            SyncItem::Resource(r) => Some(r),
+            _ => None,
+        })
     }
 
     pub fn articles(&self) -> Vec<Resource> {
-        self.in_order()
-            .into_iter()
-            .filter_map(|item| match item {
-                SyncItem::Article(r) => Some(r.clone()),
-                _ => None,
-            })
-            .collect()
+        self.listed(|item| match item {
+            SyncItem::Article(r) => Some(r),
+            _ => None,
+        })
     }
 }
 
