@@ -133,15 +133,16 @@ test.describe("the installable app", () => {
   });
 
   test("a phone whose session was ended elsewhere wipes its copy at its next contact", async ({ page, browser }) => {
-    await signInAs(page, "alex");
+    // Hassan signs in nowhere else in the suite, so "the other device" is this phone.
+    await signInAs(page, "hassan");
     await page.goto("/");
     await waitForHydration(page);
     await waitForServiceWorker(page);
     await waitForCopy(page);
 
-    // On another device, Alex signs this phone out.
+    // On another device, Hassan signs this phone out.
     const other = await (await browser.newContext(PHONE)).newPage();
-    await signInAs(other, "alex");
+    await signInAs(other, "hassan");
     await other.goto("/account");
     await other.getByRole("button", { name: "Sign this device out" }).first().click();
     await other.waitForLoadState("networkidle");
