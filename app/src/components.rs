@@ -25,6 +25,19 @@ pub async fn or_from_copy<T>(
     }
 }
 
+/// What the client pages load from: moves when the phone's copy changed in a way the page
+/// on screen should show (see `device::copy_changes`). Always 0 on the server.
+pub fn copy_changes() -> u32 {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::device::copy_changes()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
 /// While a page shows the phone's copy: says so, how old it is, and offers to sign out of
 /// this phone (which works offline).
 #[component]
@@ -33,45 +46,70 @@ fn OfflineLine() -> impl IntoView {
     let line = move || {
         let shown = crate::device::shown_offline().get()?;
         let today = crate::device::local_now().date();
-        Some(match shown.synced_at.map(crate::device::local_time_of) {
+        let saved = match shown.synced_at.map(crate::device::local_time_of) {
             Some(at) => format!(
                 "You're offline. This was saved on this phone {} at {}.",
                 day_label(at.date(), today).to_lowercase(),
                 time_label(at.time())
             ),
             None => "You're offline. This was saved on this phone.".to_owned(),
-        })
+        };
+        let waiting = match shown.waiting {
+            0 => None,
+            1 => Some(
+                "1 check-in is kept on this phone. It will be sent when you're back online."
+                    .to_owned(),
+            ),
+            n => Some(format!(
+                "{n} check-ins are kept on this phone. They will be sent when you're back online."
+            )),
+        };
+        Some((saved, waiting))
     };
     #[cfg(not(feature = "hydrate"))]
-    let line = move || None::<String>;
-    let navigate = leptos_router::hooks::use_navigate();
+    let line = move || None::<(String, Option<String>)>;
     let sign_out = move |_| {
-        let navigate = navigate.clone();
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            if crate::device::sign_out_here().await {
-                // Online: a fresh page from the server.
-                if let Some(window) = web_sys::window() {
-                    let _ = window.location().assign("/sign-in");
-                }
-            } else {
-                // Offline: the app's own sign-in page; the server hears of it later.
-                navigate("/sign-in", Default::default());
-            }
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = navigate;
+        leptos::task::spawn_local(crate::device::sign_out_and_leave());
     };
     move || {
-        line().map(|text| {
+        line().map(|(saved, waiting)| {
             view! {
                 <div class="offline-line card" role="status">
-                    <p>{text}</p>
-                    <button type="button" class="button secondary" on:click=sign_out.clone()>
+                    <p>{saved}</p>
+                    {waiting.map(|text| view! { <p class="waiting">{text}</p> })}
+                    <button type="button" class="button secondary" on:click=sign_out>
                         "Sign out of this phone"
                     </button>
                 </div>
             }
+        })
+    }
+}
+
+/// Check-ins from this phone that the server could not record (the step or appointment is
+/// no longer the client's): said until the person has seen it, so none is lost unnoticed.
+#[component]
+fn NotRecordedLine() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let count = move || crate::device::not_recorded().get();
+    #[cfg(not(feature = "hydrate"))]
+    let count = move || 0_usize;
+    let seen = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(crate::device::forget_not_recorded());
+    };
+    move || {
+        let text = match count() {
+            0 => return None,
+            1 => "A check-in from this phone could not be recorded: its step or appointment is no longer in your plan. Please tell your case manager.".to_owned(),
+            n => format!("{n} check-ins from this phone could not be recorded: their steps or appointments are no longer in your plan. Please tell your case manager."),
+        };
+        Some(view! {
+            <div class="not-recorded card" role="alert">
+                <p>{text}</p>
+                <button type="button" class="button secondary" on:click=seen>"OK"</button>
+            </div>
         })
     }
 }
@@ -90,6 +128,11 @@ pub fn is_client_page(path: &str) -> bool {
 pub fn Layout(children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let client_page = move || is_client_page(&location.pathname.get());
+    #[cfg(feature = "hydrate")]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        crate::device::set_navigate(move |path| navigate(path, Default::default()));
+    }
     // Everywhere but the pages for getting in.
     let account_link = move || {
         !matches!(
@@ -107,6 +150,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">
             <OfflineLine/>
+            <NotRecordedLine/>
             {children()}
         </main>
         // Shown by `/register-sw.js` when a new version has been downloaded.

@@ -102,10 +102,21 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
-    let on_client_page = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|path| components::is_client_page(&path));
+    let location = web_sys::window().map(|w| w.location());
+    let path = location
+        .as_ref()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    let search = location.and_then(|l| l.search().ok()).unwrap_or_default();
+    let on_client_page = components::is_client_page(&path);
+    // A passphrase typed on the way here that was refused, or that led to pages with no copy
+    // (staff), is not kept.
+    let typing_passphrase = matches!(path.as_str(), "/sign-in" | "/unlock" | "/enrol" | "/join");
+    if search.contains("problem=") || !(on_client_page || typing_passphrase) {
+        device::reopen::forget_typed_passphrase();
+    }
     device::start_syncing(on_client_page);
+    device::watch_forms();
 }
 
 /// Starts the app in the offline shell (`/offline`, served by the service worker when a page
@@ -117,4 +128,5 @@ pub fn mount_offline() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
     device::start_syncing(true);
+    device::watch_forms();
 }

@@ -6,6 +6,9 @@ coded_enum! {
     /// Why a form was not accepted, in words that say what to do.
     Problem ("problem") {
         WrongSignIn = "wrong_sign_in" => "That sign-in name and passphrase don't match. Please check them and try again.",
+        WrongPassphrase = "wrong_passphrase" => "That passphrase doesn't match. Please check it and try again.",
+        OfflineUnlock = "offline_unlock" => "This phone can't check your passphrase without the internet. Please connect to go on, or sign out of this phone.",
+        OfflineWiped = "offline_wiped" => "Too many wrong passphrases. For your safety, this phone no longer keeps your plan. Connect to the internet and sign in again.",
         Wait = "wait" => "Too many tries. For your safety, please wait a few minutes before trying again.",
         CodeInvalid = "code_invalid" => "That code doesn't work. It may be mistyped, already used, or more than 3 days old. Your case manager can give you a new one.",
         InviteInvalid = "invite_invalid" => "That invite code doesn't work. It may be mistyped, already used, ended, or more than 3 days old. Please ask for a new one.",

@@ -45,15 +45,16 @@ pub struct SessionRules {
 }
 
 pub fn session_rules(role: Role) -> SessionRules {
+    let idle = Duration::minutes(crate::domain::REOPEN_AFTER_IDLE_MINUTES);
     match role {
         Role::CaseManager | Role::Admin => SessionRules {
             lifetime: Duration::hours(12),
-            idle: Duration::minutes(15),
+            idle,
             idle_ends: true,
         },
         Role::Client | Role::Supporter => SessionRules {
             lifetime: Duration::days(30),
-            idle: Duration::minutes(15),
+            idle,
             idle_ends: false,
         },
     }

@@ -173,64 +173,13 @@ async fn apply_check_in(
     if person.role != Role::Client || !is_device_key(&queued.key) {
         return Ok(Receipt::Refused);
     }
-    let id = |raw: &str| RecordId::parse(raw);
-    let note;
-    let (check_in, target) = match &queued.action {
-        CheckInAction::StepDone { step_id } => match id(step_id) {
-            Some(step) => (
-                CheckIn::StepDone {
-                    step_id: step_id.as_str(),
-                },
-                step,
-            ),
-            None => return Ok(Receipt::Refused),
-        },
-        CheckInAction::WillCome { appointment_id } => match id(appointment_id) {
-            Some(appointment) => (
-                CheckIn::AppointmentConfirmed {
-                    appointment_id: appointment_id.as_str(),
-                },
-                appointment,
-            ),
-            None => return Ok(Receipt::Refused),
-        },
-        CheckInAction::CantCome {
-            appointment_id,
-            note: raw_note,
-        } => {
-            note = match raw_note.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(text) => match PlainText::parse(text, CHECK_IN_NOTE_MAX_CHARS) {
-                    Ok(text) => Some(text),
-                    Err(_) => return Ok(Receipt::Refused),
-                },
-            };
-            match id(appointment_id) {
-                Some(appointment) => (
-                    CheckIn::CantCome {
-                        appointment_id: appointment_id.as_str(),
-                        note: note.as_ref().map(PlainText::as_str),
-                    },
-                    appointment,
-                ),
-                None => return Ok(Receipt::Refused),
-            }
-        }
+    let Ok(checked) = CheckedCheckIn::of(&queued.action) else {
+        return Ok(Receipt::Refused);
     };
     // Device keys live apart from the keys of the pages' forms.
     let key = format!("device-{}", queued.key);
     let made_at = queued.made_at.min(now);
-    let outcome = record_check_in(
-        db,
-        person,
-        address,
-        &check_in,
-        &key,
-        target.as_str(),
-        Some(made_at),
-        now,
-    )
-    .await?;
+    let outcome = record_check_in(db, person, address, &checked, &key, Some(made_at), now).await?;
     Ok(match outcome {
         CheckInOutcome::Recorded => Receipt::Recorded,
         CheckInOutcome::AlreadyRecorded => Receipt::AlreadyRecorded,
@@ -238,28 +187,88 @@ async fn apply_check_in(
     })
 }
 
+/// Why a check-in cannot be recorded, whatever the state of the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInProblem {
+    /// Not an id of any step or appointment.
+    NotFound,
+    NoteTooLong,
+}
+
+/// A check-in whose id and note passed their checks: the one way from what a form or a
+/// device sent to what the database records.
+pub struct CheckedCheckIn<'a> {
+    action: &'a CheckInAction,
+    target: RecordId,
+    note: Option<PlainText>,
+}
+
+impl<'a> CheckedCheckIn<'a> {
+    pub fn of(action: &'a CheckInAction) -> Result<Self, CheckInProblem> {
+        let raw_note = match action {
+            CheckInAction::CantCome { note, .. } => note.as_deref(),
+            CheckInAction::StepDone { .. } | CheckInAction::WillCome { .. } => None,
+        };
+        let target = RecordId::parse(action.target()).ok_or(CheckInProblem::NotFound)?;
+        let note = match raw_note.map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                PlainText::parse(text, CHECK_IN_NOTE_MAX_CHARS)
+                    .map_err(|_| CheckInProblem::NoteTooLong)?,
+            ),
+        };
+        Ok(CheckedCheckIn {
+            action,
+            target,
+            note,
+        })
+    }
+
+    /// The step or appointment it is about.
+    pub fn target(&self) -> &RecordId {
+        &self.target
+    }
+
+    fn as_check_in(&self) -> CheckIn<'_> {
+        let id = self.target.as_str();
+        match self.action {
+            CheckInAction::StepDone { .. } => CheckIn::StepDone { step_id: id },
+            CheckInAction::WillCome { .. } => CheckIn::AppointmentConfirmed { appointment_id: id },
+            CheckInAction::CantCome { .. } => CheckIn::CantCome {
+                appointment_id: id,
+                note: self.note.as_ref().map(PlainText::as_str),
+            },
+        }
+    }
+}
+
 /// Records one check-in of the signed-in client with its audit entry, once per key: the one
 /// way check-ins arrive, from a page's form or from a device's queue.
-#[allow(clippy::too_many_arguments)]
 pub async fn record_check_in(
     db: &Db,
     client: &SignedIn,
     address: &ClientAddress,
-    check_in: &CheckIn<'_>,
+    check_in: &CheckedCheckIn<'_>,
     key: &str,
-    target: &str,
     made_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome, DbError> {
     let mut tx = db.begin().await?;
-    let outcome =
-        db::record_check_in(&mut tx, &client.person_id, check_in, key, made_at, now).await?;
+    let outcome = db::record_check_in(
+        &mut tx,
+        &client.person_id,
+        &check_in.as_check_in(),
+        key,
+        made_at,
+        now,
+    )
+    .await?;
     if outcome == CheckInOutcome::Recorded {
         let event = crate::audit::allowed_from(
             client,
             "check_in.record",
             Some(&client.person_id),
-            Some(target),
+            Some(check_in.target.as_str()),
             address,
         );
         db::record_audit(&mut tx, &[event], now).await?;

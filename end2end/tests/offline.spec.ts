@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { expectSoundPage, PHONE, signInAs, waitForHydration, watchForProblems } from "./helpers";
+import { DEMO_PASSPHRASE, DESKTOP, expectSoundPage, newPage, PHONE, signInAs, waitForHydration, watchForProblems } from "./helpers";
 
 /** Waits until the service worker has installed the app shell and controls the page. */
 async function waitForServiceWorker(page: Page) {
@@ -130,6 +130,145 @@ test.describe("the installable app", () => {
     await page.waitForFunction(() => localStorage.getItem("waypoint-sign-out-pending") === null);
     await page.goto("/plan");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Please sign in");
+  });
+
+  test("check-ins made offline reach the case manager once, when the phone is back online", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Eli signs in nowhere else in the suite; Daniel is Eli's case manager.
+    await signInAs(page, "eli");
+    await page.goto("/plan");
+    await waitForHydration(page);
+    await waitForServiceWorker(page);
+    await waitForCopy(page);
+
+    const problems = watchForProblems(page);
+    await context.setOffline(true);
+    await page.goto("/plan");
+    await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
+    const tick = page.getByRole("button", { name: /^I did this/ }).first();
+    const step = ((await tick.getAttribute("aria-label")) ?? "").replace("I did this: ", "");
+    await tick.click();
+    const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
+    await expect(offlineLine).toContainText("1 check-in is kept on this phone");
+    // The step shows as done at once.
+    await expect(page.getByRole("button", { name: `I did this: ${step}` })).toHaveCount(0);
+    await expectSoundPage(page, offlineProblems(problems));
+
+    await page.goto("/appointments");
+    await page.locator("section", { has: page.getByRole("heading", { name: "Coming up" }) }).getByRole("link").first().click();
+    await page.getByRole("button", { name: "I'll be there" }).click();
+    await expect(page.getByText(/You said you will be there/)).toBeVisible();
+    await expect(offlineLine).toContainText("2 check-ins are kept on this phone");
+    await expectSoundPage(page, offlineProblems(problems));
+
+    // Kept through a reload, and unreadable in storage like the rest of the copy.
+    await page.reload();
+    await expect(offlineLine).toContainText("2 check-ins are kept on this phone");
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toContain(step);
+    expect(stored).not.toContain("will_come");
+
+    // Back online: the phone sends them and the page shows the server's answer again.
+    await context.setOffline(false);
+    await expect(offlineLine).toHaveCount(0);
+    await expect(page.getByText(/You said you will be there/)).toBeVisible();
+    // More contacts send nothing twice.
+    await page.goto("/plan");
+    await waitForHydration(page);
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.getByRole("button", { name: `I did this: ${step}` })).toHaveCount(0);
+
+    const staff = await newPage(browser, DESKTOP);
+    await signInAs(staff, "daniel", "/caseload");
+    await staff.getByRole("link", { name: "Eli", exact: true }).click();
+    const checkIns = staff.locator("section", { has: staff.getByRole("heading", { name: "Check-ins from the client" }) });
+    await expect(checkIns.getByRole("listitem").filter({ hasText: `Did a step: ${step}` })).toHaveCount(1);
+    await expect(checkIns.getByRole("listitem").filter({ hasText: "Will come" })).toHaveCount(1);
+  });
+
+  test("offline, after 15 idle minutes the phone asks for the passphrase, and five wrong ones wipe it", async ({ page, context }) => {
+    test.setTimeout(120_000);
+    // Fatima signs in nowhere else in the suite. The app's script is running when she types
+    // her passphrase (without it, the phone cannot check a passphrase offline).
+    await page.goto("/sign-in");
+    await waitForHydration(page);
+    await page.getByLabel("Sign-in name").fill("fatima");
+    await page.getByLabel("Passphrase").fill(DEMO_PASSPHRASE);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL("/");
+    await waitForHydration(page);
+    await waitForServiceWorker(page);
+    await waitForCopy(page);
+    // Signing in left a check of the passphrase for offline, not the passphrase.
+    await page.waitForFunction(() =>
+      Object.keys(localStorage).some((k) => k.startsWith("waypoint.passphrase-check.")),
+    );
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toContain(DEMO_PASSPHRASE);
+
+    const problems = watchForProblems(page);
+    await context.setOffline(true);
+    const goIdle = () =>
+      page.evaluate(() => localStorage.setItem("waypoint.active", String(Date.now() - 16 * 60 * 1000)));
+    await goIdle();
+    await page.goto("/plan");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome back");
+    await expect(page.getByRole("heading", { name: "My plan" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Enter passphrase" }).click();
+    const passphrase = page.getByLabel("Passphrase");
+    await passphrase.fill("not the right words");
+    await page.getByRole("button", { name: "Go on" }).click();
+    await expect(page.getByRole("alert")).toContainText("That passphrase doesn't match");
+    await expect(page.getByRole("alert")).toContainText("After 4 more wrong tries");
+    await expect(passphrase).toHaveValue("");
+    await expectSoundPage(page, offlineProblems(problems));
+    await passphrase.fill(DEMO_PASSPHRASE);
+    await page.getByRole("button", { name: "Go on" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Fatima");
+    await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
+
+    // Five wrong passphrases in a row: the phone keeps nothing of Fatima's.
+    await goIdle();
+    await page.goto("/unlock");
+    for (const left of [4, 3, 2, 1]) {
+      await passphrase.fill(`a wrong guess ${left}`);
+      await page.getByRole("button", { name: "Go on" }).click();
+      await expect(page.getByRole("alert")).toContainText(left === 1 ? "One more wrong try" : `After ${left} more`);
+    }
+    await passphrase.fill("the last wrong guess");
+    await page.getByRole("button", { name: "Go on" }).click();
+    await expect(page.getByRole("alert")).toContainText("Too many wrong passphrases");
+    const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.")));
+    expect(left).toEqual([]);
+    expect(await keysStored(page)).toBe(0);
+    expect(await cachedUrls(page)).toEqual([]);
+    await expectSoundPage(page, offlineProblems(problems));
+  });
+
+  test("a new version is offered, and taken only when the person chooses", async ({ page }) => {
+    await page.goto("/sign-in");
+    await waitForHydration(page);
+    await waitForServiceWorker(page);
+    const notice = page.getByRole("status").filter({ hasText: "A new version of Waypoint is ready" });
+    await expect(notice).toBeHidden();
+
+    // A different service worker arrives, as after a new build (another address for it is
+    // enough: the browser installs it beside the one in charge and waits).
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.register("/sw.js?the-next-build", { scope: "/" });
+    });
+    await expect(notice).toBeVisible();
+    // Nothing reloads by itself: what the person typed stays.
+    await page.getByLabel("Sign-in name").fill("still here");
+    await page.waitForTimeout(500);
+    await expect(page.getByLabel("Sign-in name")).toHaveValue("still here");
+    await expectSoundPage(page, []);
+
+    await Promise.all([page.waitForEvent("load"), notice.getByRole("button", { name: "Reload" }).click()]);
+    await expect(page.getByLabel("Sign-in name")).toHaveValue("");
+    // The new version is the one in charge now.
+    await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.endsWith("?the-next-build"));
   });
 
   test("a phone whose session was ended elsewhere wipes its copy at its next contact", async ({ page, browser }) => {

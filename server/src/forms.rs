@@ -3,15 +3,14 @@
 //! checks who is asking, does one thing, and sends the person back with a problem or notice
 //! code; what they typed never goes into an address.
 use app::auth::{self, Origin, SignIn, Unlock};
-use app::db::{self, CheckIn, CheckInOutcome, NewGrant, SessionEnd};
-use app::domain::{
-    is_form_key, PlainText, RecordId, Role, Share, CHECK_IN_NOTE_MAX_CHARS, GRANT_MAX_DAYS,
-};
+use app::db::{self, CheckInOutcome, NewGrant, SessionEnd};
+use app::domain::{is_form_key, CheckInAction, PlainText, RecordId, Role, Share, GRANT_MAX_DAYS};
 use app::notice::{Notice, Problem};
 use app::session::{
     local_time_in, session_cookie_name, ClientAddress, SignedIn, Visitor, NEW_CODE_COOKIE,
 };
 use app::state::AppState;
+use app::sync::{CheckInProblem, CheckedCheckIn};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -480,21 +479,10 @@ async fn record_check_in(
     state: &AppState,
     client: &SignedIn,
     address: &ClientAddress,
-    check_in: CheckIn<'_>,
+    check_in: &CheckedCheckIn<'_>,
     key: &str,
-    target: &str,
 ) -> Result<CheckInOutcome, db::DbError> {
-    app::sync::record_check_in(
-        &state.db,
-        client,
-        address,
-        &check_in,
-        key,
-        target,
-        None,
-        Utc::now(),
-    )
-    .await
+    app::sync::record_check_in(&state.db, client, address, check_in, key, None, Utc::now()).await
 }
 
 #[derive(Deserialize)]
@@ -516,14 +504,15 @@ async fn step_done(
     let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
         return not_allowed(&visitor);
     };
-    let Some(step_id) = RecordId::parse(&form.step_id).filter(|_| is_form_key(&form.key)) else {
+    let action = CheckInAction::StepDone {
+        step_id: form.step_id,
+    };
+    let checked = CheckedCheckIn::of(&action);
+    let Some(checked) = checked.ok().filter(|_| is_form_key(&form.key)) else {
         return back(PAGE, Problem::NotFound);
     };
-    let check_in = CheckIn::StepDone {
-        step_id: step_id.as_str(),
-    };
-    let key = format!("form-{}-step-{step_id}", form.key);
-    match record_check_in(&state, client, &address, check_in, &key, step_id.as_str()).await {
+    let key = format!("form-{}-step-{}", form.key, checked.target());
+    match record_check_in(&state, client, &address, &checked, &key).await {
         Ok(CheckInOutcome::NotFound) => back(PAGE, Problem::NotFound),
         Ok(_) => done(PAGE, Notice::StepDone),
         Err(error) => unavailable(PAGE, error),
@@ -549,39 +538,34 @@ async fn appointment_answer(
     Extension(address): Extension<ClientAddress>,
     Input(form): Input<AppointmentAnswerForm>,
 ) -> Response {
+    const LIST: &str = "/appointments";
     let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
         return not_allowed(&visitor);
     };
-    let Some(id) = RecordId::parse(&form.appointment_id).filter(|_| is_form_key(&form.key)) else {
-        return back("/appointments", Problem::NotFound);
-    };
-    let page = format!("/appointments/{id}");
-    let note = match form.note.trim() {
-        "" => None,
-        note => match PlainText::parse(note, CHECK_IN_NOTE_MAX_CHARS) {
-            Ok(note) => Some(note),
-            Err(_) => return back(&page, Problem::NoteTooLong),
-        },
-    };
-    let (check_in, notice) = match form.answer.as_str() {
-        "come" => (
-            CheckIn::AppointmentConfirmed {
-                appointment_id: id.as_str(),
-            },
-            Notice::WillCome,
-        ),
+    let appointment_id = form.appointment_id;
+    let (action, notice) = match form.answer.as_str() {
+        "come" => (CheckInAction::WillCome { appointment_id }, Notice::WillCome),
         "cant_come" => (
-            CheckIn::CantCome {
-                appointment_id: id.as_str(),
-                note: note.as_ref().map(PlainText::as_str),
+            CheckInAction::CantCome {
+                appointment_id,
+                note: Some(form.note),
             },
             Notice::CantCome,
         ),
-        _ => return back(&page, Problem::NotFound),
+        _ => return back(LIST, Problem::NotFound),
     };
-    let key = format!("form-{}-{}-{id}", form.key, form.answer);
-    match record_check_in(&state, client, &address, check_in, &key, id.as_str()).await {
-        Ok(CheckInOutcome::NotFound) => back("/appointments", Problem::NotFound),
+    let checked = match CheckedCheckIn::of(&action) {
+        Ok(checked) if is_form_key(&form.key) => checked,
+        Ok(_) | Err(CheckInProblem::NotFound) => return back(LIST, Problem::NotFound),
+        Err(CheckInProblem::NoteTooLong) => match RecordId::parse(action.target()) {
+            Some(id) => return back(&format!("{LIST}/{id}"), Problem::NoteTooLong),
+            None => return back(LIST, Problem::NotFound),
+        },
+    };
+    let page = format!("{LIST}/{}", checked.target());
+    let key = format!("form-{}-{}-{}", form.key, form.answer, checked.target());
+    match record_check_in(&state, client, &address, &checked, &key).await {
+        Ok(CheckInOutcome::NotFound) => back(LIST, Problem::NotFound),
         Ok(_) => done(&page, notice),
         Err(error) => unavailable(&page, error),
     }

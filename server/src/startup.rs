@@ -115,13 +115,28 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .map_err(StartError::Serve)?;
+            .map_err(StartError::Serve);
+        housekeeping.abort();
+        served?;
         self.db.close().await;
         tracing::info!("waypoint stopped cleanly");
         Ok(())
+    }
+}
+
+/// Hourly: forgets what was sent to devices whose sessions are over (sessions left to expire
+/// are never ended by a request).
+async fn housekeeping(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every.tick().await;
+        if let Err(error) = app::db::forget_sync_of_past_sessions(&db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "housekeeping: could not forget past sessions' sync state");
+        }
     }
 }
 

@@ -189,8 +189,14 @@ impl Db {
         Ok(())
     }
 
+    /// A transaction for a change. On SQLite it takes the write lock at once (`IMMEDIATE`):
+    /// a transaction that reads and only then writes would fail with "database is locked"
+    /// when another write committed meanwhile, where waiting its turn succeeds.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn close(&self) {

@@ -74,6 +74,9 @@ pub async fn save_generation(
 pub enum EndedSessions<'a> {
     One(&'a str),
     OfPerson(&'a str),
+    /// Every session ended, or past its last moment, by then: a session left to expire is
+    /// never ended by a request, so housekeeping finds it.
+    AllBy(DateTime<Utc>),
 }
 
 /// Forgets what ended sessions' devices were sent: those devices wipe themselves at their
@@ -83,24 +86,40 @@ pub async fn forget_ended_sessions(
     which: EndedSessions<'_>,
 ) -> Result<()> {
     let (filter, value) = match which {
-        EndedSessions::One(session_id) => ("s.id = $1", session_id),
-        EndedSessions::OfPerson(person_id) => ("s.person_id = $1", person_id),
+        EndedSessions::One(session_id) => (
+            "s.id = $1 AND s.ended_at IS NOT NULL",
+            session_id.to_owned(),
+        ),
+        EndedSessions::OfPerson(person_id) => (
+            "s.person_id = $1 AND s.ended_at IS NOT NULL",
+            person_id.to_owned(),
+        ),
+        EndedSessions::AllBy(now) => (
+            "(s.ended_at IS NOT NULL OR s.expires_at <= $1)",
+            instant_text(now),
+        ),
     };
     let ended = format!(
         "SELECT g.id FROM sync_generations g JOIN sessions s ON s.id = g.session_id
-         WHERE {filter} AND s.ended_at IS NOT NULL"
+         WHERE {filter}"
     );
     sqlx::query(&format!(
         "DELETE FROM sync_items WHERE generation_id IN ({ended})"
     ))
-    .bind(value)
+    .bind(&value)
     .execute(&mut *conn)
     .await?;
     sqlx::query(&format!(
         "DELETE FROM sync_generations WHERE id IN ({ended})"
     ))
-    .bind(value)
+    .bind(&value)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Housekeeping: forgets the sync state of every session that is over, however it ended.
+pub async fn forget_sync_of_past_sessions(db: &Db, now: DateTime<Utc>) -> Result<()> {
+    let mut conn = db.pool().acquire().await?;
+    forget_ended_sessions(&mut conn, EndedSessions::AllBy(now)).await
 }

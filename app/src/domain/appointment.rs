@@ -58,6 +58,11 @@ impl Appointment {
         self.ends_at() > now
     }
 
+    /// Still ahead and booked, so that the client can say whether they will come.
+    pub fn can_be_answered(&self, now: NaiveDateTime) -> bool {
+        self.starts_at > now && self.is_expected()
+    }
+
     /// Worth showing as the next thing to go to.
     pub fn is_expected(&self) -> bool {
         matches!(

@@ -20,6 +20,17 @@ pub const DEVICE_COPY_DAYS: i64 = 30;
 /// The most check-ins one request may carry; a longer queue is sent over several requests.
 pub const MAX_CHECK_INS_PER_SYNC: usize = 50;
 
+/// Idle minutes after which a client or supporter types their passphrase again before
+/// seeing anything: the server's rule online, the phone's offline.
+pub const REOPEN_AFTER_IDLE_MINUTES: i64 = 15;
+
+/// Whether the phone asks for the passphrase before showing its copy: after the idle time,
+/// or when it does not know when its person last used it. A clock set back counts as idle.
+pub fn must_reopen(last_active: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last_active
+        .is_none_or(|at| at > now || now - at >= Duration::minutes(REOPEN_AFTER_IDLE_MINUTES))
+}
+
 /// What the person's pages show about themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -94,6 +105,41 @@ pub enum CheckInAction {
         appointment_id: String,
         note: Option<String>,
     },
+}
+
+impl CheckInAction {
+    /// The id of the step or appointment it is about, as sent.
+    pub fn target(&self) -> &str {
+        match self {
+            CheckInAction::StepDone { step_id } => step_id,
+            CheckInAction::WillCome { appointment_id }
+            | CheckInAction::CantCome { appointment_id, .. } => appointment_id,
+        }
+    }
+
+    /// The check-in a client page's form asks for, read from the form's address and fields
+    /// (the same forms the server takes at `/check-ins/...`); used when the phone keeps it
+    /// because it is offline.
+    pub fn of_form(action: &str, field: impl Fn(&str) -> Option<String>) -> Option<Self> {
+        let present = |name: &str| field(name).filter(|value| !value.trim().is_empty());
+        match action {
+            "/check-ins/step" => Some(CheckInAction::StepDone {
+                step_id: present("step_id")?,
+            }),
+            "/check-ins/appointment" => {
+                let appointment_id = present("appointment_id")?;
+                match present("answer")?.as_str() {
+                    "come" => Some(CheckInAction::WillCome { appointment_id }),
+                    "cant_come" => Some(CheckInAction::CantCome {
+                        appointment_id,
+                        note: present("note").map(|note| note.trim().to_owned()),
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A check-in waiting on the device, with the key the device made for it: the server
@@ -392,6 +438,76 @@ mod tests {
             removed: vec![],
             receipts: vec![],
         }
+    }
+
+    #[test]
+    fn the_phone_asks_for_the_passphrase_after_the_idle_time() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let ago = |minutes| Some(now - Duration::minutes(minutes));
+        assert!(!must_reopen(ago(0), now));
+        assert!(!must_reopen(ago(14), now));
+        assert!(must_reopen(ago(15), now));
+        assert!(must_reopen(ago(60 * 24), now));
+        assert!(must_reopen(None, now));
+        assert!(must_reopen(ago(-5), now), "a clock set back");
+    }
+
+    /// A form's fields, as `CheckInAction::of_form` reads them.
+    fn fields<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_check_in_form_reads_as_the_check_in_it_asks_for() {
+        assert_eq!(
+            CheckInAction::of_form("/check-ins/step", fields(&[("step_id", "s1"), ("key", "")])),
+            Some(CheckInAction::StepDone {
+                step_id: "s1".to_owned()
+            })
+        );
+        let come = [("appointment_id", "a1"), ("answer", "come")];
+        assert_eq!(
+            CheckInAction::of_form("/check-ins/appointment", fields(&come)),
+            Some(CheckInAction::WillCome {
+                appointment_id: "a1".to_owned()
+            })
+        );
+        let cant = [
+            ("appointment_id", "a1"),
+            ("answer", "cant_come"),
+            ("note", " Sick "),
+        ];
+        assert_eq!(
+            CheckInAction::of_form("/check-ins/appointment", fields(&cant)),
+            Some(CheckInAction::CantCome {
+                appointment_id: "a1".to_owned(),
+                note: Some("Sick".to_owned())
+            })
+        );
+        let blank_note = [
+            ("appointment_id", "a1"),
+            ("answer", "cant_come"),
+            ("note", "  "),
+        ];
+        assert_eq!(
+            CheckInAction::of_form("/check-ins/appointment", fields(&blank_note)),
+            Some(CheckInAction::CantCome {
+                appointment_id: "a1".to_owned(),
+                note: None
+            })
+        );
+        let unknown = [("appointment_id", "a1"), ("answer", "maybe")];
+        assert_eq!(
+            CheckInAction::of_form("/check-ins/appointment", fields(&unknown)),
+            None
+        );
+        assert_eq!(CheckInAction::of_form("/check-ins/step", fields(&[])), None);
+        assert_eq!(CheckInAction::of_form("/sign-out", fields(&come)), None);
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub struct AppointmentDetail {
 }
 
 impl AppointmentDetail {
-    /// One appointment from the phone's copy. Answering it needs the network.
+    /// One appointment from the phone's copy. An answer given offline is kept on the phone
+    /// until it can be sent (`device`).
     pub fn from_copy(
         copy: &crate::domain::DeviceCopy,
         now: chrono::NaiveDateTime,
@@ -85,9 +86,9 @@ impl AppointmentDetail {
             .find(|a| a.appointment.id.as_str() == id)?;
         Some(AppointmentDetail {
             today: now.date(),
+            can_answer: held.appointment.can_be_answered(now),
             appointment: held.appointment,
             answer: held.answer,
-            can_answer: false,
             form_key: String::new(),
         })
     }
@@ -97,7 +98,7 @@ impl AppointmentDetail {
 /// and a malformed id all answer "not found", alike.
 #[server(endpoint = "appointment")]
 pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> {
-    use crate::{db, domain::AppointmentStatus, domain::RecordId, session};
+    use crate::{db, domain::RecordId, session};
     crate::error::answer("read.appointment", async move {
         let (state, home) = session::signed_in_client().await?;
         let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
@@ -109,11 +110,7 @@ pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> 
             .into_iter()
             .find(|(kind, _)| *kind != CheckInKind::StepDone);
         let now = session::local_now(&home);
-        let can_answer = appointment.starts_at > now
-            && matches!(
-                appointment.status,
-                AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
-            );
+        let can_answer = appointment.can_be_answered(now);
         Ok(AppointmentDetail {
             today: now.date(),
             appointment,
@@ -127,13 +124,9 @@ pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> 
 
 #[component]
 pub fn AppointmentsPage() -> impl IntoView {
-    let list = Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_appointments().await, AppointmentList::from_copy)
-                .await
-        },
-    );
+    let list = Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_appointments().await, AppointmentList::from_copy).await
+    });
     view! {
         <Title text="Appointments"/>
         {loaded(list, |list| view! { <AppointmentListView list/> })}
@@ -175,8 +168,11 @@ fn AppointmentListView(list: AppointmentList) -> impl IntoView {
 pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        |id| async move {
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            (id, crate::components::copy_changes())
+        },
+        |(id, _)| async move {
             let answer = get_appointment(id.clone()).await;
             crate::components::or_from_copy(answer, |copy, now| {
                 AppointmentDetail::from_copy(copy, now, &id)

@@ -19,7 +19,8 @@ pub struct PlanOverview {
 }
 
 impl PlanOverview {
-    /// The plan from the phone's copy. Its forms need the network (no form key).
+    /// The plan from the phone's copy. Its forms carry no key: offline, the phone keeps what
+    /// they say under a key of its own (`device`).
     pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
         Some(PlanOverview {
             today: now.date(),
@@ -48,12 +49,9 @@ pub async fn get_plan() -> Result<PlanOverview, AppError> {
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let overview = Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_plan().await, PlanOverview::from_copy).await
-        },
-    );
+    let overview = Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_plan().await, PlanOverview::from_copy).await
+    });
     view! {
         <Title text="My plan"/>
         {loaded(overview, |overview| view! { <PlanView overview/> })}

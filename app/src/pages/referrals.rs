@@ -38,12 +38,9 @@ pub async fn get_referrals() -> Result<ReferralList, AppError> {
 
 #[component]
 pub fn ReferralsPage() -> impl IntoView {
-    let list = Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_referrals().await, ReferralList::from_copy).await
-        },
-    );
+    let list = Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_referrals().await, ReferralList::from_copy).await
+    });
     view! {
         <Title text="Referrals"/>
         <Transition fallback=Loading>

@@ -382,15 +382,12 @@ pub async fn get_education() -> Result<Vec<Resource>, AppError> {
 
 #[component]
 pub fn LearnPage() -> impl IntoView {
-    let library = leptos::prelude::Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_education().await, |copy, _| {
-                Some(copy.articles()).filter(|articles| !articles.is_empty())
-            })
-            .await
-        },
-    );
+    let library = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_education().await, |copy, _| {
+            Some(copy.articles()).filter(|articles| !articles.is_empty())
+        })
+        .await
+    });
     view! {
         <Title text="Supporting someone"/>
         <Transition fallback=Loading>

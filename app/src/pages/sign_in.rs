@@ -21,6 +21,11 @@ pub fn FormMessage() -> impl IntoView {
                 {
                     format!("Too many tries. For your safety, please wait {minutes} minutes before trying again.")
                 }
+                (Problem::WrongPassphrase, _) => match query.get("left").as_deref() {
+                    Some("1") => format!("{} One more wrong try and this phone removes its copy of your plan.", problem.label()),
+                    Some(left @ ("2" | "3" | "4")) => format!("{} After {left} more wrong tries, this phone removes its copy of your plan.", problem.label()),
+                    _ => problem.label().to_owned(),
+                },
                 _ => problem.label().to_owned(),
             };
             Some(view! { <p class="message problem" role="alert">{text}</p> }.into_any())

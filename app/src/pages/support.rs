@@ -16,15 +16,12 @@ pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
 
 #[component]
 pub fn SupportPage() -> impl IntoView {
-    let resources = leptos::prelude::Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_resources().await, |copy, _| {
-                copy.profile().map(|_| copy.resources())
-            })
-            .await
-        },
-    );
+    let resources = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_resources().await, |copy, _| {
+            copy.profile().map(|_| copy.resources())
+        })
+        .await
+    });
     view! {
         <Title text="Support"/>
         {loaded(resources, |resources| view! { <SupportView resources/> })}

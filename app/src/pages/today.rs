@@ -18,35 +18,54 @@ pub struct TodayOverview {
 }
 
 impl TodayOverview {
-    /// The Today page from the phone's copy, at the phone's time `now`.
-    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
-        use crate::domain::{GoalStatus, ResourceKind};
-        Some(TodayOverview {
-            preferred_name: copy.profile()?.preferred_name.clone(),
+    /// The page at `now`: the next appointment still expected and the goals under way, from
+    /// the client's appointments and plan. One rule for the server and the phone's copy.
+    fn at(
+        now: chrono::NaiveDateTime,
+        preferred_name: String,
+        appointments: Vec<Appointment>,
+        goals: Vec<Goal>,
+        stage: Option<StageChange>,
+        crisis_line: Option<Resource>,
+    ) -> Self {
+        use crate::domain::GoalStatus;
+        TodayOverview {
+            preferred_name,
             today: now.date(),
-            next_appointment: copy
-                .appointments()
+            next_appointment: appointments
                 .into_iter()
-                .map(|a| a.appointment)
                 .find(|a| a.is_upcoming(now) && a.is_expected()),
-            goals_in_progress: copy
-                .plan(now.date())?
-                .goals
+            goals_in_progress: goals
                 .into_iter()
                 .filter(|g| g.status == GoalStatus::InProgress)
                 .collect(),
-            stage: copy.stage().cloned(),
-            crisis_line: copy
-                .resources()
+            stage,
+            crisis_line,
+        }
+    }
+
+    /// The Today page from the phone's copy, at the phone's time `now`.
+    pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
+        use crate::domain::ResourceKind;
+        Some(TodayOverview::at(
+            now,
+            copy.profile()?.preferred_name.clone(),
+            copy.appointments()
+                .into_iter()
+                .map(|a| a.appointment)
+                .collect(),
+            copy.plan(now.date())?.goals,
+            copy.stage().cloned(),
+            copy.resources()
                 .into_iter()
                 .find(|r| r.kind == ResourceKind::CrisisLine),
-        })
+        ))
     }
 }
 
 #[server(endpoint = "today")]
 pub async fn get_today() -> Result<TodayOverview, AppError> {
-    use crate::{db, domain::GoalStatus, session};
+    use crate::{db, session};
     crate::error::answer("read.today", async move {
         let (state, home) = session::signed_in_client().await?;
         let now = session::local_now(&home);
@@ -57,37 +76,26 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
             now + chrono::Duration::days(90),
         )
         .await?;
-        let next_appointment = soon
-            .into_iter()
-            .find(|a| a.is_upcoming(now) && a.is_expected());
-        let goals_in_progress = db::support_plan(&state.db, &home.client_id)
-            .await?
-            .goals
-            .into_iter()
-            .filter(|g| g.status == GoalStatus::InProgress)
-            .collect();
+        let goals = db::support_plan(&state.db, &home.client_id).await?.goals;
         let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
         let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
-        Ok(TodayOverview {
-            preferred_name: home.preferred_name,
-            today: now.date(),
-            next_appointment,
-            goals_in_progress,
+        Ok(TodayOverview::at(
+            now,
+            home.preferred_name,
+            soon,
+            goals,
             stage,
             crisis_line,
-        })
+        ))
     })
     .await
 }
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
-    let overview = leptos::prelude::Resource::new(
-        || (),
-        |_| async {
-            crate::components::or_from_copy(get_today().await, TodayOverview::from_copy).await
-        },
-    );
+    let overview = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
+        crate::components::or_from_copy(get_today().await, TodayOverview::from_copy).await
+    });
     view! {
         <Title text="Today"/>
         {loaded(overview, |overview| view! { <TodayView overview/> })}

@@ -314,6 +314,51 @@ async fn a_phone_whose_session_ended_elsewhere_is_told_to_wipe() {
 }
 
 #[tokio::test]
+async fn housekeeping_forgets_what_sessions_left_to_expire_were_sent() {
+    on_each_engine(|t| async move {
+        let _ = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let (alex, bea) = (app.browser(), app.browser());
+        alex.sign_in("alex").await;
+        bea.sign_in("bea").await;
+        let mut bea_copy = DeviceCopy::default();
+        sync(&alex, &mut DeviceCopy::default()).await;
+        sync(&bea, &mut bea_copy).await;
+        let generations = || async {
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_generations")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+            count
+        };
+        assert_eq!(generations().await, 2);
+
+        // Alex's phone is never used again; a month later its session is past its end.
+        db::forget_sync_of_past_sessions(&t.db, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(generations().await, 2, "live sessions keep theirs");
+        sqlx::query(
+            "UPDATE sessions SET expires_at = $1 WHERE person_id =
+                (SELECT person_id FROM accounts WHERE sign_in_name = 'alex')",
+        )
+        .bind(db::instant_text(Utc::now() - Duration::minutes(1)))
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+        db::forget_sync_of_past_sessions(&t.db, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(generations().await, 1, "{}", t.engine);
+        // Bea's phone carries on from where it was: nothing new, no fresh start.
+        let answer = sync(&bea, &mut bea_copy).await;
+        assert!(!answer.reset && answer.changed.is_empty(), "{}", t.engine);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn only_signed_in_clients_and_supporters_sync_and_bad_requests_say_so() {
     on_each_engine(|t| async move {
         let _ = seeded(&t.db).await;

@@ -155,6 +155,9 @@ impl World {
                     // It finished before the stop: the answer is lost with the server.
                     answer.expect("sync");
                 }
+                // The server's process ends: its connections close, and with them anything
+                // left half done.
+                self.db.close().await;
                 self.db = test_db.reconnect().await;
             }
         }

@@ -3,6 +3,11 @@
 //! IndexedDB), stored with gloo-storage under the person's label, synced with
 //! `/api/v1/sync` (`server/SYNC.md`), and wiped when the session is over. See SECURITY.md
 //! for what this protects against and what not.
+mod forms;
+pub mod reopen;
+
+pub use forms::watch_forms;
+
 use crate::domain::{DeviceCopy, SyncAnswer};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
@@ -22,6 +27,15 @@ const KEYS_DATABASE: &str = "waypoint-keys";
 const SIGN_OUT_PENDING: &str = "waypoint-sign-out-pending";
 const KEYS_STORE: &str = "keys";
 
+/// Whether the phone holds someone's copy.
+fn holds_copy() -> bool {
+    LocalStorage::get::<String>(CURRENT).is_ok()
+}
+
+fn storage_error(error: gloo_storage::errors::StorageError) -> JsValue {
+    JsValue::from_str(&error.to_string())
+}
+
 fn copy_name(owner: &str) -> String {
     format!("{PREFIX}copy.{owner}")
 }
@@ -30,11 +44,76 @@ fn copy_name(owner: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShownOffline {
     pub synced_at: Option<DateTime<Utc>>,
+    /// Check-ins kept on the phone until they can be sent.
+    pub waiting: usize,
 }
 
 thread_local! {
     // Reference-counted, not owned by whichever component happened to be rendering first.
     static SHOWN_OFFLINE: ArcRwSignal<Option<ShownOffline>> = ArcRwSignal::new(None);
+    static COPY_CHANGES: ArcRwSignal<u32> = ArcRwSignal::new(0);
+    static NOT_RECORDED: ArcRwSignal<usize> = ArcRwSignal::new(0);
+    // A sync and a check-in kept offline each read, change and write the copy: one at a
+    // time, or one could write over what the other added.
+    static COPY_LOCK: std::rc::Rc<futures::lock::Mutex<()>> = Default::default();
+    // Moves at every wipe, so that work begun before it never writes the copy back.
+    static WIPES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+type Navigate = std::rc::Rc<dyn Fn(&str)>;
+
+thread_local! {
+    static NAVIGATE: std::cell::RefCell<Option<Navigate>> = Default::default();
+}
+
+/// Gives the device code the router's way of opening a page (set by the layout).
+pub fn set_navigate(navigate: impl Fn(&str) + 'static) {
+    NAVIGATE.with(|slot| *slot.borrow_mut() = Some(std::rc::Rc::new(navigate)));
+}
+
+/// Opens a page of the app without asking the network: the only way once a wipe has taken
+/// the service worker's shell.
+fn open_in_app(path: &str) {
+    match NAVIGATE.with(|slot| slot.borrow().clone()) {
+        Some(navigate) => navigate(path),
+        None => {
+            let _ = window().location().assign(path);
+        }
+    }
+}
+
+fn wipes() -> u32 {
+    WIPES.with(|wipes| wipes.get())
+}
+
+/// How many check-ins from this phone the server refused (what they were about is gone);
+/// the layout tells the person until they say they have seen it.
+pub fn not_recorded() -> ArcRwSignal<usize> {
+    NOT_RECORDED.with(|signal| signal.clone())
+}
+
+/// The person has seen that some check-ins were not recorded.
+pub async fn forget_not_recorded() {
+    let lock = COPY_LOCK.with(std::rc::Rc::clone);
+    let _one_at_a_time = lock.lock().await;
+    let read_at = wipes();
+    let (Ok(owner), Some(mut copy)) = (LocalStorage::get::<String>(CURRENT), load().await) else {
+        return;
+    };
+    copy.refused.clear();
+    if save(&owner, &copy, read_at).await.is_ok() {
+        not_recorded().set(0);
+    }
+}
+
+/// Counts changes to the copy that a page on screen should show (a check-in kept offline,
+/// the network back); the client pages load again when it moves.
+pub fn copy_changes() -> u32 {
+    COPY_CHANGES.with(|changes| changes.get())
+}
+
+fn copy_changed() {
+    COPY_CHANGES.with(|changes| changes.update(|n| *n += 1));
 }
 
 /// Set while the page shows the phone's copy; the layout says so.
@@ -74,22 +153,27 @@ pub async fn load() -> Option<DeviceCopy> {
     Some(copy)
 }
 
-/// Encrypts and stores the copy of `owner`, who becomes the phone's current person.
-pub async fn save(owner: &str, copy: &DeviceCopy) -> Result<(), JsValue> {
+/// Encrypts and stores the copy of `owner`, who becomes the phone's current person, unless
+/// the phone was wiped since `read_at` (the number of wipes when the copy was read).
+async fn save(owner: &str, copy: &DeviceCopy, read_at: u32) -> Result<(), JsValue> {
     let key = match stored_key(owner).await? {
         Some(key) => key,
         None => new_key(owner).await?,
     };
     let plain = serde_json::to_vec(copy).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let sealed = seal(&key, &plain).await?;
-    LocalStorage::set(copy_name(owner), sealed).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    LocalStorage::set(CURRENT, owner).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    if wipes() != read_at {
+        return Err(JsValue::from_str("wiped meanwhile"));
+    }
+    LocalStorage::set(copy_name(owner), sealed).map_err(storage_error)?;
+    LocalStorage::set(CURRENT, owner).map_err(storage_error)?;
     Ok(())
 }
 
 /// Removes everything the app keeps on the phone: copies, keys, and the app's caches (the
 /// service worker fetches its shell again on the next page it serves online).
 pub async fn wipe() {
+    WIPES.with(|wipes| wipes.set(wipes.get().wrapping_add(1)));
     if let Ok(storage) = LocalStorage::raw().length().map(|n| 0..n) {
         let names: Vec<String> = storage
             .filter_map(|i| LocalStorage::raw().key(i).ok().flatten())
@@ -129,6 +213,9 @@ pub enum Synced {
 
 /// Syncs the phone's copy (or starts one) with the server.
 pub async fn sync_now() -> Synced {
+    let lock = COPY_LOCK.with(std::rc::Rc::clone);
+    let _one_at_a_time = lock.lock().await;
+    let read_at = wipes();
     let copy = load().await.unwrap_or_default();
     let Ok(body) = serde_json::to_string(&copy.request()) else {
         return Synced::NotNow;
@@ -142,7 +229,10 @@ pub async fn sync_now() -> Synced {
             wipe().await;
             return Synced::Wiped;
         }
-        Ok((401 | 404, _)) => return Synced::Nothing,
+        Ok((401 | 404, _)) => {
+            reopen::forget_typed_passphrase();
+            return Synced::Nothing;
+        }
         _ => return Synced::NotNow,
     };
     // Another person's copy on a shared phone is never merged into this one.
@@ -153,11 +243,18 @@ pub async fn sync_now() -> Synced {
         DeviceCopy::default()
     };
     let owner = answer.owner.clone();
+    let sent = !answer.receipts.is_empty();
     copy.apply(answer, utc_now());
-    match save(&owner, &copy).await {
-        Ok(()) => Synced::Done,
-        Err(_) => Synced::NotNow,
+    not_recorded().set(copy.refused.len());
+    if save(&owner, &copy, read_at).await.is_err() {
+        return Synced::NotNow;
     }
+    reopen::adopt_typed_passphrase(&owner);
+    // Back online: the page on screen shows the server's answer again.
+    if sent || shown_offline().get_untracked().is_some() {
+        copy_changed();
+    }
+    Synced::Done
 }
 
 /// Uses the phone's copy when the server cannot be reached: the page shows it with a line
@@ -174,18 +271,25 @@ where
     send_wrapper::SendWrapper::new(async move {
         match answer {
             Err(AppError::Offline) => {
+                if reopen::must_reopen() {
+                    return Err(AppError::Locked);
+                }
                 let Some(copy) = load().await else {
                     return Err(AppError::Offline);
                 };
                 let shown = from_copy(&copy, local_now()).ok_or(AppError::Offline)?;
                 shown_offline().set(Some(ShownOffline {
                     synced_at: copy.synced_at,
+                    waiting: copy.outbox.len(),
                 }));
+                not_recorded().set(copy.refused.len());
+                reopen::mark_active();
                 Ok(shown)
             }
             other => {
                 if other.is_ok() {
                     shown_offline().set(None);
+                    reopen::mark_active();
                 }
                 other
             }
@@ -354,6 +458,17 @@ pub async fn sign_out_here() -> bool {
     end_session_if_pending().await
 }
 
+/// Signs out of this phone and shows the sign-in page: from the server when it could be told
+/// at once, else the app's own.
+pub async fn sign_out_and_leave() {
+    const SIGNED_OUT: &str = "/sign-in?notice=signed_out";
+    if sign_out_here().await {
+        let _ = window().location().assign(SIGNED_OUT);
+    } else {
+        open_in_app(SIGNED_OUT);
+    }
+}
+
 /// Tells the server about a sign-out made offline, if there is one; true once it has ended
 /// the session.
 async fn end_session_if_pending() -> bool {
@@ -378,16 +493,25 @@ async fn end_session_if_pending() -> bool {
 /// that is not the client's own (signing in, say), only a phone that holds a copy syncs:
 /// if its session is over, that sync wipes it.
 pub fn start_syncing(on_client_page: bool) {
-    let sync = move || {
-        leptos::task::spawn_local(async move {
+    leptos::task::spawn_local(async move {
+        end_session_if_pending().await;
+        if on_client_page || holds_copy() {
+            // The server just took this session as in use and unlocked: the person opened
+            // one of their pages now (the 15 idle minutes offline count from here).
+            if sync_now().await == Synced::Done && on_client_page {
+                reopen::mark_active();
+            }
+        }
+    });
+    // Not the person's doing: a sync when the network comes back marks nothing.
+    let sync = || {
+        leptos::task::spawn_local(async {
             end_session_if_pending().await;
-            let holds_copy = LocalStorage::get::<String>(CURRENT).is_ok();
-            if on_client_page || holds_copy {
+            if holds_copy() {
                 sync_now().await;
             }
         });
     };
-    sync();
     let again = Closure::<dyn Fn()>::new(sync);
     let _ = window().add_event_listener_with_callback("online", again.as_ref().unchecked_ref());
     again.forget();

@@ -1,0 +1,140 @@
+//! The forms the phone handles itself: offline, check-ins are kept on the phone, "Sign out"
+//! wipes it, and the passphrase is checked here (`reopen`); online, a typed passphrase leaves a
+//! check behind for those offline reopenings. Everything else, and these forms whenever the
+//! phone cannot handle them, post to the server as they do without the app's script.
+use super::{
+    copy_changed, holds_copy, load, open_in_app, reopen, save, shown_offline, sign_out_and_leave,
+    storage_error, sync_now, utc_now, window, wipes, COPY_LOCK, CURRENT,
+};
+use crate::domain::CheckInAction;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::GetUntracked;
+use std::future::Future;
+use std::pin::Pin;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Marks a form the phone has finished with, so that it posts as it is.
+const POST_AS_IS: &str = "data-post-as-is";
+
+/// What to do with the form once the phone has handled it.
+pub enum Then {
+    /// Nothing more: the page shows the outcome, or went elsewhere.
+    Done,
+    /// Send it to the server as it is.
+    PostAsIs,
+}
+
+type Handling = Pin<Box<dyn Future<Output = Then>>>;
+
+/// Listens for every form sent on the page (before the browser sends it).
+pub fn watch_forms() {
+    let on_submit = Closure::<dyn Fn(web_sys::SubmitEvent)>::new(on_submit);
+    if let Some(document) = window().document() {
+        let _ = document.add_event_listener_with_callback_and_bool(
+            "submit",
+            on_submit.as_ref().unchecked_ref(),
+            true,
+        );
+    }
+    on_submit.forget();
+}
+
+fn on_submit(event: web_sys::SubmitEvent) {
+    let Some(form) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+    else {
+        return;
+    };
+    if form.has_attribute(POST_AS_IS) {
+        return;
+    }
+    let submitter = event.submitter();
+    let fields = web_sys::FormData::new_with_form(&form).ok();
+    let field = |name: &str| {
+        let pressed = submitter
+            .as_ref()
+            .filter(|button| button.get_attribute("name").as_deref() == Some(name));
+        match pressed {
+            Some(button) => button.get_attribute("value"),
+            None => fields.as_ref()?.get(name).as_string(),
+        }
+    };
+    let Some(handling) = handling(&form.get_attribute("action").unwrap_or_default(), field) else {
+        return;
+    };
+    event.prevent_default();
+    leptos::task::spawn_local(async move {
+        match handling.await {
+            // Ready for the next time: a typed passphrase or note does not stay on screen.
+            Then::Done => form.reset(),
+            Then::PostAsIs => {
+                let _ = form.set_attribute(POST_AS_IS, "");
+                let _ = form.request_submit_with_submitter(submitter.as_ref());
+            }
+        }
+    });
+}
+
+/// How the phone handles a form sent to `address`, if it does.
+fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Handling> {
+    let offline = !window().navigator().on_line() || shown_offline().get_untracked().is_some();
+    match address {
+        "/sign-out" if offline => Some(Box::pin(async {
+            sign_out_and_leave().await;
+            Then::Done
+        })),
+        "/unlock" if offline && holds_copy() => {
+            let passphrase = field("passphrase")?;
+            Some(Box::pin(async move {
+                open_in_app(&reopen::unlock_here(&passphrase).await);
+                Then::Done
+            }))
+        }
+        "/sign-in" | "/unlock" | "/enrol" | "/join" if !offline => {
+            let passphrase = field("passphrase")?;
+            Some(Box::pin(async move {
+                // The check is only a convenience for later: the sign-in goes on without it.
+                let _ = reopen::remember_passphrase(&passphrase).await;
+                Then::PostAsIs
+            }))
+        }
+        _ if offline && address.starts_with("/check-ins/") && holds_copy() => {
+            let action = CheckInAction::of_form(address, field)?;
+            Some(Box::pin(async move {
+                match keep_check_in(action).await {
+                    Ok(()) => Then::Done,
+                    // The copy could not be opened: the form goes as it is.
+                    Err(_) => Then::PostAsIs,
+                }
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Queues a check-in in the phone's copy, shows it, and tries to send it.
+async fn keep_check_in(action: CheckInAction) -> Result<(), JsValue> {
+    {
+        let lock = COPY_LOCK.with(std::rc::Rc::clone);
+        let _one_at_a_time = lock.lock().await;
+        let read_at = wipes();
+        let owner: String = LocalStorage::get(CURRENT).map_err(storage_error)?;
+        let mut copy = load().await.ok_or_else(|| JsValue::from_str("no copy"))?;
+        copy.queue(new_check_in_key()?, utc_now(), action);
+        save(&owner, &copy, read_at).await?;
+    }
+    copy_changed();
+    sync_now().await;
+    Ok(())
+}
+
+/// A key for a check-in made on this phone: 128 random bits, hex.
+fn new_check_in_key() -> Result<String, JsValue> {
+    let mut bytes = [0u8; 16];
+    window()
+        .crypto()?
+        .get_random_values_with_u8_array(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
