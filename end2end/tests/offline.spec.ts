@@ -12,6 +12,16 @@ async function waitForCopy(page: Page) {
   await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith("waypoint.copy.")));
 }
 
+/** Signs in as `name` (unless signed in already) and opens `path` once, online: the app is
+ * running, its service worker in charge, and the phone holds its copy. */
+async function loadOnce(page: Page, name?: string, path = "/") {
+  if (name) await signInAs(page, name);
+  await page.goto(path);
+  await waitForHydration(page);
+  await waitForServiceWorker(page);
+  await waitForCopy(page);
+}
+
 /** How many keys the phone's key store holds (0 when it is gone). */
 async function keysStored(page: Page): Promise<number> {
   return page.evaluate(
@@ -74,11 +84,7 @@ test.describe("the installable app", () => {
   test("a phone that loaded the app once opens every page with no network", async ({ page, context }) => {
     // Six pages, each checked with axe.
     test.setTimeout(120_000);
-    await signInAs(page, "alex");
-    await page.goto("/");
-    await waitForHydration(page);
-    await waitForServiceWorker(page);
-    await waitForCopy(page);
+    await loadOnce(page, "alex", "/");
 
     // Only the shell is cached: no page with anyone's information, and nothing of Alex's.
     const urls = await cachedUrls(page);
@@ -136,11 +142,7 @@ test.describe("the installable app", () => {
   test("check-ins made offline reach the case manager once, when the phone is back online", async ({ page, context, browser }) => {
     test.setTimeout(120_000);
     // Eli signs in nowhere else in the suite; Daniel is Eli's case manager.
-    await signInAs(page, "eli");
-    await page.goto("/plan");
-    await waitForHydration(page);
-    await waitForServiceWorker(page);
-    await waitForCopy(page);
+    await loadOnce(page, "eli", "/plan");
 
     const problems = watchForProblems(page);
     await context.setOffline(true);
@@ -198,9 +200,7 @@ test.describe("the installable app", () => {
     await page.getByLabel("Passphrase").fill(DEMO_PASSPHRASE);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL("/");
-    await waitForHydration(page);
-    await waitForServiceWorker(page);
-    await waitForCopy(page);
+    await loadOnce(page);
     // Signing in left a check of the passphrase for offline, not the passphrase.
     await page.waitForFunction(() =>
       Object.keys(localStorage).some((k) => k.startsWith("waypoint.passphrase-check.")),
@@ -274,11 +274,7 @@ test.describe("the installable app", () => {
 
   test("a phone whose session was ended elsewhere wipes its copy at its next contact", async ({ page, browser }) => {
     // Hassan signs in nowhere else in the suite, so "the other device" is this phone.
-    await signInAs(page, "hassan");
-    await page.goto("/");
-    await waitForHydration(page);
-    await waitForServiceWorker(page);
-    await waitForCopy(page);
+    await loadOnce(page, "hassan", "/");
 
     // On another device, Hassan signs this phone out.
     const other = await (await browser.newContext(PHONE)).newPage();

@@ -271,12 +271,12 @@ where
     send_wrapper::SendWrapper::new(async move {
         match answer {
             Err(AppError::Offline) => {
-                if reopen::must_reopen() {
-                    return Err(AppError::Locked);
-                }
                 let Some(copy) = load().await else {
                     return Err(AppError::Offline);
                 };
+                if reopen::must_reopen() {
+                    return Err(AppError::Locked);
+                }
                 let shown = from_copy(&copy, local_now()).ok_or(AppError::Offline)?;
                 shown_offline().set(Some(ShownOffline {
                     synced_at: copy.synced_at,
