@@ -112,8 +112,12 @@ async fn on_postgres(base: &str, clients: usize) {
 #[tokio::main]
 async fn main() {
     println!("One client's sync, median of {RUNS} runs, by the number of clients in the program");
-    println!("| engine     | clients  | items | first answer | first sync ms  | nothing new ms   |");
-    println!("|------------|----------|-------|--------------|----------------|------------------|");
+    println!(
+        "| engine     | clients  | items | first answer | first sync ms  | nothing new ms   |"
+    );
+    println!(
+        "|------------|----------|-------|--------------|----------------|------------------|"
+    );
     let postgres = std::env::var("TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty());
