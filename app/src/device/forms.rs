@@ -16,6 +16,8 @@ use wasm_bindgen::JsCast;
 
 /// Marks a form the phone has finished with, so that it posts as it is.
 const POST_AS_IS: &str = "data-post-as-is";
+/// Marks a form the phone is handling.
+const HANDLING: &str = "data-handling";
 
 /// What to do with the form once the phone has handled it.
 pub enum Then {
@@ -50,6 +52,12 @@ fn on_submit(event: web_sys::SubmitEvent) {
     if form.has_attribute(POST_AS_IS) {
         return;
     }
+    // A second tap while the first is handled (a double tap) sends nothing more: offline,
+    // each tap would be a check-in of its own.
+    if form.has_attribute(HANDLING) {
+        event.prevent_default();
+        return;
+    }
     let submitter = event.submitter();
     let fields = web_sys::FormData::new_with_form(&form).ok();
     let field = |name: &str| {
@@ -65,10 +73,14 @@ fn on_submit(event: web_sys::SubmitEvent) {
         return;
     };
     event.prevent_default();
+    let _ = form.set_attribute(HANDLING, "");
     leptos::task::spawn_local(async move {
         match handling.await {
             // Ready for the next time: a typed passphrase or note does not stay on screen.
-            Then::Done => form.reset(),
+            Then::Done => {
+                form.reset();
+                let _ = form.remove_attribute(HANDLING);
+            }
             Then::PostAsIs => {
                 let _ = form.set_attribute(POST_AS_IS, "");
                 let _ = form.request_submit_with_submitter(submitter.as_ref());
