@@ -20,21 +20,17 @@ async fn alex_signed_in(db: &Db) -> SignedIn {
             .await
             .expect("alex");
     let session_id = db::new_id();
-    let now = db::instant_text(Utc::now());
-    let later = db::instant_text(Utc::now() + chrono::Duration::days(1));
-    sqlx::query(
-        "INSERT INTO sessions (id, token_hash, person_id, device, created_at, last_seen_at,
-                               verified_at, expires_at)
-         VALUES ($1, $2, $3, 'bench phone', $4, $4, $4, $5)",
-    )
-    .bind(&session_id)
-    .bind(format!("bench-{session_id}"))
-    .bind(&person_id)
-    .bind(&now)
-    .bind(&later)
-    .execute(db.pool())
-    .await
-    .expect("session");
+    let session = db::NewSession {
+        session_id: &session_id,
+        token_hash: &format!("bench-{session_id}"),
+        person_id: &person_id,
+        device: "bench phone",
+        expires_at: Utc::now() + chrono::Duration::days(1),
+    };
+    let mut conn = db.pool().acquire().await.expect("connection");
+    db::insert_session(&mut conn, &session, Utc::now())
+        .await
+        .expect("session");
     SignedIn {
         session_id,
         person_id,

@@ -361,19 +361,18 @@ async fn signed_in_client(db: &Db, name: &str) -> SignedIn {
     let client = named(&clients, name);
     let session_id = app::db::new_id();
     let person_id = client.client_id.clone();
-    let now = app::db::instant_text(Utc::now());
-    sqlx::query(
-        "INSERT INTO sessions (id, token_hash, person_id, device, created_at, last_seen_at,
-                               verified_at, expires_at)
-         VALUES ($1, $2, $3, 'test phone', $4, $4, $4, $4)",
-    )
-    .bind(&session_id)
-    .bind(format!("hash-{session_id}"))
-    .bind(&person_id)
-    .bind(&now)
-    .execute(db.pool())
-    .await
-    .unwrap();
+    let now = Utc::now();
+    let session = app::db::NewSession {
+        session_id: &session_id,
+        token_hash: &format!("hash-{session_id}"),
+        person_id: &person_id,
+        device: "test phone",
+        expires_at: now,
+    };
+    let mut conn = db.pool().acquire().await.unwrap();
+    app::db::insert_session(&mut conn, &session, now)
+        .await
+        .unwrap();
     SignedIn {
         session_id,
         person_id,
