@@ -2,7 +2,9 @@
 //! check-ins, work out what its person may see now, and answer with what changed since the
 //! device's cursor. The device's half is `domain::DeviceCopy`.
 use crate::auth::{hex, random_bytes, NoRandomness};
-use crate::db::{self, CheckIn, CheckInOutcome, ClientHome, Db, DbError, SupporterGrant};
+use crate::db::{
+    self, AuditEvent, CheckIn, CheckInOutcome, ClientHome, Db, DbError, SupporterGrant,
+};
 use crate::domain::{
     changes_since, is_device_key, AppointmentCopy, CheckInAction, PlainText, Profile,
     QueuedCheckIn, Receipt, RecordId, Role, Share, SharedCopy, SyncAnswer, SyncItem, SyncRequest,
@@ -80,27 +82,6 @@ pub async fn sync(
             vec![],
         ),
     };
-    if let (Some(cursor), false, true, true) =
-        (&since, reset, changed.is_empty(), removed.is_empty())
-    {
-        // Nothing changed: the same cursor, and nothing written.
-        return Ok(SyncAnswer {
-            protocol: SYNC_PROTOCOL,
-            owner: owner_of(person),
-            since: since.clone(),
-            cursor: cursor.clone(),
-            reset,
-            changed,
-            removed,
-            receipts,
-        });
-    }
-
-    let generation = hex(&random_bytes::<16>()?);
-    let digests: BTreeMap<String, String> = view
-        .iter()
-        .map(|(item, digest)| (item.key(), digest.clone()))
-        .collect();
     // A supporter's device is sent a client's information: that is a read of it.
     let reads: Vec<_> = changed
         .iter()
@@ -115,28 +96,47 @@ pub async fn sync(
             _ => None,
         })
         .collect();
-    let mut tx = db.begin().await?;
-    db::save_generation(
-        &mut tx,
-        &person.session_id,
-        &generation,
-        base.as_ref().map(|(g, _)| *g),
-        &digests,
-        now,
-    )
-    .await?;
-    db::record_audit(&mut tx, &reads, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    let nothing_changed = !reset && changed.is_empty() && removed.is_empty();
+    let cursor = match &since {
+        // Nothing changed: the same cursor, and nothing written.
+        Some(cursor) if nothing_changed => cursor.clone(),
+        _ => {
+            let base = base.as_ref().map(|(generation, _)| *generation);
+            save_answer(db, &person.session_id, &view, &reads, base, now).await?
+        }
+    };
     Ok(SyncAnswer {
         protocol: SYNC_PROTOCOL,
         owner: owner_of(person),
         since,
-        cursor: cursor_of(&generation),
+        cursor,
         reset,
         changed,
         removed,
         receipts,
     })
+}
+
+/// Keeps the digests of what this answer sends as a new generation, with the audit entries of
+/// the shared records it sends a supporter; the new cursor.
+async fn save_answer(
+    db: &Db,
+    session_id: &str,
+    view: &[(SyncItem, String)],
+    reads: &[AuditEvent],
+    base: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, SyncError> {
+    let generation = hex(&random_bytes::<16>()?);
+    let digests: BTreeMap<String, String> = view
+        .iter()
+        .map(|(item, digest)| (item.key(), digest.clone()))
+        .collect();
+    let mut tx = db.begin().await?;
+    db::save_generation(&mut tx, session_id, &generation, base, &digests, now).await?;
+    db::record_audit(&mut tx, reads, now).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(cursor_of(&generation))
 }
 
 /// The label the phone keeps this person's copy under: stable, and not their id.

@@ -220,7 +220,7 @@ pub async fn sync_now() -> Synced {
     let Ok(body) = serde_json::to_string(&copy.request()) else {
         return Synced::NotNow;
     };
-    let answer = match post_json("/api/v1/sync", &body).await {
+    let answer = match post("/api/v1/sync", Some(&body)).await {
         Ok((200, text)) => match serde_json::from_str::<SyncAnswer>(&text) {
             Ok(answer) => answer,
             Err(_) => return Synced::NotNow,
@@ -301,14 +301,18 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
 }
 
-async fn post_json(path: &str, body: &str) -> Result<(u16, String), JsValue> {
+/// A same-origin POST, with a JSON body when there is one; the status and the body of the
+/// answer (after redirects).
+async fn post(path: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(body));
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let headers = web_sys::Headers::new()?;
-    headers.set("content-type", "application/json")?;
-    init.set_headers(&headers);
+    if let Some(body) = json {
+        init.set_body(&JsValue::from_str(body));
+        let headers = web_sys::Headers::new()?;
+        headers.set("content-type", "application/json")?;
+        init.set_headers(&headers);
+    }
     let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(path, &init))
         .await?
         .dyn_into()?;
@@ -475,14 +479,7 @@ async fn end_session_if_pending() -> bool {
     if LocalStorage::get::<bool>(SIGN_OUT_PENDING).is_err() {
         return false;
     }
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let sent = JsFuture::from(window().fetch_with_str_and_init("/sign-out", &init)).await;
-    let ended = sent
-        .ok()
-        .and_then(|response| response.dyn_into::<web_sys::Response>().ok())
-        .is_some_and(|response| response.ok());
+    let ended = matches!(post("/sign-out", None).await, Ok((200..=299, _)));
     if ended {
         LocalStorage::delete(SIGN_OUT_PENDING);
     }
