@@ -23,6 +23,8 @@ pub enum AppError {
     Unavailable,
     #[error("We couldn't reach Waypoint. Check your connection and try again.")]
     Offline,
+    #[error("We couldn't read what this page sent, so nothing was changed. Please reload the page and try again.")]
+    BadRequest,
 }
 
 impl AppError {
@@ -30,10 +32,24 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::NotSignedIn | AppError::Locked => 401,
-            AppError::PasskeyRefused => 400,
+            AppError::PasskeyRefused | AppError::BadRequest => 400,
             AppError::TooManyTries => 429,
             AppError::Unavailable => 503,
             AppError::Offline => 502,
+        }
+    }
+
+    /// A stable word for the kind of problem, for logs.
+    pub fn kind(self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::NotSignedIn => "not_signed_in",
+            AppError::Locked => "locked",
+            AppError::PasskeyRefused => "passkey_refused",
+            AppError::TooManyTries => "too_many_tries",
+            AppError::Unavailable => "unavailable",
+            AppError::Offline => "offline",
+            AppError::BadRequest => "bad_request",
         }
     }
 
@@ -46,6 +62,7 @@ impl AppError {
             AppError::TooManyTries => "Please wait",
             AppError::Unavailable => "Something went wrong",
             AppError::Offline => "No connection",
+            AppError::BadRequest => "Please try again",
         }
     }
 }
@@ -54,10 +71,18 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        match error {
+        let error = match error {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Offline,
+            // Arguments that cannot be read: the call itself is wrong, not the server.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
             _ => AppError::Unavailable,
-        }
+        };
+        // On the server this runs before the function's body, which would set the status.
+        #[cfg(feature = "ssr")]
+        set_response_status(error);
+        error
     }
 }
 
@@ -74,29 +99,9 @@ pub fn set_response_status(error: AppError) {
     }
 }
 
-/// Wraps a server function's body so that every failure answers with its own status, and
-/// every refusal is in the audit trail under `action`.
 #[cfg(feature = "ssr")]
-pub async fn answer<T>(
-    action: &'static str,
-    body: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(error) = &result {
-        set_response_status(*error);
-        if matches!(
-            error,
-            AppError::NotFound | AppError::NotSignedIn | AppError::Locked
-        ) {
-            crate::audit::record_refusal(action, None).await;
-        }
-    }
-    result
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::auth::NoRandomness> for AppError {
-    fn from(error: crate::auth::NoRandomness) -> Self {
+impl From<crate::secrets::NoRandomness> for AppError {
+    fn from(error: crate::secrets::NoRandomness) -> Self {
         tracing::error!(%error, "no randomness");
         AppError::Unavailable
     }
@@ -109,5 +114,16 @@ impl From<crate::db::DbError> for AppError {
     fn from(error: crate::db::DbError) -> Self {
         tracing::error!(%error, "database request failed");
         AppError::Unavailable
+    }
+}
+
+/// The plain answer to a request outside Leptos (the security check, the audit export):
+/// the status, and the heading and message a person reads.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);
+        (status, format!("{}. {self}", self.heading())).into_response()
     }
 }

@@ -1,14 +1,17 @@
-//! Who is asking. The server's middleware resolves the session cookie once per request
-//! ([`resolve_visitor`]) and leaves the answer in the request; every server function starts
-//! from it ([`signed_in`], [`signed_in_client`]) and scopes its queries by it. Nothing reads
-//! a person's id from a URL or a form.
-use crate::auth;
+//! Who is asking. A request's session cookie is read once, by the [`Asking`] extractor: the
+//! security middleware runs it first and the answer stays in the request, so form posts,
+//! plain routes, the sync route and server functions (through `request`) all start from the
+//! same answer. [`Asking::as_role`] is the one rule for who is told what. Nothing reads a
+//! person's id from a URL or a form.
 use crate::db::{self, ClientHome, LiveSession, SessionEnd};
-use crate::domain::Role;
+use crate::domain::{device_label, session_rules, RecordId, Role};
 use crate::error::AppError;
+use crate::secrets::secret_hash;
 use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use chrono::{DateTime, Duration, Utc};
-use leptos::prelude::*;
+use http::request::Parts;
+use std::net::SocketAddr;
 
 /// A signed-in person, as the request knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub struct SignedIn {
     pub display_name: String,
 }
 
-/// What the middleware found.
+/// Whose session a request carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visitor {
     Anonymous,
@@ -33,55 +36,94 @@ pub enum Visitor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
-/// How long sessions last, by role (see SECURITY.md).
-pub struct SessionRules {
-    /// Longest a session can last, however active.
-    pub lifetime: Duration,
-    /// Idle time after which staff are signed out, and clients and supporters asked for
-    /// their passphrase again.
-    pub idle: Duration,
-    /// Whether going idle ends the session (staff) or only locks it (clients, supporters).
-    pub idle_ends: bool,
+/// Who is asking, from where and on what device: what every entry point and every action
+/// starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asking {
+    pub visitor: Visitor,
+    pub address: ClientAddress,
+    /// A plain description of the device (see `domain::device_label`).
+    pub device: String,
 }
 
-pub fn session_rules(role: Role) -> SessionRules {
-    let idle = Duration::minutes(crate::domain::REOPEN_AFTER_IDLE_MINUTES);
-    match role {
-        Role::CaseManager | Role::Admin => SessionRules {
-            lifetime: Duration::hours(12),
-            idle,
-            idle_ends: true,
-        },
-        Role::Client | Role::Supporter => SessionRules {
-            lifetime: Duration::days(30),
-            idle,
-            idle_ends: false,
-        },
+impl Asking {
+    /// The person behind the session, whether signed in or locked.
+    pub fn holder(&self) -> Option<&SignedIn> {
+        match &self.visitor {
+            Visitor::SignedIn(person) | Visitor::Locked(person) => Some(person),
+            Visitor::Anonymous => None,
+        }
+    }
+
+    /// The signed-in person, whatever their role.
+    pub fn signed_in(&self) -> Result<&SignedIn, AppError> {
+        match &self.visitor {
+            Visitor::SignedIn(person) => Ok(person),
+            Visitor::Locked(_) => Err(AppError::Locked),
+            Visitor::Anonymous => Err(AppError::NotSignedIn),
+        }
+    }
+
+    /// The signed-in person if they have `role`. Anyone else of another role is told the
+    /// page does not exist, exactly as for a record that does not exist.
+    pub fn as_role(&self, role: Role) -> Result<&SignedIn, AppError> {
+        let person = self.signed_in()?;
+        if person.role == role {
+            Ok(person)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for Asking
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    /// Only when the database cannot say who the session belongs to.
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        if let Some(asking) = parts.extensions.get::<Asking>() {
+            return Ok(asking.clone());
+        }
+        let state = AppState::from_ref(state);
+        let token = session_token(&parts.headers, state.secure_cookies);
+        let visitor = resolve_visitor(&state.db, token.as_deref(), Utc::now())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "could not look up the session");
+                AppError::Unavailable
+            })?;
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|peer| peer.0.ip().to_string())
+            .unwrap_or_default();
+        let agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let asking = Asking {
+            visitor,
+            address: ClientAddress(address),
+            device: device_label(agent),
+        };
+        if let Some(person) = asking.holder() {
+            // The request's span (server/src/startup.rs) declares these.
+            let span = tracing::Span::current();
+            span.record("actor_role", person.role.code());
+            span.record("actor_id", person.person_id.as_str());
+        }
+        parts.extensions.insert(asking.clone());
+        Ok(asking)
     }
 }
 
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
-
-/// The cookie's name: with the `__Host-` prefix (which browsers only accept over TLS, for
-/// this exact host and path `/`) when served over TLS.
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-waypoint"
-    } else {
-        "waypoint"
-    }
-}
-
-/// Where each role starts.
-pub fn home_of(role: Role) -> &'static str {
-    match role {
-        Role::Client => "/",
-        Role::Supporter => "/supporting",
-        Role::CaseManager => "/caseload",
-        Role::Admin => "/admin",
-    }
-}
 
 /// Decides who a session cookie's token belongs to, ending sessions that ran out.
 pub async fn resolve_visitor(
@@ -92,7 +134,7 @@ pub async fn resolve_visitor(
     let Some(token) = token.filter(|t| t.len() == 64) else {
         return Ok(Visitor::Anonymous);
     };
-    let Some(session) = db::live_session(db, &auth::secret_hash(token)).await? else {
+    let Some(session) = db::live_session(db, &secret_hash(token)).await? else {
         return Ok(Visitor::Anonymous);
     };
     let Ok(role) = Role::from_code(&session.role) else {
@@ -100,13 +142,13 @@ pub async fn resolve_visitor(
     };
     let rules = session_rules(role);
     if now >= session.expires_at {
-        db::end_session(db, &session.session_id, SessionEnd::Expired, now).await?;
+        db::expire_session(db, &session.session_id, SessionEnd::Expired, now).await?;
         return Ok(Visitor::Anonymous);
     }
     let person = signed_in_from(&session, role);
     if now - session.last_seen_at > rules.idle {
         if rules.idle_ends {
-            db::end_session(db, &session.session_id, SessionEnd::Idle, now).await?;
+            db::expire_session(db, &session.session_id, SessionEnd::Idle, now).await?;
             return Ok(Visitor::Anonymous);
         }
         return Ok(Visitor::Locked(person));
@@ -127,119 +169,61 @@ fn signed_in_from(session: &LiveSession, role: Role) -> SignedIn {
     }
 }
 
-fn parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
-}
-
-/// The visitor of the request under way.
-pub fn visitor() -> Visitor {
-    parts()
-        .and_then(|p| p.extensions.get::<Visitor>().cloned())
-        .unwrap_or(Visitor::Anonymous)
-}
-
-pub fn client_address() -> Option<String> {
-    parts().and_then(|p| p.extensions.get::<ClientAddress>().map(|a| a.0.clone()))
-}
-
-fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or(AppError::Unavailable)
-}
-
-/// The signed-in person, whatever their role.
-pub async fn signed_in() -> Result<(AppState, SignedIn), AppError> {
-    match visitor() {
-        Visitor::SignedIn(person) => Ok((state()?, person)),
-        Visitor::Locked(_) => Err(AppError::Locked),
-        Visitor::Anonymous => Err(AppError::NotSignedIn),
-    }
-}
-
-/// The signed-in person if they have `role`. Anyone else is told the page does not exist,
-/// exactly as for a record that does not exist.
-pub async fn signed_in_as(role: Role) -> Result<(AppState, SignedIn), AppError> {
-    let (state, person) = signed_in().await?;
-    if person.role == role {
-        Ok((state, person))
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The signed-in client, with what every client page needs.
-pub async fn signed_in_client() -> Result<(AppState, ClientHome), AppError> {
-    let (state, person) = signed_in_as(Role::Client).await?;
-    let home = db::client_home(&state.db, &person.person_id)
+/// The signed-in client's own record, as every client page and client action starts.
+pub async fn own_record(db: &db::Db, client: &SignedIn) -> Result<ClientHome, AppError> {
+    db::client_home(db, &client.person_id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((state, home))
+        .ok_or(AppError::NotFound)
 }
 
-/// The signed-in case manager, with the client named by `client_id` if that client is on
-/// their care team. A malformed id, someone else's client and no client at all answer alike.
-pub async fn case_manager_of(
+/// The record of the client named by `client_id`, if that client is on this case manager's
+/// care team. A malformed id, someone else's client and no client at all answer alike.
+pub async fn care_team_record(
+    db: &db::Db,
+    case_manager: &SignedIn,
     client_id: &str,
-) -> Result<(AppState, SignedIn, ClientHome), AppError> {
-    let (state, person) = signed_in_as(Role::CaseManager).await?;
-    let client_id = crate::domain::RecordId::parse(client_id).ok_or(AppError::NotFound)?;
-    if !db::on_care_team(&state.db, &person.person_id, client_id.as_str()).await? {
+) -> Result<ClientHome, AppError> {
+    let client_id = RecordId::parse(client_id).ok_or(AppError::NotFound)?;
+    if !db::on_care_team(db, &case_manager.person_id, client_id.as_str()).await? {
         return Err(AppError::NotFound);
     }
-    let home = db::client_home(&state.db, client_id.as_str())
+    db::client_home(db, client_id.as_str())
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((state, person, home))
+        .ok_or(AppError::NotFound)
+}
+
+/// The cookie's name: with the `__Host-` prefix (which browsers only accept over TLS, for
+/// this exact host and path `/`) when served over TLS.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-waypoint"
+    } else {
+        "waypoint"
+    }
+}
+
+/// The session token a request's cookie carries, if any.
+pub fn session_token(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    axum_extra::extract::cookie::CookieJar::from_headers(headers)
+        .get(session_cookie_name(secure))
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// A `Set-Cookie` value for a session token: readable only by the server, sent only to this
+/// site, and `Secure` over TLS. It lasts as long as the longest the session can; the server
+/// ends sessions earlier (idle, signed out) on its own.
+pub fn session_cookie(token: &str, secure: bool, role: Role) -> String {
+    let name = session_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    let max_age = session_rules(role).lifetime.num_seconds();
+    format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
+}
+
+/// A `Set-Cookie` value that removes the named cookie.
+pub fn cookie_removal(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
 }
 
 /// The cookie that carries a just-made code (enrollment, invite) to the page that shows it,
 /// once. Signed, so it cannot be forged; tied to the person who made the code.
 pub const NEW_CODE_COOKIE: &str = "waypoint_new_code";
-
-/// The code this person just made, if any; the cookie is removed as it is read.
-pub fn take_new_code(state: &AppState, person_id: &str) -> Option<String> {
-    use axum_extra::extract::cookie::SignedCookieJar;
-    let parts = parts()?;
-    let jar = SignedCookieJar::from_headers(&parts.headers, state.session_key.clone());
-    let value = jar.get(NEW_CODE_COOKIE)?.value().to_owned();
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(removal) =
-            http::HeaderValue::from_str(&crate::auth::cookie_removal(NEW_CODE_COOKIE))
-        {
-            response.append_header(http::header::SET_COOKIE, removal);
-        }
-    }
-    let (owner, code) = value.split_once('|')?;
-    (owner == person_id).then(|| code.to_owned())
-}
-
-/// The current time where the client's program is.
-pub fn local_now(home: &ClientHome) -> chrono::NaiveDateTime {
-    local_time_in(&home.time_zone)
-}
-
-pub fn local_time_in(time_zone: &str) -> chrono::NaiveDateTime {
-    let now = Utc::now();
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(zone) => now.with_timezone(&zone).naive_local(),
-        Err(_) => {
-            tracing::warn!(%time_zone, "unknown time zone; using UTC");
-            now.naive_utc()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn staff_sessions_are_short_and_end_when_idle() {
-        let staff = session_rules(Role::CaseManager);
-        assert_eq!(staff.lifetime, Duration::hours(12));
-        assert_eq!(staff.idle, Duration::minutes(15));
-        assert!(staff.idle_ends);
-        let client = session_rules(Role::Client);
-        assert!(!client.idle_ends);
-        assert_eq!(client.idle, Duration::minutes(15));
-    }
-}

@@ -5,7 +5,7 @@
 //! table; asserts nothing. Run by `bench/sync.sh`.
 use app::db::{self, Db};
 use app::domain::{DeviceCopy, Role};
-use app::session::{ClientAddress, SignedIn};
+use app::session::{Asking, ClientAddress, SignedIn, Visitor};
 use chrono::Utc;
 use std::time::{Duration, Instant};
 
@@ -49,14 +49,17 @@ async fn measure(engine: &str, db: &Db, clients: usize) {
     server::demo::seed_with(db, Utc::now(), clients)
         .await
         .expect("seed");
-    let alex = alex_signed_in(db).await;
-    let address = ClientAddress("192.0.2.1".into());
+    let alex = Asking {
+        visitor: Visitor::SignedIn(alex_signed_in(db).await),
+        address: ClientAddress("192.0.2.1".into()),
+        device: "bench phone".into(),
+    };
     let (mut first, mut unchanged) = (Vec::new(), Vec::new());
     let (mut items, mut bytes) = (0, 0);
     for _ in 0..RUNS {
         let mut copy = DeviceCopy::default();
         let started = Instant::now();
-        let answer = app::sync::sync(db, &alex, &address, copy.request(), Utc::now())
+        let answer = app::actions::sync::sync(db, &alex, copy.request(), Utc::now())
             .await
             .expect("first sync");
         first.push(started.elapsed());
@@ -64,7 +67,7 @@ async fn measure(engine: &str, db: &Db, clients: usize) {
         bytes = serde_json::to_vec(&answer).map(|b| b.len()).unwrap_or(0);
         copy.apply(answer, Utc::now());
         let started = Instant::now();
-        let answer = app::sync::sync(db, &alex, &address, copy.request(), Utc::now())
+        let answer = app::actions::sync::sync(db, &alex, copy.request(), Utc::now())
             .await
             .expect("sync");
         unchanged.push(started.elapsed());

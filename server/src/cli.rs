@@ -39,10 +39,7 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
     let organisation = match organisation {
         Some(id) => id,
         None => {
-            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
-                .fetch_all(db.pool())
-                .await
-                .map_err(db::DbError::from)?;
+            let ids = db::organisation_ids(&db).await?;
             match ids.as_slice() {
                 [only] => only.clone(),
                 [] => return Err(CliError::Refused("there is no organisation yet".into())),
@@ -54,15 +51,16 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
             }
         }
     };
-    let staff = app::auth::NewStaff {
-        organisation_id: &organisation,
+    let staff = app::actions::admin::NewStaff {
         name_shown: &name,
         role,
         sign_in_name: &sign_in_name,
         passphrase,
-        created_by: None,
     };
-    let created = app::auth::create_staff(&db, staff, chrono::Utc::now()).await?;
+    let now = chrono::Utc::now();
+    let created =
+        app::actions::admin::add_staff_from_command_line(&db, &organisation, staff, now).await;
+    let created = created.map_err(|error| CliError::Refused(error.to_string()))?;
     db.close().await;
     match created {
         Ok(person_id) => {

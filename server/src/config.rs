@@ -67,17 +67,20 @@ pub struct Config {
     #[arg(long, env = "WAYPOINT_DB_CONNECTIONS", default_value_t = 10)]
     pub db_connections: u32,
 
-    /// Secret for signing session cookies, at least 64 characters. Without one, a random
-    /// key is made at start and sessions end when the server restarts.
+    /// Secret of at least 64 characters that signs the short-lived cookie showing a just-made
+    /// code once (sessions themselves are kept in the database). Without one, a random key is
+    /// made at start, so a code made just before a restart, or on another instance, is not
+    /// shown and must be made again. Set the same key on every instance.
     #[arg(long, env = "WAYPOINT_SESSION_KEY", hide_env_values = true)]
     pub session_key: Option<Secret>,
 
     /// The address people use to reach Waypoint. When it starts with https://, cookies are
     /// marked Secure with the __Host- prefix and browsers are told to use TLS only (HSTS).
+    /// Passkeys need a domain name here (`localhost` counts), not an IP address.
     #[arg(
         long,
         env = "WAYPOINT_PUBLIC_URL",
-        default_value = "http://127.0.0.1:3000"
+        default_value = "http://localhost:3000"
     )]
     pub public_url: String,
 
@@ -151,5 +154,7 @@ mod tests {
         assert!(cli.command.is_none());
         assert!(cli.config.database_url.starts_with("sqlite:"));
         assert_eq!(cli.config.addr.port(), 3000);
+        // A domain name, so that passkeys work on the demo.
+        assert!(app::auth::relying_party(&cli.config.public_url).is_ok());
     }
 }

@@ -437,8 +437,24 @@ const RESOURCES: [ResourceIdea; 22] = [
     resource!(Vocational, Both, "Free computer classes", "Learn to use email, write a resume and apply for jobs online.", "Saturdays 1 pm at the public library.", None, Some("https://library.example.org")),
 ];
 
+/// What can stop the demo from being added.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Hash(#[from] app::auth::HashError),
+    /// The demo data breaks one of the domain's rules: a mistake in this file.
+    #[error("the demo data breaks a rule: {0}")]
+    Rule(String),
+}
+
+fn name_taken(_: db::NameTaken) -> DemoError {
+    DemoError::Rule("two demo accounts share a sign-in name".into())
+}
+
 /// Adds the demo program unless it is already there.
-pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DbError> {
+pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DemoError> {
     seed_with(db, now, CLIENTS.len()).await
 }
 
@@ -448,15 +464,13 @@ pub async fn seed_with(
     db: &Db,
     now: DateTime<Utc>,
     client_count: usize,
-) -> Result<SeedOutcome, DbError> {
+) -> Result<SeedOutcome, DemoError> {
     let mut tx = db.begin().await?;
     if db::organisation_exists(&mut tx, DEMO_ORGANISATION_ID).await? {
         return Ok(SeedOutcome::AlreadyThere);
     }
     // One Argon2id hash for every demo account: hashing thirty would take seconds.
-    let passphrase_hash = app::auth::hash_passphrase_blocking(DEMO_PASSPHRASE.to_owned())
-        .await
-        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let passphrase_hash = app::auth::hash_passphrase_blocking(DEMO_PASSPHRASE.to_owned()).await?;
     let today = now
         .with_timezone(&TIME_ZONE.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
         .date_naive();
@@ -467,12 +481,16 @@ pub async fn seed_with(
     for (name, sign_in_name) in CASE_MANAGERS {
         let id = db::new_id();
         db::insert_person(&mut tx, &id, org, name, Role::CaseManager, now).await?;
-        db::insert_account(&mut tx, &id, sign_in_name, &passphrase_hash, now).await?;
+        db::insert_account(&mut tx, &id, sign_in_name, &passphrase_hash, now)
+            .await?
+            .map_err(name_taken)?;
         case_managers.push(id);
     }
     let admin = db::new_id();
     db::insert_person(&mut tx, &admin, org, "Sam Whitfield", Role::Admin, now).await?;
-    db::insert_account(&mut tx, &admin, "sam.admin", &passphrase_hash, now).await?;
+    db::insert_account(&mut tx, &admin, "sam.admin", &passphrase_hash, now)
+        .await?
+        .map_err(name_taken)?;
 
     let mut services = Vec::new();
     for s in &SERVICES {
@@ -516,7 +534,9 @@ pub async fn seed_with(
         db::insert_person(&mut tx, &client, org, name, Role::Client, now).await?;
         if index < FIRST_NOT_ENROLLED {
             let sign_in_name = name.to_lowercase();
-            db::insert_account(&mut tx, &client, &sign_in_name, &passphrase_hash, now).await?;
+            db::insert_account(&mut tx, &client, &sign_in_name, &passphrase_hash, now)
+                .await?
+                .map_err(name_taken)?;
         }
         let profile = NewClientProfile {
             person_id: &client,
@@ -548,7 +568,7 @@ pub async fn seed_with(
             db::recommend_resource(&mut tx, &client, resource).await?;
         }
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(DbError::from)?;
     Ok(SeedOutcome::Created)
 }
 
@@ -565,11 +585,11 @@ fn at(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
 }
 
 impl DemoClient<'_> {
-    async fn stages(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+    async fn stages(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
         for &(days_ago, stages, note) in STAGE_PATHS[self.index % STAGE_PATHS.len()] {
             let change = StageChange {
                 stages: StageSet::new(stages.iter().copied())
-                    .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    .map_err(|e| DemoError::Rule(e.to_string()))?,
                 effective_on: self.today - Duration::days(days_ago),
                 note: note.map(str::to_owned),
             };
@@ -580,7 +600,7 @@ impl DemoClient<'_> {
 
     /// Five goals in revision 1; revision 2 changes two and adds one, so "what changed"
     /// has something to show.
-    async fn plan(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+    async fn plan(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
         let plan = db::create_support_plan(conn, self.id, self.now).await?;
         let mut goal_ids = Vec::new();
         for k in 0..5 {
@@ -677,13 +697,13 @@ impl DemoClient<'_> {
 
     /// Appointments of every kind over the past 60 and next 30 days; every third client
     /// has a weekly pick-up.
-    async fn appointments(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+    async fn appointments(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
         let i = self.index as i64;
         let pharmacy = PHARMACIES[self.index % PHARMACIES.len()];
         if self.index.is_multiple_of(3) {
             let first = at(self.today - Duration::days(56 - i % 7), 9, 30);
             let repeat = WeeklyRepeat::new(first, self.today + Duration::days(28))
-                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+                .map_err(|e| DemoError::Rule(e.to_string()))?;
             let pick_up = NewAppointment {
                 kind: Kind::Dosing,
                 starts_at: first,
@@ -775,7 +795,7 @@ impl DemoClient<'_> {
         &self,
         conn: &mut AnyConnection,
         services: &[String],
-    ) -> Result<(), DbError> {
+    ) -> Result<(), DemoError> {
         for k in 0..2 {
             let which = (self.index * 3 + k * 5) % SERVICES.len();
             let status = ReferralStatus::ALL[(self.index * 2 + k) % ReferralStatus::ALL.len()];

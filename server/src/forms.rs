@@ -1,23 +1,25 @@
-//! The form posts behind the sign-in, account, sharing, caseload and admin pages. Plain HTML
-//! forms, so they work before the wasm loads and with no JavaScript at all. Each handler
-//! checks who is asking, does one thing, and sends the person back with a problem or notice
-//! code; what they typed never goes into an address.
-use app::auth::{self, Origin, SignIn, Unlock};
-use app::db::{self, CheckInOutcome, NewGrant, SessionEnd};
-use app::domain::{is_form_key, CheckInAction, PlainText, RecordId, Role, Share, GRANT_MAX_DAYS};
+//! The form posts behind the sign-in, account, sharing, check-in, caseload and admin pages.
+//! Plain HTML forms, so they work before the wasm loads and with no JavaScript at all. Each
+//! handler reads the form, calls one action (`app::actions`), and sends the person back with
+//! a problem or notice code; what they typed never goes into an address.
+use app::actions::admin::{self, NewStaff};
+use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
+use app::actions::enrollment::{self, ChosenSignIn};
+use app::actions::grants::{self, Invite};
+use app::actions::sessions::{self, SignIn, Started, Unlock};
+use app::db::CheckInOutcome;
+use app::domain::{home_of, is_form_key, CheckInAction, RecordId, Role, Share};
+use app::error::AppError;
 use app::notice::{Notice, Problem};
-use app::session::{
-    local_time_in, session_cookie_name, ClientAddress, SignedIn, Visitor, NEW_CODE_COOKIE,
-};
+use app::session::{cookie_removal, session_cookie, session_cookie_name, Asking, NEW_CODE_COOKIE};
 use app::state::AppState;
-use app::sync::{CheckInProblem, CheckedCheckIn};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
-use axum::{Extension, Form, Router};
+use axum::{Form, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 /// Every form route, in one table, so the authorisation tests can check they cover each.
@@ -83,9 +85,18 @@ fn done(path: &str, notice: Notice) -> Response {
     Redirect::to(&format!("{path}?notice={}", notice.code())).into_response()
 }
 
-fn unavailable(path: &str, error: db::DbError) -> Response {
-    tracing::error!(%error, path, "form could not be handled");
-    back(path, Problem::Unavailable)
+/// How a form answers an action that refused or failed: someone not signed in is sent to
+/// sign in, a locked session to unlock, someone of another role gets "not found" (as for a
+/// page that does not exist), and anything else goes back to the form's page with a
+/// problem. The detail of a failure was logged where it happened.
+fn refused(page: &str, error: AppError) -> Response {
+    match error {
+        AppError::NotSignedIn => Redirect::to("/sign-in").into_response(),
+        AppError::Locked => Redirect::to("/unlock").into_response(),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        AppError::TooManyTries => back(page, Problem::Wait),
+        _ => back(page, Problem::Unavailable),
+    }
 }
 
 fn wait(path: &str, until: DateTime<Utc>) -> Response {
@@ -98,47 +109,17 @@ fn wait(path: &str, until: DateTime<Utc>) -> Response {
     .into_response()
 }
 
-pub use app::session::home_of;
-
-fn origin(headers: &HeaderMap, address: &ClientAddress) -> Origin {
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    Origin {
-        address: address.0.clone(),
-        device: auth::device_label(agent),
-    }
-}
-
-fn signed_in_response(state: &AppState, started: &auth::Started, to: &str) -> Response {
-    let cookie = auth::session_cookie(
-        session_cookie_name(state.secure_cookies),
-        &started.token,
-        state.secure_cookies,
-        started.role,
-    );
-    let mut response = Redirect::to(to).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
 
-/// Forms answer only the people they are for; anyone else is sent to sign in.
-fn signed_in(visitor: &Visitor, role: Option<Role>) -> Option<&SignedIn> {
-    match visitor {
-        Visitor::SignedIn(person) if role.is_none_or(|r| r == person.role) => Some(person),
-        _ => None,
-    }
-}
-
-fn not_allowed(visitor: &Visitor) -> Response {
-    match visitor {
-        Visitor::Anonymous => Redirect::to("/sign-in").into_response(),
-        Visitor::Locked(_) => Redirect::to("/unlock").into_response(),
-        Visitor::SignedIn(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
-    }
+/// Into a new session: its cookie, and on to `to`.
+fn signed_in_response(state: &AppState, started: &Started, to: &str) -> Response {
+    let cookie = session_cookie(&started.token, state.secure_cookies, started.role);
+    with_cookie(Redirect::to(to).into_response(), &cookie)
 }
 
 #[derive(Deserialize)]
@@ -151,24 +132,23 @@ struct SignInForm {
 
 async fn sign_in(
     State(state): State<AppState>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
+    asking: Asking,
     Input(form): Input<SignInForm>,
 ) -> Response {
-    let origin = origin(&headers, &address);
-    match auth::sign_in(
+    let now = Utc::now();
+    match sessions::sign_in(
         &state.db,
+        &asking,
         &form.sign_in_name,
         &form.passphrase,
-        &origin,
-        Utc::now(),
+        now,
     )
     .await
     {
         Ok(SignIn::Started(started)) => signed_in_response(&state, &started, home_of(started.role)),
         Ok(SignIn::Wrong) => back("/sign-in", Problem::WrongSignIn),
         Ok(SignIn::Wait(until)) => wait("/sign-in", until),
-        Err(error) => unavailable("/sign-in", error),
+        Err(error) => refused("/sign-in", error),
     }
 }
 
@@ -180,60 +160,23 @@ struct UnlockForm {
 
 async fn unlock(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
+    asking: Asking,
     Input(form): Input<UnlockForm>,
 ) -> Response {
-    let person = match &visitor {
-        Visitor::Locked(person) | Visitor::SignedIn(person) => person,
-        Visitor::Anonymous => return Redirect::to("/sign-in").into_response(),
-    };
-    let origin = origin(&headers, &address);
-    let outcome = auth::unlock(
-        &state.db,
-        &person.session_id,
-        &person.person_id,
-        &form.passphrase,
-        &origin,
-        Utc::now(),
-    )
-    .await;
-    match outcome {
-        Ok(Unlock::Renewed(token)) => {
-            let started = auth::Started {
-                token,
-                role: person.role,
-            };
-            signed_in_response(&state, &started, home_of(person.role))
-        }
+    match sessions::unlock(&state.db, &asking, &form.passphrase, Utc::now()).await {
+        Ok(Unlock::Renewed(started)) => signed_in_response(&state, &started, home_of(started.role)),
         Ok(Unlock::Wrong) => back("/unlock", Problem::WrongSignIn),
         Ok(Unlock::Wait(until)) => wait("/unlock", until),
-        Err(error) => unavailable("/unlock", error),
+        Err(error) => refused("/unlock", error),
     }
 }
 
-async fn sign_out(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-) -> Response {
-    if let Visitor::SignedIn(person) | Visitor::Locked(person) = &visitor {
-        if let Err(error) = db::end_session(
-            &state.db,
-            &person.session_id,
-            SessionEnd::SignedOut,
-            Utc::now(),
-        )
-        .await
-        {
-            return unavailable("/account", error);
-        }
+async fn sign_out(State(state): State<AppState>, asking: Asking) -> Response {
+    if let Err(error) = sessions::sign_out(&state.db, &asking, Utc::now()).await {
+        return refused("/account", error);
     }
-    let mut response = done("/sign-in", Notice::SignedOut);
-    let removal = auth::cookie_removal(session_cookie_name(state.secure_cookies));
-    if let Ok(value) = HeaderValue::from_str(&removal) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    let removal = cookie_removal(session_cookie_name(state.secure_cookies));
+    let mut response = with_cookie(done("/sign-in", Notice::SignedOut), &removal);
     // Clears what this site stored in the browser, where the browser supports it.
     response.headers_mut().insert(
         header::HeaderName::from_static("clear-site-data"),
@@ -258,8 +201,8 @@ struct NewSignInForm {
 }
 
 impl NewSignInForm {
-    fn chosen(&self) -> auth::ChosenSignIn<'_> {
-        auth::ChosenSignIn {
+    fn chosen(&self) -> ChosenSignIn<'_> {
+        ChosenSignIn {
             sign_in_name: &self.sign_in_name,
             passphrase: &self.passphrase,
             repeated: &self.repeat_passphrase,
@@ -267,42 +210,37 @@ impl NewSignInForm {
     }
 }
 
+/// Where a new sign-in leads: into its session, or back to its form with the problem.
+fn new_sign_in(
+    state: &AppState,
+    page: &str,
+    started: Result<Result<Started, Problem>, AppError>,
+) -> Response {
+    match started {
+        Ok(Ok(started)) => signed_in_response(state, &started, home_of(started.role)),
+        Ok(Err(problem)) => back(page, problem),
+        Err(error) => refused(page, error),
+    }
+}
+
 async fn enrol(
     State(state): State<AppState>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
+    asking: Asking,
     Input(form): Input<NewSignInForm>,
 ) -> Response {
-    let origin = origin(&headers, &address);
-    let outcome = auth::enrol(&state.db, &form.code, form.chosen(), &origin, Utc::now()).await;
-    match outcome {
-        Ok(Ok(started)) => signed_in_response(&state, &started, "/"),
-        Ok(Err(problem)) => back("/enrol", problem),
-        Err(error) => unavailable("/enrol", error),
-    }
+    let now = Utc::now();
+    let started = enrollment::enrol(&state.db, &asking, &form.code, form.chosen(), now).await;
+    new_sign_in(&state, "/enrol", started)
 }
 
 async fn join(
     State(state): State<AppState>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
+    asking: Asking,
     Input(form): Input<NewSignInForm>,
 ) -> Response {
-    let origin = origin(&headers, &address);
-    let outcome = auth::join(
-        &state.db,
-        &form.code,
-        &form.display_name,
-        form.chosen(),
-        &origin,
-        Utc::now(),
-    )
-    .await;
-    match outcome {
-        Ok(Ok(started)) => signed_in_response(&state, &started, "/supporting"),
-        Ok(Err(problem)) => back("/join", problem),
-        Err(error) => unavailable("/join", error),
-    }
+    let (code, name, now) = (&form.code, &form.display_name, Utc::now());
+    let started = grants::join(&state.db, &asking, code, name, form.chosen(), now).await;
+    new_sign_in(&state, "/join", started)
 }
 
 #[derive(Deserialize)]
@@ -313,24 +251,14 @@ struct DeviceForm {
 
 async fn end_device(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    asking: Asking,
     Input(form): Input<DeviceForm>,
 ) -> Response {
-    let Some(person) = signed_in(&visitor, None) else {
-        return not_allowed(&visitor);
-    };
-    let ended = db::end_session_of_person(
-        &state.db,
-        &person.person_id,
-        &form.session_id,
-        SessionEnd::EndedByPerson,
-        Utc::now(),
-    )
-    .await;
-    match ended {
-        Ok(true) => done("/account", Notice::DeviceEnded),
-        Ok(false) => back("/account", Problem::NotFound),
-        Err(error) => unavailable("/account", error),
+    const PAGE: &str = "/account";
+    match sessions::end_device(&state.db, &asking, &form.session_id, Utc::now()).await {
+        Ok(true) => done(PAGE, Notice::DeviceEnded),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => refused(PAGE, error),
     }
 }
 
@@ -357,6 +285,11 @@ fn with_new_code(
     response
 }
 
+/// The one who made a code, to show it to: the signed-in person asking.
+fn maker(asking: &Asking) -> &str {
+    asking.holder().map_or("", |p| p.person_id.as_str())
+}
+
 #[derive(Deserialize)]
 struct InviteForm {
     #[serde(default)]
@@ -370,28 +303,11 @@ struct InviteForm {
 
 async fn invite_supporter(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<InviteForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
-    let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
-        return not_allowed(&visitor);
-    };
-    let Ok(label) = PlainText::parse(&form.label, 40) else {
-        return back(PAGE, Problem::NameMissing);
-    };
-    let home = match db::client_home(&state.db, &person.person_id).await {
-        Ok(Some(home)) => home,
-        Ok(None) => return not_allowed(&Visitor::Anonymous),
-        Err(error) => return unavailable(PAGE, error),
-    };
-    let today = local_time_in(&home.time_zone).date();
-    let ends_on = match NaiveDate::parse_from_str(form.ends_on.trim(), "%Y-%m-%d") {
-        Ok(date) if date > today && date <= today + Duration::days(GRANT_MAX_DAYS) => date,
-        _ => return back(PAGE, Problem::EndDate),
-    };
-    let shares: Vec<Share> = [
+    let shares = [
         (form.share_appointments.is_some(), Share::Appointments),
         (form.share_goals.is_some(), Share::Goals),
         (form.share_stage.is_some(), Share::Stage),
@@ -399,38 +315,20 @@ async fn invite_supporter(
     .into_iter()
     .filter_map(|(on, share)| on.then_some(share))
     .collect();
-    let now = Utc::now();
-    let created = async {
-        let code = auth::new_code()?;
-        let mut tx = state.db.begin().await?;
-        let grant_id = db::create_grant(
-            &mut tx,
-            &NewGrant {
-                client_id: &person.person_id,
-                label: label.as_str(),
-                shares: &shares,
-                ends_on,
-                invite_code_hash: &auth::secret_hash(&code),
-                invite_expires_at: now + auth::CODE_LIFETIME,
-            },
-            now,
-        )
-        .await?;
-        let client = Some(person.person_id.as_str());
-        let event =
-            app::audit::allowed_from(person, "grant.create", client, Some(&grant_id), &address);
-        db::record_audit(&mut tx, &[event], now).await?;
-        tx.commit().await?;
-        Ok::<_, db::DbError>(code)
+    let invite = Invite {
+        label: &form.label,
+        ends_on: &form.ends_on,
+        shares,
     };
-    match created.await {
-        Ok(code) => with_new_code(
+    match grants::invite(&state.db, &asking, invite, Utc::now()).await {
+        Ok(Ok(code)) => with_new_code(
             Redirect::to(PAGE).into_response(),
             &state,
-            &person.person_id,
+            maker(&asking),
             &code,
         ),
-        Err(error) => unavailable(PAGE, error),
+        Ok(Err(problem)) => back(PAGE, problem),
+        Err(error) => refused(PAGE, error),
     }
 }
 
@@ -442,47 +340,25 @@ struct RevokeForm {
 
 async fn revoke_supporter(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<RevokeForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
-    let Some(person) = signed_in(&visitor, Some(Role::Client)) else {
-        return not_allowed(&visitor);
-    };
-    let now = Utc::now();
-    let revoked = async {
-        let mut tx = state.db.begin().await?;
-        if !db::revoke_grant(&mut tx, &person.person_id, &form.grant_id, now).await? {
-            return Ok(false);
-        }
-        let event = app::audit::allowed_from(
-            person,
-            "grant.revoke",
-            Some(&person.person_id),
-            Some(&form.grant_id),
-            &address,
-        );
-        db::record_audit(&mut tx, &[event], now).await?;
-        tx.commit().await?;
-        Ok::<_, db::DbError>(true)
-    };
-    match revoked.await {
+    match grants::revoke(&state.db, &asking, &form.grant_id, Utc::now()).await {
         Ok(true) => done(PAGE, Notice::AccessEnded),
         Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => unavailable(PAGE, error),
+        Err(error) => refused(PAGE, error),
     }
 }
 
 /// Records one check-in of a page's form, once per page-load key.
 async fn record_check_in(
     state: &AppState,
-    client: &SignedIn,
-    address: &ClientAddress,
+    asking: &Asking,
     check_in: &CheckedCheckIn<'_>,
     key: &str,
-) -> Result<CheckInOutcome, db::DbError> {
-    app::sync::record_check_in(&state.db, client, address, check_in, key, None, Utc::now()).await
+) -> Result<CheckInOutcome, AppError> {
+    check_ins::record(&state.db, asking, check_in, key, None, Utc::now()).await
 }
 
 #[derive(Deserialize)]
@@ -496,26 +372,25 @@ struct StepDoneForm {
 /// "I did this" on a step of the client's plan.
 async fn step_done(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<StepDoneForm>,
 ) -> Response {
     const PAGE: &str = "/plan";
-    let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
-        return not_allowed(&visitor);
-    };
     let action = CheckInAction::StepDone {
         step_id: form.step_id,
     };
     let checked = CheckedCheckIn::of(&action);
     let Some(checked) = checked.ok().filter(|_| is_form_key(&form.key)) else {
-        return back(PAGE, Problem::NotFound);
+        return match asking.as_role(Role::Client) {
+            Ok(_) => back(PAGE, Problem::NotFound),
+            Err(error) => refused(PAGE, error),
+        };
     };
     let key = format!("form-{}-step-{}", form.key, checked.target());
-    match record_check_in(&state, client, &address, &checked, &key).await {
+    match record_check_in(&state, &asking, &checked, &key).await {
         Ok(CheckInOutcome::NotFound) => back(PAGE, Problem::NotFound),
         Ok(_) => done(PAGE, Notice::StepDone),
-        Err(error) => unavailable(PAGE, error),
+        Err(error) => refused(PAGE, error),
     }
 }
 
@@ -534,14 +409,13 @@ struct AppointmentAnswerForm {
 /// "I'll be there" or "I can't make it" (with an optional note) on an appointment.
 async fn appointment_answer(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<AppointmentAnswerForm>,
 ) -> Response {
     const LIST: &str = "/appointments";
-    let Some(client) = signed_in(&visitor, Some(Role::Client)) else {
-        return not_allowed(&visitor);
-    };
+    if let Err(error) = asking.as_role(Role::Client) {
+        return refused(LIST, error);
+    }
     let appointment_id = form.appointment_id;
     let (action, notice) = match form.answer.as_str() {
         "come" => (CheckInAction::WillCome { appointment_id }, Notice::WillCome),
@@ -564,10 +438,10 @@ async fn appointment_answer(
     };
     let page = format!("{LIST}/{}", checked.target());
     let key = format!("form-{}-{}-{}", form.key, form.answer, checked.target());
-    match record_check_in(&state, client, &address, &checked, &key).await {
+    match record_check_in(&state, &asking, &checked, &key).await {
         Ok(CheckInOutcome::NotFound) => back(LIST, Problem::NotFound),
         Ok(_) => done(&page, notice),
-        Err(error) => unavailable(&page, error),
+        Err(error) => refused(&page, error),
     }
 }
 
@@ -579,50 +453,19 @@ struct EnrollmentCodeForm {
 
 async fn enrollment_code(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<EnrollmentCodeForm>,
 ) -> Response {
     const PAGE: &str = "/caseload";
-    const ACTION: &str = "enrollment_code.create";
-    let Some(person) = signed_in(&visitor, Some(Role::CaseManager)) else {
-        return not_allowed(&visitor);
-    };
-    let now = Utc::now();
-    let created = async {
-        if !db::on_care_team(&state.db, &person.person_id, &form.client_id).await? {
-            let refusal = db::AuditEvent {
-                outcome: db::Outcome::Refused,
-                ..app::audit::allowed_from(person, ACTION, Some(&form.client_id), None, &address)
-            };
-            db::record_audit_now(&state.db, &[refusal], now).await?;
-            return Ok(None);
-        }
-        let code = auth::new_code()?;
-        let mut tx = state.db.begin().await?;
-        db::insert_enrollment_code(
-            &mut tx,
-            &auth::secret_hash(&code),
-            &form.client_id,
-            &person.person_id,
-            now,
-            now + auth::CODE_LIFETIME,
-        )
-        .await?;
-        let event = app::audit::allowed_from(person, ACTION, Some(&form.client_id), None, &address);
-        db::record_audit(&mut tx, &[event], now).await?;
-        tx.commit().await?;
-        Ok::<_, db::DbError>(Some(code))
-    };
-    match created.await {
-        Ok(Some(code)) => with_new_code(
+    match enrollment::make_code(&state.db, &asking, &form.client_id, Utc::now()).await {
+        Ok(Some(made)) => with_new_code(
             Redirect::to(PAGE).into_response(),
             &state,
-            &person.person_id,
-            &format!("{}|{code}", form.client_id),
+            maker(&asking),
+            &format!("{}|{}", made.client_id, made.code),
         ),
         Ok(None) => back(PAGE, Problem::NotFound),
-        Err(error) => unavailable(PAGE, error),
+        Err(error) => refused(PAGE, error),
     }
 }
 
@@ -640,30 +483,27 @@ struct StaffForm {
 
 async fn add_staff(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
+    asking: Asking,
     Input(form): Input<StaffForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
-    let Some(person) = signed_in(&visitor, Some(Role::Admin)) else {
-        return not_allowed(&visitor);
-    };
+    if let Err(error) = asking.as_role(Role::Admin) {
+        return refused(PAGE, error);
+    }
     let role = match Role::from_code(&form.role) {
         Ok(role @ (Role::CaseManager | Role::Admin)) => role,
         _ => return back(PAGE, Problem::NotFound),
     };
-    let staff = auth::NewStaff {
-        organisation_id: &person.organisation_id,
+    let staff = NewStaff {
         name_shown: &form.display_name,
         role,
         sign_in_name: &form.sign_in_name,
         passphrase: &form.passphrase,
-        created_by: Some(&person.person_id),
     };
-    let created = auth::create_staff(&state.db, staff, Utc::now()).await;
-    match created {
+    match admin::add_staff(&state.db, &asking, staff, Utc::now()).await {
         Ok(Ok(_)) => done(PAGE, Notice::StaffAdded),
         Ok(Err(problem)) => back(PAGE, problem),
-        Err(error) => unavailable(PAGE, error),
+        Err(error) => refused(PAGE, error),
     }
 }
 
@@ -675,38 +515,13 @@ struct EndSessionsForm {
 
 async fn end_all_sessions(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     Input(form): Input<EndSessionsForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
-    let Some(admin) = signed_in(&visitor, Some(Role::Admin)) else {
-        return not_allowed(&visitor);
-    };
-    let now = Utc::now();
-    let ended = async {
-        let Ok(name) = app::domain::SignInName::parse(&form.sign_in_name) else {
-            return Ok(false);
-        };
-        let Some(account) = db::account_by_sign_in_name(&state.db, name.as_str()).await? else {
-            return Ok(false);
-        };
-        // Only people of the admin's own organisation.
-        if db::person_in_organisation(&state.db, &admin.organisation_id, &account.person_id)
-            .await?
-            .is_none()
-        {
-            return Ok(false);
-        }
-        db::end_all_sessions(&state.db, &account.person_id, SessionEnd::EndedByAdmin, now).await?;
-        let target = Some(account.person_id.as_str());
-        let event = app::audit::allowed_from(admin, "sessions.end_all", None, target, &address);
-        db::record_audit_now(&state.db, &[event], now).await?;
-        Ok::<_, db::DbError>(true)
-    };
-    match ended.await {
+    match sessions::end_everywhere(&state.db, &asking, &form.sign_in_name, Utc::now()).await {
         Ok(true) => done(PAGE, Notice::SessionsEnded),
         Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => unavailable(PAGE, error),
+        Err(error) => refused(PAGE, error),
     }
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod forms;
+pub mod nonce;
 pub mod offline;
 mod routes;
 mod security;

@@ -1,7 +1,7 @@
 //! What a phone needs to open the app with no network: the service worker (`/sw.js`, with
 //! the list of files it keeps) and the offline shell (`/offline`), which starts the app
 //! without a server-rendered page. Neither carries anyone's information.
-use crate::security::CspNonce;
+use crate::nonce::CspNonce;
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;

@@ -1,7 +1,10 @@
 //! Plain HTTP routes beside the pages.
+use app::domain::Role;
+use app::session::Asking;
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 /// 200 when the database answers, 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
@@ -25,20 +28,12 @@ pub struct AuditRange {
 /// The audit trail for a date range (UTC, both days included) as CSV, for admins only.
 pub async fn audit_csv(
     State(state): State<AppState>,
-    axum::Extension(visitor): axum::Extension<app::session::Visitor>,
-    axum::Extension(address): axum::Extension<app::session::ClientAddress>,
+    asking: Asking,
     axum::extract::Query(range): axum::extract::Query<AuditRange>,
-) -> axum::response::Response {
-    use app::domain::Role;
-    use app::session::Visitor;
-    use axum::response::IntoResponse;
-    let admin = match &visitor {
-        Visitor::SignedIn(person) if person.role == Role::Admin => person,
-        Visitor::Anonymous | Visitor::Locked(_) => {
-            return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response()
-        }
-        Visitor::SignedIn(_) => return (StatusCode::NOT_FOUND, "Not found").into_response(),
-    };
+) -> Response {
+    if let Err(refused) = asking.as_role(Role::Admin) {
+        return refused.into_response();
+    }
     let day = |text: &str| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
     let (Some(from), Some(to)) = (day(&range.from), day(&range.to)) else {
         return (
@@ -59,22 +54,10 @@ pub async fn audit_csv(
         .and_time(chrono::NaiveTime::MIN)
         .and_utc();
     let now = chrono::Utc::now();
-    let exported = async {
-        let entries = app::db::audit_between(&state.db, start, end).await?;
-        let event = app::audit::allowed_from(admin, "audit.export", None, None, &address);
-        app::db::record_audit_now(&state.db, &[event], now).await?;
-        Ok::<_, app::db::DbError>(entries)
-    };
-    let entries = match exported.await {
+    let entries = match app::actions::admin::export_audit(&state.db, &asking, start, end, now).await
+    {
         Ok(entries) => entries,
-        Err(error) => {
-            tracing::error!(%error, "audit export failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The export did not work. Please try again in a few minutes.",
-            )
-                .into_response();
-        }
+        Err(refused) => return refused.into_response(),
     };
     let mut csv = String::from(
         "seq,at_utc,actor_id,actor_role,action,client_id,target,address,outcome,hash\n",

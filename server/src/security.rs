@@ -1,21 +1,16 @@
-//! What every request passes through: who is asking (the session), from where, whether a
-//! change comes from this site, and the security headers on every answer.
-use app::db::{self, AuditEvent, Outcome};
-use app::domain::Role;
-use app::session::{resolve_visitor, session_cookie_name, ClientAddress, Visitor};
+//! What every request passes through: who is asking (the session, through the `Asking`
+//! extractor), whether a change comes from this site, and the security headers on every
+//! answer.
+use crate::nonce::CspNonce;
+use app::audit;
+use app::domain::{home_of, Role};
+use app::session::{cookie_removal, session_cookie_name, session_token, Asking, Visitor};
 use app::state::AppState;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::CookieJar;
-use chrono::Utc;
 use std::net::SocketAddr;
-use std::sync::Arc;
-
-/// The nonce of this response's inline script, shared with Leptos's renderer.
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub Arc<str>);
 
 /// Paths that carry no one's information and need no session.
 fn is_static(path: &str) -> bool {
@@ -63,59 +58,43 @@ fn changes_something(method: &Method) -> bool {
 pub async fn protect(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
-    let address = peer.ip().to_string();
-    let now = Utc::now();
     if changes_something(request.method()) && is_cross_site(request.headers()) {
-        let refusal = AuditEvent {
-            actor_id: None,
-            actor_role: None,
-            action: "request.cross_site",
-            client_id: None,
-            target: None,
-            address: Some(address.clone()),
-            outcome: Outcome::Refused,
+        let nobody = Asking {
+            visitor: Visitor::Anonymous,
+            address: app::session::ClientAddress(peer.ip().to_string()),
+            device: String::new(),
         };
-        if let Err(error) = db::record_audit_now(&state.db, &[refusal], now).await {
-            tracing::error!(%error, "could not record a cross-site refusal");
-        }
+        audit::record_refusal(&state.db, &nobody, "request.cross_site", None).await;
         let refused = (
             StatusCode::FORBIDDEN,
             "This request came from another site and was refused.",
         );
         return with_security_headers(refused.into_response(), &state, None, true);
     }
-    let jar = CookieJar::from_headers(request.headers());
-    let cookie_name = session_cookie_name(state.secure_cookies);
-    let token = jar.get(cookie_name).map(|c| c.value().to_owned());
-    let visitor = if is_static(&path) {
-        Visitor::Anonymous
-    } else {
-        match resolve_visitor(&state.db, token.as_deref(), now).await {
-            Ok(visitor) => visitor,
-            Err(error) => {
-                tracing::error!(%error, "could not look up the session");
-                let unavailable = app::error::AppError::Unavailable;
-                let down = (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!("{}. {unavailable}", unavailable.heading()),
-                );
-                return with_security_headers(down.into_response(), &state, None, true);
+    let personal = !is_static(&path);
+    let (mut parts, body) = request.into_parts();
+    let mut stale_cookie = false;
+    if personal {
+        // Who is asking, worked out once: every handler after this finds it in the request.
+        let asking = match Asking::from_request_parts(&mut parts, &state).await {
+            Ok(asking) => asking,
+            Err(error) => return with_security_headers(error.into_response(), &state, None, true),
+        };
+        // The brand link and old bookmarks lead to "/": staff and supporters start elsewhere.
+        if let Visitor::SignedIn(person) = &asking.visitor {
+            if path == "/" && parts.method == Method::GET && person.role != Role::Client {
+                let home = axum::response::Redirect::to(home_of(person.role));
+                return with_security_headers(home.into_response(), &state, None, true);
             }
         }
-    };
-    // The brand link and old bookmarks lead to "/": staff and supporters start elsewhere.
-    if let Visitor::SignedIn(person) = &visitor {
-        if path == "/" && request.method() == Method::GET && person.role != Role::Client {
-            let home = axum::response::Redirect::to(crate::forms::home_of(person.role));
-            return with_security_headers(home.into_response(), &state, None, true);
-        }
+        stale_cookie = session_token(&parts.headers, state.secure_cookies).is_some()
+            && asking.visitor == Visitor::Anonymous;
     }
-    let stale_cookie = token.is_some() && visitor == Visitor::Anonymous && !is_static(&path);
-    let Ok(nonce_bytes) = app::auth::random_bytes::<16>() else {
+    let Some(nonce) = CspNonce::new() else {
         tracing::error!("no randomness for the page's nonce");
         let down = (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -123,18 +102,16 @@ pub async fn protect(
         );
         return with_security_headers(down.into_response(), &state, None, true);
     };
-    let nonce = CspNonce(app::auth::hex(&nonce_bytes).into());
-    request.extensions_mut().insert(visitor);
-    request.extensions_mut().insert(ClientAddress(address));
-    request.extensions_mut().insert(nonce.clone());
-    let mut response = next.run(request).await;
+    parts.extensions.insert(nonce.clone());
+    let mut response = next.run(Request::from_parts(parts, body)).await;
     if stale_cookie {
         // The session ended (signed out elsewhere, expired): drop the dead cookie.
-        if let Ok(value) = HeaderValue::from_str(&app::auth::cookie_removal(cookie_name)) {
+        let removal = cookie_removal(session_cookie_name(state.secure_cookies));
+        if let Ok(value) = HeaderValue::from_str(&removal) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    with_security_headers(response, &state, Some(&nonce), !is_static(&path))
+    with_security_headers(response, &state, Some(&nonce), personal)
 }
 
 fn with_security_headers(

@@ -1,7 +1,7 @@
 //! Building the application: database, state, routes, listener. Tests use the same path
 //! with port 0 and a fresh database.
 use crate::config::Config;
-use crate::{forms, offline, routes, security};
+use crate::{forms, nonce, offline, routes, security};
 use app::db::{Db, DbError};
 use app::state::AppState;
 use app::{shell, App};
@@ -22,6 +22,8 @@ use tower_http::trace::TraceLayer;
 pub enum StartError {
     #[error("database: {0}")]
     Db(#[from] DbError),
+    #[error("demo data: {0}")]
+    Demo(#[from] crate::demo::DemoError),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -62,8 +64,11 @@ impl Application {
             Some(secret) => Key::try_from(secret.expose().as_bytes())
                 .map_err(|e| StartError::SessionKey(e.to_string()))?,
             None => {
+                // Sessions live in the database and survive a restart either way; the key only
+                // signs the cookie that shows a just-made code once.
                 tracing::warn!(
-                    "WAYPOINT_SESSION_KEY is not set: sessions end when the server restarts"
+                    "WAYPOINT_SESSION_KEY is not set: a set-up or invite code made just before \
+                     a restart (or on another instance) is not shown; make it again"
                 );
                 Key::generate()
             }
@@ -192,32 +197,48 @@ fn router(state: AppState) -> Router {
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .merge(forms::routes())
-        .leptos_routes_with_context(&state, page_routes(), provide_request_nonce, {
+        .leptos_routes_with_context(&state, page_routes(), nonce::provide_to_leptos, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_request_nonce, shell))
+        >(nonce::provide_to_leptos, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::protect,
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(record_answer),
+        )
         .with_state(state)
 }
 
-/// Hands the nonce the security middleware put in the Content-Security-Policy to Leptos,
-/// which puts it on the inline script that starts the wasm.
-fn provide_request_nonce() {
-    use leptos::prelude::{provide_context, use_context};
-    if let Some(nonce) = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned())
-    {
-        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
-    }
+/// Every request's span: what was asked (the path, never the query, which can hold a name
+/// typed into a search), by whom (role and id, recorded by the `Asking` extractor) and the
+/// answer's status.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        actor_role = tracing::field::Empty,
+        actor_id = tracing::field::Empty,
+        status = tracing::field::Empty,
+    )
+}
+
+fn record_answer(
+    response: &axum::http::Response<axum::body::Body>,
+    latency: std::time::Duration,
+    span: &tracing::Span,
+) {
+    span.record("status", response.status().as_u16());
+    tracing::info!(ms = latency.as_millis() as u64, "answered");
 }
 
 async fn shutdown_signal() {

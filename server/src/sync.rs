@@ -1,14 +1,15 @@
-//! `POST /api/v1/sync`: the JSON face of sync protocol v1 (`server/SYNC.md`). The rules are
-//! in `app::sync`; this maps who is asking and what went wrong to HTTP.
+//! `POST /api/v1/sync`: the JSON face of sync protocol v1 (`server/SYNC.md`). The action is
+//! `app::actions::sync`; this maps who is asking and what went wrong to HTTP.
+use app::actions::sync::SyncError;
 use app::domain::SyncRequest;
-use app::session::{ClientAddress, Visitor};
+use app::error::AppError;
+use app::session::Asking;
 use app::state::AppState;
-use app::sync::SyncError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 
 /// The path of protocol v1.
 pub const PATH: &str = "/api/v1/sync";
@@ -24,52 +25,53 @@ fn refusal(status: StatusCode, code: &'static str, message: &'static str) -> Res
 
 pub async fn sync(
     State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    Extension(address): Extension<ClientAddress>,
+    asking: Asking,
     request: Result<Json<SyncRequest>, JsonRejection>,
 ) -> Response {
-    let person = match visitor {
-        Visitor::SignedIn(person) => person,
+    let malformed = || {
+        refusal(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "That request was not understood. Please update the app.",
+        )
+    };
+    // Who is asking comes first: a signed-out phone learns to wipe itself whatever it sent.
+    if let Err(error) = asking.signed_in() {
+        return refused(error);
+    }
+    let Ok(Json(request)) = request else {
+        return malformed();
+    };
+    match app::actions::sync::sync(&state.db, &asking, request, chrono::Utc::now()).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(SyncError::Protocol(_) | SyncError::TooManyCheckIns) => malformed(),
+        Err(SyncError::NoCopyForRole) => refusal(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        Err(SyncError::App(error)) => refused(error),
+    }
+}
+
+/// What the device is told when the action refused or failed.
+fn refused(error: AppError) -> Response {
+    match error {
         // The device wipes its copy: this session is over (signed out, ended elsewhere,
         // expired).
-        Visitor::Anonymous => {
-            return refusal(
-                StatusCode::UNAUTHORIZED,
-                "signed_out",
-                "Please sign in to go on.",
-            )
-        }
-        // The device keeps its copy and asks for the passphrase.
-        Visitor::Locked(_) => {
-            return refusal(
-                StatusCode::UNAUTHORIZED,
-                "locked",
-                "Welcome back. Please enter your passphrase to go on.",
-            )
-        }
-    };
-    let Ok(Json(request)) = request else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "That request was not understood. Please update the app.",
-        );
-    };
-    match app::sync::sync(&state.db, &person, &address, request, chrono::Utc::now()).await {
-        Ok(answer) => Json(answer).into_response(),
-        Err(SyncError::Protocol(_) | SyncError::TooManyCheckIns) => refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "That request was not understood. Please update the app.",
+        AppError::NotSignedIn => refusal(
+            StatusCode::UNAUTHORIZED,
+            "signed_out",
+            "Please sign in to go on.",
         ),
-        Err(SyncError::NoCopyForRole) => refusal(StatusCode::NOT_FOUND, "not_found", "Not found."),
-        Err(error) => {
-            tracing::error!(%error, "sync failed");
-            refusal(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Something went wrong on our side. Nothing you saved is lost. It will be sent again.",
-            )
-        }
+        // The device keeps its copy and asks for the passphrase.
+        AppError::Locked => refusal(
+            StatusCode::UNAUTHORIZED,
+            "locked",
+            "Welcome back. Please enter your passphrase to go on.",
+        ),
+        AppError::NotFound => refusal(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        // Logged where it happened.
+        _ => refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Something went wrong on our side. Nothing you saved is lost. It will be sent again.",
+        ),
     }
 }

@@ -1,5 +1,5 @@
 //! One-time codes that are read out or typed: enrollment codes and supporter invites.
-use super::{random_bytes, NoRandomness};
+use crate::secrets::{random_bytes, NoRandomness};
 
 /// Crockford's base 32: no I, L, O or U, so nothing looks alike when read out.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -50,7 +50,7 @@ pub struct HashError(String);
 /// The PHC string to store. Slow on purpose (tens of milliseconds): call it off the async
 /// threads, as [`hash_passphrase_blocking`] does.
 pub fn hash_passphrase(passphrase: &str) -> Result<String, HashError> {
-    let salt = super::random_bytes::<16>().map_err(|e| HashError(e.to_string()))?;
+    let salt = crate::secrets::random_bytes::<16>().map_err(|e| HashError(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
     argon2()
         .hash_password(passphrase.as_bytes(), &salt)
@@ -73,7 +73,7 @@ pub fn verify_passphrase(passphrase: &str, stored: &str) -> bool {
 pub fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
-        let random = super::new_session_token().unwrap_or_default();
+        let random = crate::secrets::new_session_token().unwrap_or_default();
         hash_passphrase(&random).unwrap_or_default()
     })
 }

@@ -1,4 +1,4 @@
-use super::{instant_text, new_id, read_instant, Db, Result};
+use super::{instant_text, new_id, read_instant, Db, DbError, Result};
 use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -31,15 +31,6 @@ pub async fn passphrase_hash_of(db: &Db, person_id: &str) -> Result<Option<Strin
     )
 }
 
-pub async fn sign_in_name_taken(conn: &mut AnyConnection, sign_in_name: &str) -> Result<bool> {
-    let found: Option<String> =
-        sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
-            .bind(sign_in_name)
-            .fetch_optional(conn)
-            .await?;
-    Ok(found.is_some())
-}
-
 pub async fn has_account(conn: &mut AnyConnection, person_id: &str) -> Result<bool> {
     let found: Option<String> =
         sqlx::query_scalar("SELECT person_id FROM accounts WHERE person_id = $1")
@@ -49,14 +40,21 @@ pub async fn has_account(conn: &mut AnyConnection, person_id: &str) -> Result<bo
     Ok(found.is_some())
 }
 
+/// Someone else has this sign-in name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameTaken;
+
+/// Adds a person's sign-in. The database's unique constraint on the name decides whether it
+/// is taken, so of two people racing for one name exactly one gets it. After `NameTaken`
+/// the transaction can only be rolled back (PostgreSQL aborts it).
 pub async fn insert_account(
     conn: &mut AnyConnection,
     person_id: &str,
     sign_in_name: &str,
     passphrase_hash: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<std::result::Result<(), NameTaken>> {
+    let inserted = sqlx::query(
         "INSERT INTO accounts (person_id, sign_in_name, passphrase_hash, created_at,
                                passphrase_changed_at)
          VALUES ($1, $2, $3, $4, $4)",
@@ -66,6 +64,31 @@ pub async fn insert_account(
     .bind(passphrase_hash)
     .bind(instant_text(now))
     .execute(conn)
+    .await;
+    match inserted.map_err(DbError::from) {
+        Ok(_) => Ok(Ok(())),
+        Err(error) if error.is_unique_violation() => Ok(Err(NameTaken)),
+        Err(error) => Err(error),
+    }
+}
+
+/// Takes away a person's sign-in and ends their sessions, before they set up a new one
+/// (a forgotten passphrase).
+pub async fn replace_sign_in(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM accounts WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    super::end_sessions(
+        conn,
+        super::Sessions::AllOf(person_id),
+        super::SessionEnd::Replaced,
+        now,
+    )
     .await?;
     Ok(())
 }
@@ -178,7 +201,7 @@ pub async fn redeem_enrollment_code(
 // Throttling ------------------------------------------------------------------------------
 
 pub async fn record_sign_in_failure(
-    db: &Db,
+    conn: &mut AnyConnection,
     sign_in_name: &str,
     address: &str,
     now: DateTime<Utc>,
@@ -190,7 +213,7 @@ pub async fn record_sign_in_failure(
     .bind(sign_in_name)
     .bind(address)
     .bind(instant_text(now))
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -224,10 +247,10 @@ pub async fn recent_sign_in_failures(
 
 /// A successful sign-in clears the name's failures (not the address's: someone trying many
 /// names from one place stays slowed down).
-pub async fn clear_sign_in_failures(db: &Db, sign_in_name: &str) -> Result<()> {
+pub async fn clear_sign_in_failures(conn: &mut AnyConnection, sign_in_name: &str) -> Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE sign_in_name = $1")
         .bind(sign_in_name)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }

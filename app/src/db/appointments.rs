@@ -1,5 +1,5 @@
-use super::Saved;
 use super::{date_text, local_time_text, new_id, read_id, read_local_time, Db, Result};
+use super::{saved_or_stored, Saved};
 use crate::domain::{
     Appointment, AppointmentFields, AppointmentKind, AppointmentStatus, RecordId, WeeklyRepeat,
 };
@@ -229,13 +229,14 @@ pub async fn save_appointment(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        Ok(Saved::over(appointment_id, expected_version))
-    } else {
-        Ok(Saved::refused(
-            appointment_in(conn, client_id, appointment_id).await?,
-        ))
-    }
+    let stored = appointment_in(conn, client_id, appointment_id);
+    saved_or_stored(
+        updated.rows_affected(),
+        appointment_id,
+        expected_version,
+        stored,
+    )
+    .await
 }
 
 /// Cancels an appointment or marks it attended or missed, if still at `expected_version`.
@@ -256,11 +257,12 @@ pub async fn change_appointment_status(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        Ok(Saved::over(appointment_id, expected_version))
-    } else {
-        Ok(Saved::refused(
-            appointment_in(conn, client_id, appointment_id).await?,
-        ))
-    }
+    let stored = appointment_in(conn, client_id, appointment_id);
+    saved_or_stored(
+        updated.rows_affected(),
+        appointment_id,
+        expected_version,
+        stored,
+    )
+    .await
 }

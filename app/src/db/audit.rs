@@ -34,6 +34,33 @@ pub struct AuditEvent {
     pub outcome: Outcome,
 }
 
+impl AuditEvent {
+    /// About this client's record.
+    pub fn about(mut self, client_id: &str) -> Self {
+        self.client_id = Some(client_id.to_owned());
+        self
+    }
+
+    /// On this record.
+    pub fn on(mut self, target: &str) -> Self {
+        self.target = Some(target.to_owned());
+        self
+    }
+
+    /// Done by this person (someone signing in, who was nobody until then).
+    pub fn by(mut self, person_id: &str, role: Option<crate::domain::Role>) -> Self {
+        self.actor_id = Some(person_id.to_owned());
+        self.actor_role = role.map(|r| r.code().to_owned());
+        self
+    }
+
+    /// Refused, not done.
+    pub fn refused(mut self) -> Self {
+        self.outcome = Outcome::Refused;
+        self
+    }
+}
+
 /// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -64,7 +91,7 @@ fn entry_hash(prev_hash: &str, seq: i64, at: &str, event: &AuditFields<'_>) -> S
         event.address,
         event.outcome,
     ]);
-    crate::auth::hex(&Sha256::digest(fields.to_string().as_bytes()))
+    crate::secrets::hex(&Sha256::digest(fields.to_string().as_bytes()))
 }
 
 struct AuditFields<'a> {

@@ -52,6 +52,15 @@ pub async fn clients_of_organisation(db: &Db, organisation_id: &str) -> Result<V
     .await?)
 }
 
+/// Every organisation's id, in order.
+pub async fn organisation_ids(db: &Db) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
 pub async fn organisation_exists(conn: &mut AnyConnection, organisation_id: &str) -> Result<bool> {
     let found: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
         .bind(organisation_id)

@@ -1,11 +1,12 @@
 //! The program's directory of services and resources, as admins keep it.
+use super::resources::{ResourceRow, RESOURCE_COLUMNS};
 use super::{
-    date_text, insert_resource, insert_service, read_id, read_optional_date, Result, Saved,
+    date_text, insert_resource, insert_service, read_id, read_optional_date, saved_or_stored,
+    Result, Saved,
 };
 use super::{Db, NewResource, NewService};
 use crate::domain::{
-    Audience, DirectoryEntry, RecordId, ResourceFields, ResourceForm, ResourceKind, ServiceFields,
-    ServiceForm,
+    DirectoryEntry, PlainText, RecordId, ResourceFields, ServiceFields, ServiceForm,
 };
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
@@ -44,52 +45,19 @@ impl TryFrom<ServiceRow> for DirectoryEntry {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ResourceRow {
-    id: String,
-    kind: String,
-    audience: String,
-    name: String,
-    description: String,
-    how_to_reach: String,
-    phone: Option<String>,
-    website: Option<String>,
-    retired_on: Option<String>,
-    version: i64,
-}
-
-impl TryFrom<ResourceRow> for DirectoryEntry {
-    type Error = super::DbError;
-
-    fn try_from(r: ResourceRow) -> Result<Self> {
-        let kind = ResourceKind::from_code(&r.kind)?;
-        let audience = Audience::from_code(&r.audience)?;
-        Ok(DirectoryEntry {
-            id: read_id(&r.id)?,
-            resource: Some(ResourceForm {
-                kind: r.kind,
-                audience: r.audience,
-                name: r.name.clone(),
-                description: r.description.clone(),
-                how_to_reach: r.how_to_reach,
-                phone: r.phone.clone().unwrap_or_default(),
-                website: r.website.unwrap_or_default(),
-            }),
-            service: None,
-            name: r.name,
-            description: r.description,
-            kind: Some(format!("{} · {}", kind.label(), audience.label())),
-            phone: r.phone,
-            retired_on: read_optional_date(r.retired_on)?,
-            version: r.version,
-        })
-    }
-}
-
 const SERVICES: &str = "SELECT id, name, description, phone, address, retired_on, version
                         FROM services WHERE organisation_id = $1";
-const RESOURCES: &str = "SELECT id, kind, audience, name, description, how_to_reach, phone, \
-                         website, retired_on, version FROM resources WHERE organisation_id = $1";
+fn resources(rest: &str) -> String {
+    format!(
+        "SELECT {RESOURCE_COLUMNS}, 0 AS recommended FROM resources r
+         WHERE r.organisation_id = $1 {rest}"
+    )
+}
+
+/// Optional text as stored.
+fn text_of(text: &Option<PlainText>) -> Option<&str> {
+    text.as_ref().map(PlainText::as_str)
+}
 
 /// The program's services, those in use first, by name.
 pub async fn directory_services(db: &Db, organisation_id: &str) -> Result<Vec<DirectoryEntry>> {
@@ -104,8 +72,8 @@ pub async fn directory_services(db: &Db, organisation_id: &str) -> Result<Vec<Di
 
 /// The program's resources, those in use first, in the program's order.
 pub async fn directory_resources(db: &Db, organisation_id: &str) -> Result<Vec<DirectoryEntry>> {
-    let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
-        "{RESOURCES} ORDER BY CASE WHEN retired_on IS NULL THEN 0 ELSE 1 END, position, id"
+    let rows: Vec<ResourceRow> = sqlx::query_as(&resources(
+        "ORDER BY CASE WHEN r.retired_on IS NULL THEN 0 ELSE 1 END, r.position, r.id",
     ))
     .bind(organisation_id)
     .fetch_all(db.pool())
@@ -121,14 +89,13 @@ pub async fn save_service(
     expected_version: i64,
     fields: &ServiceFields,
 ) -> Result<Saved<DirectoryEntry>> {
-    let text = |t: &Option<crate::domain::PlainText>| t.as_ref().map(|t| t.as_str().to_owned());
-    let (phone, address) = (text(&fields.phone), text(&fields.address));
+    let (phone, address) = (text_of(&fields.phone), text_of(&fields.address));
     let Some(id) = id else {
         let service = NewService {
             name: fields.name.as_str(),
             description: fields.description.as_str(),
-            phone: phone.as_deref(),
-            address: address.as_deref(),
+            phone,
+            address,
         };
         let id = insert_service(conn, organisation_id, &service).await?;
         return Ok(Saved::Saved { id, version: 1 });
@@ -147,17 +114,15 @@ pub async fn save_service(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        return Ok(Saved::over(id, expected_version));
-    }
-    let row: Option<ServiceRow> = sqlx::query_as(&format!("{SERVICES} AND id = $2"))
-        .bind(organisation_id)
-        .bind(id.as_str())
-        .fetch_optional(conn)
-        .await?;
-    Ok(Saved::refused(
-        row.map(DirectoryEntry::try_from).transpose()?,
-    ))
+    let stored = async {
+        let row: Option<ServiceRow> = sqlx::query_as(&format!("{SERVICES} AND id = $2"))
+            .bind(organisation_id)
+            .bind(id.as_str())
+            .fetch_optional(conn)
+            .await?;
+        row.map(DirectoryEntry::try_from).transpose()
+    };
+    saved_or_stored(updated.rows_affected(), id, expected_version, stored).await
 }
 
 /// Adds a resource at the end of the program's list (`id` none) or changes one still at
@@ -169,8 +134,7 @@ pub async fn save_resource(
     expected_version: i64,
     fields: &ResourceFields,
 ) -> Result<Saved<DirectoryEntry>> {
-    let text = |t: &Option<crate::domain::PlainText>| t.as_ref().map(|t| t.as_str().to_owned());
-    let (phone, website) = (text(&fields.phone), text(&fields.website));
+    let (phone, website) = (text_of(&fields.phone), text_of(&fields.website));
     let Some(id) = id else {
         let position: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM resources WHERE organisation_id = $1",
@@ -184,8 +148,8 @@ pub async fn save_resource(
             name: fields.name.as_str(),
             description: fields.description.as_str(),
             how_to_reach: fields.how_to_reach.as_str(),
-            phone: phone.as_deref(),
-            website: website.as_deref(),
+            phone,
+            website,
             position,
         };
         let id = insert_resource(conn, organisation_id, &resource).await?;
@@ -208,17 +172,15 @@ pub async fn save_resource(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        return Ok(Saved::over(id, expected_version));
-    }
-    let row: Option<ResourceRow> = sqlx::query_as(&format!("{RESOURCES} AND id = $2"))
-        .bind(organisation_id)
-        .bind(id.as_str())
-        .fetch_optional(conn)
-        .await?;
-    Ok(Saved::refused(
-        row.map(DirectoryEntry::try_from).transpose()?,
-    ))
+    let stored = async {
+        let row: Option<ResourceRow> = sqlx::query_as(&resources("AND r.id = $2"))
+            .bind(organisation_id)
+            .bind(id.as_str())
+            .fetch_optional(conn)
+            .await?;
+        row.map(DirectoryEntry::try_from).transpose()
+    };
+    saved_or_stored(updated.rows_affected(), id, expected_version, stored).await
 }
 
 /// Which part of the directory an entry is in.

@@ -1,6 +1,6 @@
 //! Supporters' access to a client's record: what the client shares, with whom, until when.
 use super::{date_text, instant_text, new_id, read_date, read_instant, Db, Result};
-use crate::domain::{parse_shares, shares_text, Share};
+use crate::domain::{parse_shares, shared_window, shares_text, Share, SharedCopy};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -249,4 +249,44 @@ pub async fn supporter_names(db: &Db, client_id: &str) -> Result<Vec<(String, St
     .bind(client_id)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// What a client shares with a supporter under an active grant, and nothing else: the
+/// coming month's appointments, the goals or the stage, each only if shared.
+pub async fn shared_with_supporter(
+    db: &Db,
+    grant: &SupporterGrant,
+    home: &super::ClientHome,
+    now: chrono::NaiveDateTime,
+) -> Result<SharedCopy> {
+    let appointments = if grant.shares.contains(&Share::Appointments) {
+        let (from, to) = shared_window(now);
+        let soon = super::appointments_between(db, &home.client_id, from, to).await?;
+        Some(soon.into_iter().filter(|a| a.is_expected()).collect())
+    } else {
+        None
+    };
+    let goals = if grant.shares.contains(&Share::Goals) {
+        Some(super::support_plan(db, &home.client_id).await?.goals)
+    } else {
+        None
+    };
+    let stages = if grant.shares.contains(&Share::Stage) {
+        let latest = super::stage_history(db, &home.client_id).await?.pop();
+        Some(
+            latest
+                .map(|c| c.stages.iter().collect())
+                .unwrap_or_default(),
+        )
+    } else {
+        None
+    };
+    Ok(SharedCopy {
+        grant_id: grant.grant_id.clone(),
+        preferred_name: home.preferred_name.clone(),
+        ends_on: grant.ends_on,
+        appointments,
+        goals,
+        stages,
+    })
 }

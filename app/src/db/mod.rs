@@ -58,7 +58,17 @@ pub enum DbError {
     #[error("could not create the data folder: {0}")]
     DataFolder(#[from] std::io::Error),
     #[error(transparent)]
-    NoRandomness(#[from] crate::auth::NoRandomness),
+    NoRandomness(#[from] crate::secrets::NoRandomness),
+    #[error("JSON could not be written or read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl DbError {
+    /// Whether the database refused a row because it would repeat a value that must be
+    /// unique. The constraint decides, not a look beforehand, so a race has one winner.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
 }
 
 impl From<UnknownCode> for DbError {
@@ -67,7 +77,7 @@ impl From<UnknownCode> for DbError {
     }
 }
 
-/// What became of a case manager's save of an editable record.
+/// What became of a save of an editable record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Saved<T> {
     /// Saved: the record's id and new version.
@@ -93,6 +103,22 @@ impl<T> Saved<T> {
             Some(record) => Saved::Conflict(Box::new(record)),
             None => Saved::NotFound,
         }
+    }
+}
+
+/// The end of every versioned save: `UPDATE ... WHERE version = $n` changed `rows` rows. One
+/// means saved over `expected_version`; none means someone saved first (or there is no such
+/// record), and `stored` reads the record as it now stands to show both versions.
+async fn saved_or_stored<T>(
+    rows: u64,
+    id: &RecordId,
+    expected_version: i64,
+    stored: impl std::future::Future<Output = Result<Option<T>>>,
+) -> Result<Saved<T>> {
+    if rows == 1 {
+        Ok(Saved::over(id, expected_version))
+    } else {
+        Ok(Saved::refused(stored.await?))
     }
 }
 
@@ -199,8 +225,45 @@ impl Db {
         })
     }
 
+    /// A change under way: see [`Change`].
+    pub async fn change(&self) -> Result<Change> {
+        Ok(Change {
+            tx: self.begin().await?,
+        })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A change under way: a transaction that is kept only together with its audit entries
+/// ([`Change::keep`]), so a change and its entry are committed together or not at all.
+/// Dropped without `keep`, nothing of it is written.
+pub struct Change {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl Change {
+    /// Records `entries` in the trail and commits the change with them.
+    pub async fn keep(mut self, entries: &[AuditEvent], now: DateTime<Utc>) -> Result<()> {
+        record_audit(&mut self.tx, entries, now).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Change {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Change {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 

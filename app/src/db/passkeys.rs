@@ -49,12 +49,17 @@ pub async fn insert_passkey(
 }
 
 /// After a sign-in: the new signature counter and when it was used.
-pub async fn passkey_used(db: &Db, id: &str, passkey: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn passkey_used(
+    conn: &mut AnyConnection,
+    id: &str,
+    passkey: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
         .bind(id)
         .bind(passkey)
         .bind(instant_text(now))
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }

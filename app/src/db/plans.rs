@@ -1,6 +1,6 @@
 use super::{
-    date_text, instant_text, new_id, read_id, read_instant, read_optional_date, Db, DbError,
-    Result, Saved,
+    date_text, instant_text, new_id, read_id, read_instant, read_optional_date, saved_or_stored,
+    Db, DbError, Result, Saved,
 };
 use crate::domain::{
     compare_plans, Goal, GoalFields, GoalStatus, Horizon, LifeDomain, PlanChange, PlanRevision,
@@ -436,13 +436,8 @@ pub async fn save_goal(
     .bind(client_id)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        Ok(Saved::over(goal_id, expected_version))
-    } else {
-        Ok(Saved::refused(
-            goal_of_client(conn, client_id, goal_id).await?,
-        ))
-    }
+    let stored = goal_of_client(conn, client_id, goal_id);
+    saved_or_stored(updated.rows_affected(), goal_id, expected_version, stored).await
 }
 
 /// Adds a step at the end of a goal (`step_id` none), or changes one if it is still at
@@ -499,13 +494,11 @@ pub async fn save_step(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        return Ok(Saved::over(step_id, expected_version));
-    }
-    let goal = goal_of_client(conn, client_id, goal_id).await?;
-    Ok(Saved::refused(
-        goal.filter(|g| g.steps.iter().any(|s| &s.id == step_id)),
-    ))
+    let stored = async {
+        let goal = goal_of_client(conn, client_id, goal_id).await?;
+        Ok(goal.filter(|g| g.steps.iter().any(|s| &s.id == step_id)))
+    };
+    saved_or_stored(updated.rows_affected(), step_id, expected_version, stored).await
 }
 
 /// Moves a goal one place up or down in the client's plan. False if it is not theirs.

@@ -1,5 +1,5 @@
-use super::Saved;
 use super::{date_text, new_id, read_date, read_id, Db, Result};
+use super::{saved_or_stored, Saved};
 use crate::domain::{
     sort_referrals, LifeDomain, RecordId, Referral, ReferralFields, ReferralStatus, Service,
     ServiceChoice,
@@ -195,14 +195,20 @@ pub async fn save_referral(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() == 1 {
-        return Ok(Saved::over(referral_id, expected_version));
-    }
-    let row: Option<ReferralRow> =
-        sqlx::query_as(&format!("{SELECT} WHERE r.client_id = $1 AND r.id = $2"))
-            .bind(client_id)
-            .bind(referral_id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(Saved::refused(row.map(Referral::try_from).transpose()?))
+    let stored = async {
+        let row: Option<ReferralRow> =
+            sqlx::query_as(&format!("{SELECT} WHERE r.client_id = $1 AND r.id = $2"))
+                .bind(client_id)
+                .bind(referral_id.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+        row.map(Referral::try_from).transpose()
+    };
+    saved_or_stored(
+        updated.rows_affected(),
+        referral_id,
+        expected_version,
+        stored,
+    )
+    .await
 }

@@ -1,9 +1,11 @@
-use super::{new_id, read_id, Db, Result};
-use crate::domain::{Audience, Resource, ResourceKind};
+use super::{new_id, read_id, read_optional_date, Db, Result};
+use crate::domain::{Audience, DirectoryEntry, Resource, ResourceForm, ResourceKind};
 use sqlx::AnyConnection;
 
+/// A row of the `resources` table, as every query of it reads it (`RESOURCE_COLUMNS`), with
+/// whether the client's case manager chose it for them.
 #[derive(sqlx::FromRow)]
-struct ResourceRow {
+pub(super) struct ResourceRow {
     id: String,
     kind: String,
     audience: String,
@@ -12,8 +14,14 @@ struct ResourceRow {
     how_to_reach: String,
     phone: Option<String>,
     website: Option<String>,
+    retired_on: Option<String>,
+    version: i64,
     recommended: i64,
 }
+
+/// The columns of [`ResourceRow`] from `resources r`, before `recommended`.
+pub(super) const RESOURCE_COLUMNS: &str = "r.id, r.kind, r.audience, r.name, r.description, \
+     r.how_to_reach, r.phone, r.website, r.retired_on, r.version";
 
 impl TryFrom<ResourceRow> for Resource {
     type Error = super::DbError;
@@ -33,32 +41,62 @@ impl TryFrom<ResourceRow> for Resource {
     }
 }
 
+impl TryFrom<ResourceRow> for DirectoryEntry {
+    type Error = super::DbError;
+
+    fn try_from(r: ResourceRow) -> Result<Self> {
+        let kind = ResourceKind::from_code(&r.kind)?;
+        let audience = Audience::from_code(&r.audience)?;
+        Ok(DirectoryEntry {
+            id: read_id(&r.id)?,
+            resource: Some(ResourceForm {
+                kind: r.kind,
+                audience: r.audience,
+                name: r.name.clone(),
+                description: r.description.clone(),
+                how_to_reach: r.how_to_reach,
+                phone: r.phone.clone().unwrap_or_default(),
+                website: r.website.unwrap_or_default(),
+            }),
+            service: None,
+            name: r.name,
+            description: r.description,
+            kind: Some(format!("{} · {}", kind.label(), audience.label())),
+            phone: r.phone,
+            retired_on: read_optional_date(r.retired_on)?,
+            version: r.version,
+        })
+    }
+}
+
 // Resources of the client's own program that are in use, each marked if the case manager
 // picked it for this client.
-const FOR_CLIENT: &str = "SELECT r.id, r.kind, r.audience, r.name, r.description, r.how_to_reach,
-        r.phone, r.website,
-        CASE WHEN cr.resource_id IS NULL THEN 0 ELSE 1 END AS recommended
- FROM resources r
- JOIN people p ON p.organisation_id = r.organisation_id AND p.id = $1
- LEFT JOIN client_resources cr ON cr.resource_id = r.id AND cr.client_id = $1
- WHERE r.retired_on IS NULL";
+fn for_client(rest: &str) -> String {
+    format!(
+        "SELECT {RESOURCE_COLUMNS},
+                CASE WHEN cr.resource_id IS NULL THEN 0 ELSE 1 END AS recommended
+         FROM resources r
+         JOIN people p ON p.organisation_id = r.organisation_id AND p.id = $1
+         LEFT JOIN client_resources cr ON cr.resource_id = r.id AND cr.client_id = $1
+         WHERE r.retired_on IS NULL {rest}"
+    )
+}
 
 /// Every resource the client's program offers, picked-for-them first, then in the program's
 /// order.
 pub async fn resources_for_client(db: &Db, client_id: &str) -> Result<Vec<Resource>> {
-    let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
-        "{FOR_CLIENT} ORDER BY recommended DESC, r.position, r.id"
-    ))
-    .bind(client_id)
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<ResourceRow> =
+        sqlx::query_as(&for_client("ORDER BY recommended DESC, r.position, r.id"))
+            .bind(client_id)
+            .fetch_all(db.pool())
+            .await?;
     rows.into_iter().map(Resource::try_from).collect()
 }
 
 /// The first crisis line of the client's program, for the "help now" link on every page.
 pub async fn crisis_line_for_client(db: &Db, client_id: &str) -> Result<Option<Resource>> {
-    let row: Option<ResourceRow> = sqlx::query_as(&format!(
-        "{FOR_CLIENT} AND r.kind = 'crisis_line' ORDER BY r.position, r.id LIMIT 1"
+    let row: Option<ResourceRow> = sqlx::query_as(&for_client(
+        "AND r.kind = 'crisis_line' ORDER BY r.position, r.id LIMIT 1",
     ))
     .bind(client_id)
     .fetch_optional(db.pool())
@@ -153,13 +191,11 @@ pub async fn choose_resource(
 
 /// The education library for family and friends: open to everyone, signed in or not.
 pub async fn education_library(db: &Db) -> Result<Vec<Resource>> {
-    let rows: Vec<ResourceRow> = sqlx::query_as(
-        "SELECT r.id, r.kind, r.audience, r.name, r.description, r.how_to_reach, r.phone,
-                r.website, 0 AS recommended
-         FROM resources r
+    let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
+        "SELECT {RESOURCE_COLUMNS}, 0 AS recommended FROM resources r
          WHERE r.retired_on IS NULL AND r.audience IN ('family', 'both')
-         ORDER BY r.organisation_id, r.position, r.id",
-    )
+         ORDER BY r.organisation_id, r.position, r.id"
+    ))
     .fetch_all(db.pool())
     .await?;
     rows.into_iter().map(Resource::try_from).collect()

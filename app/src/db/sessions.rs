@@ -1,4 +1,4 @@
-use super::{instant_text, read_instant, Db, Result};
+use super::{forget_ended_sessions, instant_text, read_instant, Db, EndedSessions, Result};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
@@ -10,6 +10,8 @@ pub enum SessionEnd {
     EndedByAdmin,
     Idle,
     Expired,
+    /// The person set up their sign-in again (a forgotten passphrase).
+    Replaced,
 }
 
 impl SessionEnd {
@@ -20,6 +22,7 @@ impl SessionEnd {
             SessionEnd::EndedByAdmin => "ended_by_admin",
             SessionEnd::Idle => "idle",
             SessionEnd::Expired => "expired",
+            SessionEnd::Replaced => "replaced",
         }
     }
 }
@@ -114,9 +117,9 @@ pub async fn touch_session(db: &Db, session_id: &str, now: DateTime<Utc>) -> Res
 }
 
 /// After the person proved who they are again: a new token (the old one stops working)
-/// and a fresh idle clock.
+/// and a fresh idle clock. False if the session has ended meanwhile.
 pub async fn renew_session(
-    db: &Db,
+    conn: &mut AnyConnection,
     session_id: &str,
     new_token_hash: &str,
     now: DateTime<Utc>,
@@ -128,71 +131,73 @@ pub async fn renew_session(
     .bind(session_id)
     .bind(new_token_hash)
     .bind(instant_text(now))
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn end_session(
+/// Which live sessions to end.
+#[derive(Debug, Clone, Copy)]
+pub enum Sessions<'a> {
+    One(&'a str),
+    /// One session, only if it is this person's.
+    OneOf {
+        person_id: &'a str,
+        session_id: &'a str,
+    },
+    /// Every session of a person.
+    AllOf(&'a str),
+}
+
+/// Ends live sessions and forgets what their devices were sent; how many ended.
+pub async fn end_sessions(
+    conn: &mut AnyConnection,
+    which: Sessions<'_>,
+    reason: SessionEnd,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let (filter, ids, forget) = match which {
+        Sessions::One(id) => ("id = $3", vec![id], EndedSessions::One(id)),
+        Sessions::OneOf {
+            person_id,
+            session_id,
+        } => (
+            "id = $3 AND person_id = $4",
+            vec![session_id, person_id],
+            EndedSessions::One(session_id),
+        ),
+        Sessions::AllOf(person_id) => (
+            "person_id = $3",
+            vec![person_id],
+            EndedSessions::OfPerson(person_id),
+        ),
+    };
+    let sql = format!(
+        "UPDATE sessions SET ended_at = $1, ended_reason = $2 WHERE {filter} AND ended_at IS NULL"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(instant_text(now))
+        .bind(reason.code());
+    for id in ids {
+        query = query.bind(id);
+    }
+    let done = query.execute(&mut *conn).await?;
+    forget_ended_sessions(conn, forget).await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends a session the rules ended (expired, idle), in a transaction of its own: nobody did
+/// this, so there is no audit entry.
+pub async fn expire_session(
     db: &Db,
     session_id: &str,
     reason: SessionEnd,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE sessions SET ended_at = $2, ended_reason = $3 WHERE id = $1 AND ended_at IS NULL",
-    )
-    .bind(session_id)
-    .bind(instant_text(now))
-    .bind(reason.code())
-    .execute(db.pool())
-    .await?;
-    let mut conn = db.pool().acquire().await?;
-    super::forget_ended_sessions(&mut conn, super::EndedSessions::One(session_id)).await
-}
-
-/// Ends one of a person's sessions; false when it is not theirs or already ended.
-pub async fn end_session_of_person(
-    db: &Db,
-    person_id: &str,
-    session_id: &str,
-    reason: SessionEnd,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE sessions SET ended_at = $3, ended_reason = $4
-         WHERE id = $1 AND person_id = $2 AND ended_at IS NULL",
-    )
-    .bind(session_id)
-    .bind(person_id)
-    .bind(instant_text(now))
-    .bind(reason.code())
-    .execute(db.pool())
-    .await?;
-    let mut conn = db.pool().acquire().await?;
-    super::forget_ended_sessions(&mut conn, super::EndedSessions::One(session_id)).await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Ends every session of a person (a lost or shared phone); how many ended.
-pub async fn end_all_sessions(
-    db: &Db,
-    person_id: &str,
-    reason: SessionEnd,
-    now: DateTime<Utc>,
-) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE sessions SET ended_at = $2, ended_reason = $3
-         WHERE person_id = $1 AND ended_at IS NULL",
-    )
-    .bind(person_id)
-    .bind(instant_text(now))
-    .bind(reason.code())
-    .execute(db.pool())
-    .await?;
-    let mut conn = db.pool().acquire().await?;
-    super::forget_ended_sessions(&mut conn, super::EndedSessions::OfPerson(person_id)).await?;
-    Ok(done.rows_affected())
+    let mut tx = db.begin().await?;
+    end_sessions(&mut tx, Sessions::One(session_id), reason, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A signed-in device, as the person's device list shows it.

@@ -113,6 +113,21 @@ pub fn parse_shares(text: &str) -> Result<Vec<Share>, super::UnknownCode> {
 /// The longest a client can share for at once; they can renew.
 pub const GRANT_MAX_DAYS: i64 = 366;
 
+/// When a new share may end, counted from the client's `today`: from tomorrow to
+/// [`GRANT_MAX_DAYS`] ahead. `None` for any other date, or text that is not a date.
+pub fn grant_end_date(typed: &str, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    let date = chrono::NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok()?;
+    (date > today && date <= today + chrono::Duration::days(GRANT_MAX_DAYS)).then_some(date)
+}
+
+/// The name a supporter or staff member is shown by: plain text of up to 60 characters, on
+/// one line. `None` when it is empty or not plain text.
+pub fn shown_name(raw: &str) -> Option<String> {
+    super::PlainText::parse(raw, 60)
+        .ok()
+        .map(|text| text.as_str().replace(['\n', '\r'], " "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,17 @@ pub fn upcoming_and_past(
     (upcoming, past)
 }
 
+/// The appointments a client's list shows and their phone keeps: from two months back
+/// (older ones stay stored, just not listed) to three months ahead.
+pub fn client_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+    (now - Duration::days(60), now + Duration::days(90))
+}
+
+/// The appointments a supporter sees when the client shares them: the coming month.
+pub fn shared_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+    (now, now + Duration::days(30))
+}
+
 /// The longest a weekly series may run in one go; past that, a new series is set up.
 pub const MAX_WEEKLY_OCCURRENCES: usize = 52;
 

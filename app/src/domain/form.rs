@@ -47,6 +47,30 @@ impl FieldProblems {
     }
 }
 
+/// What became of a save of a staff form, for the form to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveAnswer {
+    Saved,
+    /// Nothing was saved: what to fix, field by field.
+    Invalid(FieldProblems),
+    /// Someone else saved this record first. Nothing was saved: their version and what this
+    /// person tried to save, as (label, value) rows to compare, and the version now stored.
+    Conflict {
+        theirs: Vec<(String, String)>,
+        yours: Vec<(String, String)>,
+        version: i64,
+    },
+    /// Someone sent a plan update after this page was loaded.
+    Outdated,
+    /// The plan is the same as the latest update: there is nothing to send.
+    NothingToSend,
+}
+
+/// A (label, value) row for showing a version of a record.
+pub fn row(label: &str, value: impl Into<String>) -> (String, String) {
+    (label.to_owned(), value.into())
+}
+
 pub(crate) fn text(
     raw: &str,
     max: usize,

@@ -17,10 +17,23 @@ impl RecordId {
         well_formed.then(|| RecordId(raw.to_owned()))
     }
 
+    /// The id of a record to change, or `None` for a new one: an empty id means "new".
+    /// `Err` when it is neither.
+    pub fn parse_or_new(raw: &str) -> Result<Option<Self>, NotAnId> {
+        match raw {
+            "" => Ok(None),
+            raw => RecordId::parse(raw).map(Some).ok_or(NotAnId),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
+/// Text that is not a record id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAnId;
 
 impl std::fmt::Display for RecordId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

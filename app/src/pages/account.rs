@@ -1,8 +1,8 @@
 //! The person's own account: signed-in devices, signing out, and (for clients) who has
 //! looked at their information.
+use crate::components::FormMessage;
 use crate::components::{loaded, page_or_error, Loading};
 use crate::error::AppError;
-use crate::pages::sign_in::FormMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -36,9 +36,10 @@ fn instant_label(text: &str) -> String {
 
 #[server(endpoint = "account")]
 pub async fn get_account() -> Result<AccountOverview, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.account", async move {
-        let (state, person) = session::signed_in().await?;
+    use crate::{db, domain::Role, request};
+    request::answer("read.account", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.signed_in()?.clone();
         let devices = db::live_sessions_of(&state.db, &person.person_id)
             .await?
             .into_iter()
@@ -144,9 +145,9 @@ pub struct RecordLook {
 /// The client's own view of the audit trail about them.
 #[server(endpoint = "record_looks")]
 pub async fn get_record_looks() -> Result<Vec<RecordLook>, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.record_looks", async move {
-        let (state, home) = session::signed_in_client().await?;
+    use crate::{db, domain::Role, request};
+    request::answer("read.record_looks", async move {
+        let (state, home) = request::signed_in_client().await?;
         let looks = db::looks_at_client(&state.db, &home.client_id, 200).await?;
         Ok(looks
             .into_iter()

@@ -1,18 +1,13 @@
+use crate::components::FormMessage;
 use crate::components::{loaded, page_or_error, AppointmentCard, AppointmentDetails, Loading};
 use crate::domain::{long_date, Appointment, CheckInKind, CHECK_IN_NOTE_MAX_CHARS};
 use crate::error::AppError;
-use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
-
-/// How far back the list reaches: older appointments stay stored, just not listed.
-pub const PAST_DAYS: i64 = 60;
-/// How far ahead the list reaches.
-pub const AHEAD_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentList {
@@ -40,17 +35,12 @@ impl AppointmentList {
 
 #[server(endpoint = "appointments")]
 pub async fn get_appointments() -> Result<AppointmentList, AppError> {
-    use crate::{db, domain::upcoming_and_past, session};
-    crate::error::answer("read.appointments", async move {
-        let (state, home) = session::signed_in_client().await?;
-        let now = session::local_now(&home);
-        let all = db::appointments_between(
-            &state.db,
-            &home.client_id,
-            now - chrono::Duration::days(PAST_DAYS),
-            now + chrono::Duration::days(AHEAD_DAYS),
-        )
-        .await?;
+    use crate::{clock, db, domain::upcoming_and_past, request};
+    crate::request::answer("read.appointments", async move {
+        let (state, home) = request::signed_in_client().await?;
+        let now = clock::local_now(&home);
+        let (from, to) = crate::domain::client_window(now);
+        let all = db::appointments_between(&state.db, &home.client_id, from, to).await?;
         let (upcoming, past) = upcoming_and_past(all, now);
         Ok(AppointmentList {
             today: now.date(),
@@ -98,9 +88,9 @@ impl AppointmentDetail {
 /// and a malformed id all answer "not found", alike.
 #[server(endpoint = "appointment")]
 pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> {
-    use crate::{db, domain::RecordId, session};
-    crate::error::answer("read.appointment", async move {
-        let (state, home) = session::signed_in_client().await?;
+    use crate::{clock, db, domain::RecordId, request};
+    crate::request::answer("read.appointment", async move {
+        let (state, home) = request::signed_in_client().await?;
         let id = RecordId::parse(&id).ok_or(AppError::NotFound)?;
         let appointment = db::appointment_of_client(&state.db, &home.client_id, &id)
             .await?
@@ -109,14 +99,14 @@ pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> 
             .await?
             .into_iter()
             .find(|(kind, _)| *kind != CheckInKind::StepDone);
-        let now = session::local_now(&home);
+        let now = clock::local_now(&home);
         let can_answer = appointment.can_be_answered(now);
         Ok(AppointmentDetail {
             today: now.date(),
             appointment,
             answer,
             can_answer,
-            form_key: crate::auth::new_form_key()?,
+            form_key: crate::secrets::new_form_key()?,
         })
     })
     .await

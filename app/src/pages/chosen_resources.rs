@@ -1,10 +1,8 @@
 //! The resources a case manager chooses for one client from the program's directory: they
 //! come first on the client's Support page.
-use crate::domain::Resource;
+use crate::domain::{Resource, SaveAnswer};
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::pages::editing::change_record;
-use crate::pages::editing::{reload_after, SaveAnswer, SaveMessage};
+use crate::pages::editing::{reload_after, SaveMessage};
 use leptos::prelude::*;
 
 /// Puts a resource on the client's list ("yes") or takes it off ("no").
@@ -14,21 +12,10 @@ pub async fn choose_resource(
     resource_id: String,
     chosen: String,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    change_record(&client_id, "resource.choose", move |conn, home, _| {
-        Box::pin(async move {
-            let id = RecordId::parse(&resource_id).ok_or(AppError::NotFound)?;
-            let chosen = match chosen.as_str() {
-                "yes" => true,
-                "no" => false,
-                _ => return Err(AppError::NotFound),
-            };
-            if crate::db::choose_resource(conn, &home.client_id, id.as_str(), chosen).await? {
-                Ok((SaveAnswer::Saved, Some(id.to_string())))
-            } else {
-                Err(AppError::NotFound)
-            }
-        })
+    use crate::actions::resources::choose;
+    crate::request::answer("resource.choose", async move {
+        let (state, asking) = crate::request::asking().await?;
+        choose(&state.db, &asking, &client_id, &resource_id, &chosen).await
     })
     .await
 }

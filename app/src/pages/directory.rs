@@ -2,13 +2,11 @@
 //! and families are offered. Add, edit, retire; retired entries stay on old referrals.
 use crate::components::loaded;
 use crate::domain::{
-    Audience, DirectoryEntry, ResourceForm, ResourceKind, ServiceForm, CONTACT_MAX_CHARS,
-    DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS,
+    Audience, DirectoryEntry, ResourceForm, ResourceKind, SaveAnswer, ServiceForm,
+    CONTACT_MAX_CHARS, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS,
 };
 use crate::error::AppError;
-use crate::pages::editing::{
-    problem_at, reload_after, Choice, SaveAnswer, SaveMessage, Saves, TextField,
-};
+use crate::pages::editing::{problem_at, reload_after, Choice, SaveMessage, Saves, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -21,9 +19,10 @@ pub struct Directory {
 
 #[server(endpoint = "directory")]
 pub async fn get_directory() -> Result<Directory, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.directory", async move {
-        let (state, admin) = session::signed_in_as(Role::Admin).await?;
+    use crate::{db, domain::Role, request};
+    request::answer("read.directory", async move {
+        let (state, asking) = request::asking().await?;
+        let admin = asking.as_role(Role::Admin)?;
         Ok(Directory {
             services: db::directory_services(&state.db, &admin.organisation_id).await?,
             resources: db::directory_resources(&state.db, &admin.organisation_id).await?,
@@ -32,77 +31,16 @@ pub async fn get_directory() -> Result<Directory, AppError> {
     .await
 }
 
-/// Runs one change of the directory by the signed-in admin, with its audit entry.
-#[cfg(feature = "ssr")]
-async fn change_directory<F>(action: &'static str, change: F) -> Result<SaveAnswer, AppError>
-where
-    F: for<'c> FnOnce(
-        &'c mut sqlx::AnyConnection,
-        &'c str,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<(SaveAnswer, Option<String>), AppError>>
-                + Send
-                + 'c,
-        >,
-    >,
-{
-    use crate::{domain::Role, session};
-    crate::error::answer(action, async move {
-        let (state, admin) = session::signed_in_as(Role::Admin).await?;
-        let mut tx = state.db.begin().await?;
-        let (answer, target) = change(&mut tx, &admin.organisation_id).await?;
-        crate::pages::editing::finish(tx, answer, || {
-            crate::audit::allowed_staff(&admin, action, target.as_deref())
-        })
-        .await
-    })
-    .await
-}
-
-#[cfg(feature = "ssr")]
-fn entry_rows(entry: &DirectoryEntry) -> Vec<(String, String)> {
-    use crate::pages::editing::row;
-    vec![
-        row("Name", entry.name.as_str()),
-        row("Description", entry.description.as_str()),
-        row("Phone", entry.phone.clone().unwrap_or_default()),
-    ]
-}
-
-#[cfg(feature = "ssr")]
-fn id_or_new(id: &str) -> Result<Option<crate::domain::RecordId>, AppError> {
-    match id {
-        "" => Ok(None),
-        id => crate::domain::RecordId::parse(id)
-            .map(Some)
-            .ok_or(AppError::NotFound),
-    }
-}
-
 #[server(endpoint = "save-service")]
 pub async fn save_service(
     service_id: String,
     version: i64,
     service: ServiceForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::pages::editing::{answer_of, row};
-    change_directory("directory.service.save", move |conn, organisation_id| {
-        Box::pin(async move {
-            let fields = match service.check() {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let id = id_or_new(&service_id)?;
-            let saved =
-                crate::db::save_service(conn, organisation_id, id.as_ref(), version, &fields)
-                    .await?;
-            let yours = vec![
-                row("Name", fields.name.as_str()),
-                row("Description", fields.description.as_str()),
-            ];
-            answer_of(saved, yours, |e| Some((entry_rows(e), e.version)))
-        })
+    use crate::actions::directory::save_service;
+    crate::request::answer("directory.service.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        save_service(&state.db, &asking, &service_id, version, service).await
     })
     .await
 }
@@ -113,23 +51,10 @@ pub async fn save_resource(
     version: i64,
     resource: ResourceForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::pages::editing::{answer_of, row};
-    change_directory("directory.resource.save", move |conn, organisation_id| {
-        Box::pin(async move {
-            let fields = match resource.check() {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let id = id_or_new(&resource_id)?;
-            let saved =
-                crate::db::save_resource(conn, organisation_id, id.as_ref(), version, &fields)
-                    .await?;
-            let yours = vec![
-                row("Name", fields.name.as_str()),
-                row("Description", fields.description.as_str()),
-            ];
-            answer_of(saved, yours, |e| Some((entry_rows(e), e.version)))
-        })
+    use crate::actions::directory::save_resource;
+    crate::request::answer("directory.resource.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        save_resource(&state.db, &asking, &resource_id, version, resource).await
     })
     .await
 }
@@ -137,23 +62,9 @@ pub async fn save_resource(
 /// Retires a "service" or a "resource" of the directory from today.
 #[server(endpoint = "retire-entry")]
 pub async fn retire_entry(part: String, entry_id: String) -> Result<SaveAnswer, AppError> {
-    use crate::db::DirectoryPart;
-    change_directory("directory.retire", move |conn, organisation_id| {
-        Box::pin(async move {
-            let part = match part.as_str() {
-                "service" => DirectoryPart::Services,
-                "resource" => DirectoryPart::Resources,
-                _ => return Err(AppError::NotFound),
-            };
-            let id = id_or_new(&entry_id)?.ok_or(AppError::NotFound)?;
-            let zone = crate::db::time_zone_of_organisation_in(conn, organisation_id).await?;
-            let today = crate::session::local_time_in(&zone).date();
-            if crate::db::retire_entry(conn, organisation_id, part, &id, today).await? {
-                Ok((SaveAnswer::Saved, Some(id.to_string())))
-            } else {
-                Err(AppError::NotFound)
-            }
-        })
+    crate::request::answer("directory.retire", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::directory::retire(&state.db, &asking, &part, &entry_id).await
     })
     .await
 }

@@ -16,31 +16,20 @@ pub struct Ceremony {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::auth::{Origin, PasskeyProblem};
+    use crate::actions::passkeys::PasskeyProblem;
     use crate::error::AppError;
-    use crate::session;
+    use crate::session::Asking;
     use crate::state::AppState;
 
-    pub fn webauthn(state: &AppState) -> Result<&webauthn_rs::Webauthn, AppError> {
-        state.webauthn.as_deref().ok_or_else(|| {
+    /// The app's state, the person asking, and the server's WebAuthn relying party.
+    pub async fn start(
+    ) -> Result<(AppState, Asking, std::sync::Arc<webauthn_rs::Webauthn>), AppError> {
+        let (state, asking) = crate::request::asking().await?;
+        let webauthn = state.webauthn.clone().ok_or_else(|| {
             tracing::warn!("passkeys are off: WAYPOINT_PUBLIC_URL has no domain name");
             AppError::PasskeyRefused
-        })
-    }
-
-    pub fn origin() -> Origin {
-        let agent = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        Origin {
-            address: session::client_address().unwrap_or_default(),
-            device: crate::auth::device_label(&agent),
-        }
+        })?;
+        Ok((state, asking, webauthn))
     }
 
     pub fn problem(problem: PasskeyProblem) -> AppError {
@@ -53,21 +42,16 @@ mod server {
     pub fn json<T: serde::Serialize>(options: &T) -> Result<String, AppError> {
         serde_json::to_string(options).map_err(|_| AppError::Unavailable)
     }
-
-    pub fn state() -> Result<AppState, AppError> {
-        leptos::prelude::use_context::<AppState>().ok_or(AppError::Unavailable)
-    }
 }
 
 #[server(endpoint = "passkey_registration_start")]
 pub async fn start_passkey_registration() -> Result<Ceremony, AppError> {
-    crate::error::answer("passkey.registration_start", async move {
-        let (state, person) = crate::session::signed_in().await?;
-        let webauthn = server::webauthn(&state)?;
-        let (id, options) =
-            crate::auth::start_registration(&state.db, webauthn, &person, chrono::Utc::now())
-                .await?
-                .map_err(server::problem)?;
+    use crate::actions::passkeys::start_registration;
+    crate::request::answer("passkey.registration_start", async move {
+        let (state, asking, webauthn) = server::start().await?;
+        let (id, options) = start_registration(&state.db, &webauthn, &asking, chrono::Utc::now())
+            .await?
+            .map_err(server::problem)?;
         Ok(Ceremony {
             id,
             options: server::json(&options)?,
@@ -81,38 +65,26 @@ pub async fn finish_passkey_registration(
     ceremony: String,
     credential: String,
 ) -> Result<(), AppError> {
-    crate::error::answer("passkey.registration_finish", async move {
-        let (state, person) = crate::session::signed_in().await?;
-        let webauthn = server::webauthn(&state)?;
-        crate::auth::finish_registration(
-            &state.db,
-            webauthn,
-            &person,
-            &ceremony,
-            &credential,
-            &server::origin(),
-            chrono::Utc::now(),
-        )
-        .await?
-        .map_err(server::problem)
+    use crate::actions::passkeys::finish_registration;
+    crate::request::answer("passkey.registration_finish", async move {
+        let (state, asking, webauthn) = server::start().await?;
+        let now = chrono::Utc::now();
+        finish_registration(&state.db, &webauthn, &asking, &ceremony, &credential, now)
+            .await?
+            .map_err(server::problem)
     })
     .await
 }
 
 #[server(endpoint = "passkey_sign_in_start")]
 pub async fn start_passkey_sign_in(sign_in_name: String) -> Result<Ceremony, AppError> {
-    crate::error::answer("passkey.sign_in_start", async move {
-        let state = server::state()?;
-        let webauthn = server::webauthn(&state)?;
-        let (id, options) = crate::auth::start_sign_in(
-            &state.db,
-            webauthn,
-            &sign_in_name,
-            &server::origin(),
-            chrono::Utc::now(),
-        )
-        .await?
-        .map_err(server::problem)?;
+    use crate::actions::passkeys::start_sign_in;
+    crate::request::answer("passkey.sign_in_start", async move {
+        let (state, asking, webauthn) = server::start().await?;
+        let now = chrono::Utc::now();
+        let (id, options) = start_sign_in(&state.db, &webauthn, &asking, &sign_in_name, now)
+            .await?
+            .map_err(server::problem)?;
         Ok(Ceremony {
             id,
             options: server::json(&options)?,
@@ -127,30 +99,20 @@ pub async fn finish_passkey_sign_in(
     ceremony: String,
     credential: String,
 ) -> Result<String, AppError> {
-    crate::error::answer("passkey.sign_in_finish", async move {
-        let state = server::state()?;
-        let webauthn = server::webauthn(&state)?;
-        let started = crate::auth::finish_sign_in(
-            &state.db,
-            webauthn,
-            &ceremony,
-            &credential,
-            &server::origin(),
-            chrono::Utc::now(),
-        )
-        .await?
-        .map_err(server::problem)?;
-        let cookie = crate::auth::session_cookie(
-            crate::session::session_cookie_name(state.secure_cookies),
-            &started.token,
-            state.secure_cookies,
-            started.role,
-        );
+    use crate::actions::passkeys::finish_sign_in;
+    crate::request::answer("passkey.sign_in_finish", async move {
+        let (state, asking, webauthn) = server::start().await?;
+        let now = chrono::Utc::now();
+        let started = finish_sign_in(&state.db, &webauthn, &asking, &ceremony, &credential, now)
+            .await?
+            .map_err(server::problem)?;
+        let cookie =
+            crate::session::session_cookie(&started.token, state.secure_cookies, started.role);
         let response =
             use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Unavailable)?;
         let cookie = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Unavailable)?;
         response.append_header(http::header::SET_COOKIE, cookie);
-        Ok(crate::session::home_of(started.role).to_owned())
+        Ok(crate::domain::home_of(started.role).to_owned())
     })
     .await
 }

@@ -1,10 +1,10 @@
 use crate::components::loaded;
+use crate::components::FormMessage;
 use crate::domain::{
     goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, PlanChange, PlanRevision,
     Step, StepDoer, SupportPlan,
 };
 use crate::error::AppError;
-use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,12 +32,12 @@ impl PlanOverview {
 
 #[server(endpoint = "plan")]
 pub async fn get_plan() -> Result<PlanOverview, AppError> {
-    use crate::{db, session};
-    crate::error::answer("read.plan", async move {
-        let (state, home) = session::signed_in_client().await?;
-        let today = session::local_now(&home).date();
+    use crate::{clock, db, request};
+    crate::request::answer("read.plan", async move {
+        let (state, home) = request::signed_in_client().await?;
+        let today = clock::local_now(&home).date();
         let plan = db::support_plan(&state.db, &home.client_id).await?;
-        let form_key = crate::auth::new_form_key()?;
+        let form_key = crate::secrets::new_form_key()?;
         Ok(PlanOverview {
             today,
             plan,

@@ -9,15 +9,13 @@ use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
     long_date, Appointment, CheckIn, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
-    Horizon, LifeDomain, PlanRevision, Referral, ServiceChoice, StageStep, Step, StepDoer,
-    StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
+    Horizon, LifeDomain, PlanRevision, Referral, SaveAnswer, ServiceChoice, StageStep, Step,
+    StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
 use crate::pages::chosen_resources::ChosenResources;
-#[cfg(feature = "ssr")]
-use crate::pages::editing::{answer_of, change_record, row};
 use crate::pages::editing::{
-    problem_at, reload_after, Choice, DateField, SaveAnswer, SaveMessage, Saves, TextField,
+    problem_at, reload_after, Choice, DateField, SaveMessage, Saves, TextField,
 };
 use crate::pages::referring::Referrals;
 use crate::pages::schedule::Schedule;
@@ -65,14 +63,16 @@ pub struct ClientRecord {
 
 #[server(endpoint = "client-record")]
 pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppError> {
-    use crate::{db, domain::compare_plans, session};
-    crate::error::answer("read.client_record", async move {
-        let (state, person, home) = session::case_manager_of(&client_id).await?;
+    use crate::{clock, db, domain::compare_plans, domain::Role, request, session};
+    request::answer("read.client_record", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::CaseManager)?;
+        let home = session::care_team_record(&state.db, person, &client_id).await?;
         let client_id = home.client_id.clone();
         let profile = db::client_profile_for_case_manager(&state.db, &person.person_id, &client_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = session::local_now(&home);
+        let now = clock::local_now(&home);
         let today = now.date();
         let appointments = db::appointments_between(
             &state.db,
@@ -104,7 +104,7 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
         )
         .await?;
         let care_team = db::care_team_of(&state.db, &client_id).await?;
-        crate::audit::record_read(&state, &person, "read.client_record", &[&client_id]).await?;
+        crate::audit::record_read(&state.db, &asking, "read.client_record", &[&client_id]).await?;
         Ok(ClientRecord {
             client_id,
             preferred_name: profile.preferred_name,
@@ -137,35 +137,10 @@ pub async fn save_goal(
     version: i64,
     goal: GoalForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    let form = goal;
-    change_record(&client_id, "plan.goal.save", move |conn, home, _| {
-        Box::pin(async move {
-            let today = crate::session::local_now(home).date();
-            let fields = match form.check(today) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let goal_id = match goal_id.as_str() {
-                "" => None,
-                id => Some(RecordId::parse(id).ok_or(AppError::NotFound)?),
-            };
-            let saved = crate::db::save_goal(
-                conn,
-                &home.client_id,
-                goal_id.as_ref(),
-                version,
-                &fields,
-                chrono::Utc::now(),
-            )
-            .await?;
-            let yours = vec![
-                row("Goal", fields.own_words.as_str()),
-                row("Status", fields.status.label()),
-                row("Target date", date_or_none(fields.target_on)),
-            ];
-            answer_of(saved, yours, |goal| Some((goal_rows(goal), goal.version)))
-        })
+    crate::request::answer("plan.goal.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        let db = &state.db;
+        crate::actions::plan::save_goal(db, &asking, &client_id, &goal_id, version, goal).await
     })
     .await
 }
@@ -179,81 +154,13 @@ pub async fn save_step(
     version: i64,
     step: StepForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    let form = step;
-    change_record(&client_id, "plan.step.save", move |conn, home, _| {
-        Box::pin(async move {
-            let today = crate::session::local_now(home).date();
-            let fields = match form.check(today) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let goal_id = RecordId::parse(&goal_id).ok_or(AppError::NotFound)?;
-            let step_id = match step_id.as_str() {
-                "" => None,
-                id => Some(RecordId::parse(id).ok_or(AppError::NotFound)?),
-            };
-            let saved = crate::db::save_step(
-                conn,
-                &home.client_id,
-                &goal_id,
-                step_id.as_ref(),
-                version,
-                &fields,
-            )
-            .await?;
-            let yours = vec![
-                row("Step", fields.description.as_str()),
-                row("Who", fields.doer.label()),
-                row("Due", date_or_none(fields.due_on)),
-                row("Done on", date_or_none(fields.done_on)),
-            ];
-            answer_of(saved, yours, |goal| {
-                let step = goal
-                    .steps
-                    .iter()
-                    .find(|s| Some(&s.id) == step_id.as_ref())?;
-                Some((step_rows(step), step.version))
-            })
-        })
+    crate::request::answer("plan.step.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        let (client, goal) = (&client_id, &goal_id);
+        crate::actions::plan::save_step(&state.db, &asking, client, goal, &step_id, version, step)
+            .await
     })
     .await
-}
-
-/// A date as a form row shows it.
-#[cfg(feature = "ssr")]
-fn date_or_none(date: Option<NaiveDate>) -> String {
-    date.map_or_else(|| "None".to_owned(), |d| d.to_string())
-}
-
-/// A goal as the rows of a conflict message.
-#[cfg(feature = "ssr")]
-fn goal_rows(goal: &Goal) -> Vec<(String, String)> {
-    let steps = goal
-        .steps
-        .iter()
-        .map(|s| {
-            let done = if s.is_done() { " (done)" } else { "" };
-            format!("{}{done}", s.description)
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    vec![
-        row("Goal", goal.own_words.as_str()),
-        row("Status", goal.status.label()),
-        row("Target date", date_or_none(goal.target_date)),
-        row("Steps", steps),
-    ]
-}
-
-#[cfg(feature = "ssr")]
-fn step_rows(step: &Step) -> Vec<(String, String)> {
-    vec![
-        row("Step", step.description.as_str()),
-        row("Who", step.doer.label()),
-        row("Due", date_or_none(step.due_on)),
-        row("Done on", date_or_none(step.done_on)),
-    ]
 }
 
 /// Moves a goal one place "up" or "down" in the plan.
@@ -263,21 +170,9 @@ pub async fn move_goal(
     goal_id: String,
     direction: String,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    change_record(&client_id, "plan.goal.move", move |conn, home, _| {
-        Box::pin(async move {
-            let goal_id = RecordId::parse(&goal_id).ok_or(AppError::NotFound)?;
-            let up = match direction.as_str() {
-                "up" => true,
-                "down" => false,
-                _ => return Err(AppError::NotFound),
-            };
-            if crate::db::move_goal(conn, &home.client_id, &goal_id, up).await? {
-                Ok((SaveAnswer::Saved, Some(goal_id.to_string())))
-            } else {
-                Err(AppError::NotFound)
-            }
-        })
+    crate::request::answer("plan.goal.move", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::plan::move_goal(&state.db, &asking, &client_id, &goal_id, &direction).await
     })
     .await
 }
@@ -290,28 +185,10 @@ pub async fn send_plan(
     after_revision: i64,
     summary: String,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::db::Sent;
-    change_record(&client_id, "plan.send", move |conn, home, person| {
-        Box::pin(async move {
-            let summary = match crate::domain::check_summary(&summary) {
-                Ok(summary) => summary,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let sent = crate::db::send_plan_update(
-                conn,
-                &home.client_id,
-                summary.as_str(),
-                &person.person_id,
-                after_revision,
-                chrono::Utc::now(),
-            )
-            .await?;
-            Ok(match sent {
-                Sent::Sent { number } => (SaveAnswer::Saved, Some(number.to_string())),
-                Sent::NothingChanged => (SaveAnswer::NothingToSend, None),
-                Sent::Outdated { .. } => (SaveAnswer::Outdated, None),
-            })
-        })
+    crate::request::answer("plan.send", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::plan::send_plan(&state.db, &asking, &client_id, after_revision, &summary)
+            .await
     })
     .await
 }
@@ -319,17 +196,9 @@ pub async fn send_plan(
 /// Marks the client's check-ins as read by this case manager.
 #[server(endpoint = "check-ins-seen")]
 pub async fn mark_check_ins_seen(client_id: String) -> Result<SaveAnswer, AppError> {
-    change_record(&client_id, "check_in.seen", move |conn, home, person| {
-        Box::pin(async move {
-            crate::db::mark_check_ins_seen(
-                conn,
-                &person.person_id,
-                &home.client_id,
-                chrono::Utc::now(),
-            )
-            .await?;
-            Ok((SaveAnswer::Saved, None))
-        })
+    crate::request::answer("check_in.seen", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::check_ins::mark_seen(&state.db, &asking, &client_id).await
     })
     .await
 }
@@ -725,17 +594,24 @@ pub async fn compare_revisions(
     from: i64,
     to: i64,
 ) -> Result<RevisionComparison, AppError> {
-    use crate::{db, domain::compare_plans, session};
-    crate::error::answer("read.plan_revisions", async move {
-        let (state, person, home) = session::case_manager_of(&client_id).await?;
+    use crate::{db, domain::compare_plans, domain::Role, request, session};
+    request::answer("read.plan_revisions", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::CaseManager)?;
+        let home = session::care_team_record(&state.db, person, &client_id).await?;
         let before = db::plan_snapshot(&state.db, &home.client_id, from)
             .await?
             .ok_or(AppError::NotFound)?;
         let after = db::plan_snapshot(&state.db, &home.client_id, to)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::audit::record_read(&state, &person, "read.plan_revisions", &[&home.client_id])
-            .await?;
+        crate::audit::record_read(
+            &state.db,
+            &asking,
+            "read.plan_revisions",
+            &[&home.client_id],
+        )
+        .await?;
         Ok(RevisionComparison {
             client_id: home.client_id,
             preferred_name: home.preferred_name,

@@ -24,12 +24,12 @@ impl ReferralList {
 
 #[server(endpoint = "referrals")]
 pub async fn get_referrals() -> Result<ReferralList, AppError> {
-    use crate::{db, session};
-    crate::error::answer("read.referrals", async move {
-        let (state, home) = session::signed_in_client().await?;
+    use crate::{clock, db, request};
+    crate::request::answer("read.referrals", async move {
+        let (state, home) = request::signed_in_client().await?;
         let referrals = db::referrals_of_client(&state.db, &home.client_id).await?;
         Ok(ReferralList {
-            today: session::local_now(&home).date(),
+            today: clock::local_now(&home).date(),
             referrals,
         })
     })

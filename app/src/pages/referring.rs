@@ -2,12 +2,11 @@
 //! along the status pipeline, with the next step written for the client. They reach the
 //! client at once.
 use crate::domain::{
-    LifeDomain, Referral, ReferralForm, ReferralStatus, ServiceChoice, NEXT_STEP_MAX_CHARS,
+    LifeDomain, Referral, ReferralForm, ReferralStatus, SaveAnswer, ServiceChoice,
+    NEXT_STEP_MAX_CHARS,
 };
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::pages::editing::{answer_of, change_record, row};
-use crate::pages::editing::{problem_at, reload_after, Choice, SaveAnswer, SaveMessage};
+use crate::pages::editing::{problem_at, reload_after, Choice, SaveMessage};
 use leptos::prelude::*;
 
 /// Refers the client to a service of the directory.
@@ -16,18 +15,9 @@ pub async fn add_referral(
     client_id: String,
     referral: ReferralForm,
 ) -> Result<SaveAnswer, AppError> {
-    change_record(&client_id, "referral.add", move |conn, home, _| {
-        Box::pin(async move {
-            let fields = match referral.check(true) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let today = crate::session::local_now(home).date();
-            match crate::db::add_referral(conn, &home.client_id, &fields, today).await? {
-                Some(id) => Ok((SaveAnswer::Saved, Some(id))),
-                None => Err(AppError::NotFound),
-            }
-        })
+    crate::request::answer("referral.add", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::referrals::add(&state.db, &asking, &client_id, referral).await
     })
     .await
 }
@@ -40,29 +30,11 @@ pub async fn save_referral(
     version: i64,
     referral: ReferralForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    change_record(&client_id, "referral.save", move |conn, home, _| {
-        Box::pin(async move {
-            let id = RecordId::parse(&referral_id).ok_or(AppError::NotFound)?;
-            let fields = match referral.check(false) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let today = crate::session::local_now(home).date();
-            let saved =
-                crate::db::save_referral(conn, &home.client_id, &id, version, &fields, today)
-                    .await?;
-            let rows = |status: ReferralStatus, next: Option<&str>| {
-                vec![
-                    row("Status", status.label()),
-                    row("Next step", next.unwrap_or("None")),
-                ]
-            };
-            let yours = rows(fields.status, fields.next_step.as_ref().map(|t| t.as_str()));
-            answer_of(saved, yours, |r| {
-                Some((rows(r.status, r.next_step.as_deref()), r.version))
-            })
-        })
+    use crate::actions::referrals::save;
+    crate::request::answer("referral.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        let (client, id) = (&client_id, &referral_id);
+        save(&state.db, &asking, client, id, version, referral).await
     })
     .await
 }

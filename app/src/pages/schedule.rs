@@ -3,29 +3,12 @@
 //! no plan update is needed.
 use crate::domain::{
     day_label, time_label, Appointment, AppointmentForm, AppointmentKind, AppointmentStatus,
-    BRING_MAX_CHARS, PLACE_MAX_CHARS, WITH_WHOM_MAX_CHARS,
+    SaveAnswer, BRING_MAX_CHARS, PLACE_MAX_CHARS, WITH_WHOM_MAX_CHARS,
 };
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::pages::editing::{answer_of, change_record, row};
-use crate::pages::editing::{
-    problem_at, reload_after, Choice, DateField, SaveAnswer, SaveMessage, TextField,
-};
+use crate::pages::editing::{problem_at, reload_after, Choice, DateField, SaveMessage, TextField};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-
-#[cfg(feature = "ssr")]
-fn appointment_rows(appointment: &Appointment) -> Vec<(String, String)> {
-    vec![
-        row("What", appointment.kind.label()),
-        row(
-            "When",
-            appointment.starts_at.format("%Y-%m-%d %H:%M").to_string(),
-        ),
-        row("Where", appointment.place.as_str()),
-        row("Status", appointment.status.label()),
-    ]
-}
 
 /// Books an appointment, or a weekly series when `repeat_until` is filled in.
 #[server(endpoint = "book-appointment")]
@@ -33,15 +16,9 @@ pub async fn book_appointment(
     client_id: String,
     appointment: AppointmentForm,
 ) -> Result<SaveAnswer, AppError> {
-    change_record(&client_id, "appointment.book", move |conn, home, _| {
-        Box::pin(async move {
-            let fields = match appointment.check(crate::session::local_now(home)) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let ids = crate::db::book_appointment(conn, &home.client_id, &fields).await?;
-            Ok((SaveAnswer::Saved, ids.first().cloned()))
-        })
+    crate::request::answer("appointment.book", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::appointments::book(&state.db, &asking, &client_id, appointment).await
     })
     .await
 }
@@ -54,29 +31,11 @@ pub async fn save_appointment(
     version: i64,
     appointment: AppointmentForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    change_record(&client_id, "appointment.save", move |conn, home, _| {
-        Box::pin(async move {
-            let id = RecordId::parse(&appointment_id).ok_or(AppError::NotFound)?;
-            let mut form = appointment;
-            // One appointment of a series moves on its own; a repeat is set when booking.
-            form.repeat_until.clear();
-            let fields = match form.check(crate::session::local_now(home)) {
-                Ok(fields) => fields,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let saved =
-                crate::db::save_appointment(conn, &home.client_id, &id, version, &fields).await?;
-            let yours = vec![
-                row("What", fields.kind.label()),
-                row(
-                    "When",
-                    fields.starts_at.format("%Y-%m-%d %H:%M").to_string(),
-                ),
-                row("Where", fields.place.as_str()),
-            ];
-            answer_of(saved, yours, |a| Some((appointment_rows(a), a.version)))
-        })
+    use crate::actions::appointments::save;
+    crate::request::answer("appointment.save", async move {
+        let (state, asking) = crate::request::asking().await?;
+        let (client, id) = (&client_id, &appointment_id);
+        save(&state.db, &asking, client, id, version, appointment).await
     })
     .await
 }
@@ -89,24 +48,11 @@ pub async fn set_appointment_status(
     version: i64,
     status: String,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::domain::RecordId;
-    change_record(&client_id, "appointment.status", move |conn, home, _| {
-        Box::pin(async move {
-            let id = RecordId::parse(&appointment_id).ok_or(AppError::NotFound)?;
-            let status = match AppointmentStatus::from_code(&status) {
-                Ok(
-                    status @ (AppointmentStatus::Cancelled
-                    | AppointmentStatus::Attended
-                    | AppointmentStatus::Missed),
-                ) => status,
-                _ => return Err(AppError::NotFound),
-            };
-            let saved =
-                crate::db::change_appointment_status(conn, &home.client_id, &id, version, status)
-                    .await?;
-            let yours = vec![row("Status", status.label())];
-            answer_of(saved, yours, |a| Some((appointment_rows(a), a.version)))
-        })
+    use crate::actions::appointments::set_status;
+    crate::request::answer("appointment.status", async move {
+        let (state, asking) = crate::request::asking().await?;
+        let (client, id) = (&client_id, &appointment_id);
+        set_status(&state.db, &asking, client, id, version, &status).await
     })
     .await
 }

@@ -1,10 +1,10 @@
 //! Sharing with supporters: the client's list of who sees what (with invites and one-tap
 //! revoking), the supporter's view of what was shared, and the education library that is
 //! open to everyone.
+use crate::components::FormMessage;
 use crate::components::{loaded, page_or_error, AppointmentCard, Loading, ResourceCard};
 use crate::domain::{Appointment, Goal, Resource, Share, Stage};
 use crate::error::AppError;
-use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,10 +40,10 @@ pub struct Supporters {
 
 #[server(endpoint = "supporters")]
 pub async fn get_supporters() -> Result<Supporters, AppError> {
-    use crate::{db, session};
-    crate::error::answer("read.supporters", async move {
-        let (state, home) = session::signed_in_client().await?;
-        let today = session::local_now(&home).date();
+    use crate::{clock, db, request};
+    request::answer("read.supporters", async move {
+        let (state, home) = request::signed_in_client().await?;
+        let today = clock::local_now(&home).date();
         let names = db::supporter_names(&state.db, &home.client_id).await?;
         let supporters = db::grants_of_client(&state.db, &home.client_id)
             .await?
@@ -66,7 +66,7 @@ pub async fn get_supporters() -> Result<Supporters, AppError> {
                 ends_on: grant.ends_on,
             })
             .collect();
-        let new_code = session::take_new_code(&state, &home.client_id);
+        let new_code = request::take_new_code(&state, &home.client_id);
         Ok(Supporters {
             today,
             supporters,
@@ -204,16 +204,17 @@ pub struct SharingClient {
 
 #[server(endpoint = "supporting")]
 pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.supporting", async move {
-        let (state, person) = session::signed_in_as(Role::Supporter).await?;
+    use crate::{clock, db, domain::Role, request};
+    request::answer("read.supporting", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::Supporter)?;
         let mut sharing = Vec::new();
         let mut clients = Vec::new();
         for grant in db::grants_of_supporter(&state.db, &person.person_id).await? {
             let Some(home) = db::client_home(&state.db, &grant.client_id).await? else {
                 continue;
             };
-            if grant.is_active(session::local_now(&home).date()) {
+            if grant.is_active(clock::local_now(&home).date()) {
                 clients.push(home.client_id);
                 sharing.push(SharingClient {
                     grant_id: grant.grant_id,
@@ -222,7 +223,7 @@ pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
             }
         }
         let clients: Vec<&str> = clients.iter().map(String::as_str).collect();
-        crate::audit::record_read(&state, &person, "read.supporting", &clients).await?;
+        crate::audit::record_read(&state.db, &asking, "read.supporting", &clients).await?;
         Ok(sharing)
     })
     .await
@@ -275,24 +276,25 @@ pub struct SharedRecord {
 
 #[server(endpoint = "shared_record")]
 pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.shared_record", async move {
-        let (state, person) = session::signed_in_as(Role::Supporter).await?;
+    use crate::{audit, clock, db, domain::Role, request};
+    request::answer("read.shared_record", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::Supporter)?;
         let grant = db::grant_of_supporter(&state.db, &person.person_id, &grant_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let home = db::client_home(&state.db, &grant.client_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let now = session::local_now(&home);
+        let now = clock::local_now(&home);
         if !grant.is_active(now.date()) {
             // Revoked or expired: refused at once, and the refusal is on the client's record.
-            crate::audit::record_refusal("read.shared_record", Some(&grant.client_id)).await;
+            let client = Some(grant.client_id.as_str());
+            audit::record_refusal(&state.db, &asking, "read.shared_record", client).await;
             return Err(AppError::NotFound);
         }
-        let shared = crate::sync::shared_copy(&state.db, &grant, &home, now).await?;
-        crate::audit::record_read(&state, &person, "read.shared_record", &[&home.client_id])
-            .await?;
+        let shared = db::shared_with_supporter(&state.db, &grant, &home, now).await?;
+        audit::record_read(&state.db, &asking, "read.shared_record", &[&home.client_id]).await?;
         Ok(SharedRecord {
             preferred_name: shared.preferred_name,
             today: now.date(),
@@ -373,7 +375,7 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
 
 #[server(endpoint = "education")]
 pub async fn get_education() -> Result<Vec<Resource>, AppError> {
-    crate::error::answer("read.education", async move {
+    crate::request::answer("read.education", async move {
         let state = use_context::<crate::state::AppState>().ok_or(AppError::Unavailable)?;
         Ok(crate::db::education_library(&state.db).await?)
     })

@@ -1,45 +1,9 @@
 //! Signing in, coming back after a pause, and first-time set-up with a code. Plain forms
 //! that post to the server's form handlers, so they work before (or without) the wasm.
-use crate::notice::{Notice, Problem};
+use crate::components::FormMessage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// The problem or notice a form handler sent the person back with, said in words.
-#[component]
-pub fn FormMessage() -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        let query = query.read();
-        if let Some(problem) = query
-            .get("problem")
-            .and_then(|c| Problem::from_code(&c).ok())
-        {
-            let text = match (problem, query.get("minutes")) {
-                (Problem::Wait, Some(minutes))
-                    if minutes.len() < 4 && minutes.chars().all(|c| c.is_ascii_digit()) =>
-                {
-                    format!("Too many tries. For your safety, please wait {minutes} minutes before trying again.")
-                }
-                (Problem::WrongPassphrase, _) => match query.get("left").as_deref() {
-                    Some("1") => format!("{} One more wrong try and this phone removes its copy of your plan.", problem.label()),
-                    Some(left @ ("2" | "3" | "4")) => format!("{} After {left} more wrong tries, this phone removes its copy of your plan.", problem.label()),
-                    _ => problem.label().to_owned(),
-                },
-                _ => problem.label().to_owned(),
-            };
-            Some(view! { <p class="message problem" role="alert">{text}</p> }.into_any())
-        } else {
-            query
-                .get("notice")
-                .and_then(|c| Notice::from_code(&c).ok())
-                .map(|notice| {
-                    view! { <p class="message notice" role="status">{notice.label()}</p> }
-                        .into_any()
-                })
-        }
-    }
-}
 
 /// A labelled input with a hint, sized for thumbs.
 #[component]

@@ -2,11 +2,11 @@
 //! for clients) and the admin's page (staff accounts, ending a person's sessions, the audit
 //! export). A client's record is in `record.rs`.
 use crate::components::loaded;
+use crate::components::FormMessage;
 use crate::domain::{
     day_label, long_date, time_label, Attention, CaseloadEntry, CaseloadFilter, Stage,
 };
 use crate::error::AppError;
-use crate::pages::sign_in::FormMessage;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,16 +35,17 @@ pub struct NewCode {
 
 #[server(endpoint = "caseload")]
 pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<Caseload, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.caseload", async move {
-        let (state, person) = session::signed_in_as(Role::CaseManager).await?;
+    use crate::{clock, db, domain::Role, request};
+    request::answer("read.caseload", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::CaseManager)?;
         let time_zone = db::time_zone_of_organisation(&state.db, &person.organisation_id).await?;
-        let now = session::local_time_in(&time_zone);
+        let now = clock::local_time_in(&time_zone);
         let everyone =
             db::caseload_overview(&state.db, &person.person_id, now, chrono::Utc::now()).await?;
         let ids: Vec<&str> = everyone.iter().map(|c| c.client_id.as_str()).collect();
-        crate::audit::record_read(&state, &person, "read.caseload", &ids).await?;
-        let new_code = session::take_new_code(&state, &person.person_id).and_then(|value| {
+        crate::audit::record_read(&state.db, &asking, "read.caseload", &ids).await?;
+        let new_code = request::take_new_code(&state, &person.person_id).and_then(|value| {
             let (client_id, code) = value.split_once('|')?;
             let client = everyone.iter().find(|c| c.client_id == client_id)?;
             let link = crate::auth::code_link(&state.public_url, "enrol", code);
@@ -205,9 +206,10 @@ pub struct StaffMember {
 
 #[server(endpoint = "admin")]
 pub async fn get_staff() -> Result<Vec<StaffMember>, AppError> {
-    use crate::{db, domain::Role, session};
-    crate::error::answer("read.staff", async move {
-        let (state, person) = session::signed_in_as(Role::Admin).await?;
+    use crate::{db, domain::Role, request};
+    request::answer("read.staff", async move {
+        let (state, asking) = request::asking().await?;
+        let person = asking.as_role(Role::Admin)?;
         Ok(
             db::staff_of_organisation(&state.db, &person.organisation_id)
                 .await?

@@ -1,36 +1,20 @@
 //! A client's stage of care as their case manager records it: the timeline of changes, kept
 //! for good, and the form for a new one (several stages may be held at once).
 use crate::domain::{
-    long_date, Stage, StageChange, StageDirection, StageForm, StageStep, STAGE_NOTE_MAX_CHARS,
+    long_date, SaveAnswer, Stage, StageChange, StageDirection, StageForm, StageStep,
+    STAGE_NOTE_MAX_CHARS,
 };
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::pages::editing::change_record;
-use crate::pages::editing::{problem_at, reload_after, DateField, SaveAnswer, SaveMessage};
+use crate::pages::editing::{problem_at, reload_after, DateField, SaveMessage};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
 /// Records a change of stage from a date, with an optional note. Changes are only added.
 #[server(endpoint = "record-stage")]
 pub async fn record_stage(client_id: String, change: StageForm) -> Result<SaveAnswer, AppError> {
-    change_record(&client_id, "stage.record", move |conn, home, person| {
-        Box::pin(async move {
-            let history = crate::db::stage_history_in(conn, &home.client_id).await?;
-            let today = crate::session::local_now(home).date();
-            let checked = match change.check(history.last(), today) {
-                Ok(checked) => checked,
-                Err(problems) => return Ok((SaveAnswer::Invalid(problems), None)),
-            };
-            let id = crate::db::insert_stage_change(
-                conn,
-                &home.client_id,
-                &checked,
-                &person.person_id,
-                chrono::Utc::now(),
-            )
-            .await?;
-            Ok((SaveAnswer::Saved, Some(id)))
-        })
+    crate::request::answer("stage.record", async move {
+        let (state, asking) = crate::request::asking().await?;
+        crate::actions::stages::record(&state.db, &asking, &client_id, change).await
     })
     .await
 }

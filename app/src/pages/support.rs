@@ -6,9 +6,9 @@ use leptos_meta::Title;
 
 #[server(endpoint = "resources")]
 pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
-    use crate::{db, session};
-    crate::error::answer("read.resources", async move {
-        let (state, home) = session::signed_in_client().await?;
+    use crate::{db, request};
+    crate::request::answer("read.resources", async move {
+        let (state, home) = request::signed_in_client().await?;
         Ok(db::resources_for_client(&state.db, &home.client_id).await?)
     })
     .await

@@ -65,10 +65,10 @@ impl TodayOverview {
 
 #[server(endpoint = "today")]
 pub async fn get_today() -> Result<TodayOverview, AppError> {
-    use crate::{db, session};
-    crate::error::answer("read.today", async move {
-        let (state, home) = session::signed_in_client().await?;
-        let now = session::local_now(&home);
+    use crate::{clock, db, request};
+    crate::request::answer("read.today", async move {
+        let (state, home) = request::signed_in_client().await?;
+        let now = clock::local_now(&home);
         let soon = db::appointments_between(
             &state.db,
             &home.client_id,

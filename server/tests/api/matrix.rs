@@ -191,7 +191,7 @@ async fn add_supporter(
             label: "Family",
             shares,
             ends_on: (now + Duration::days(30)).date_naive(),
-            invite_code_hash: &auth::secret_hash(&code),
+            invite_code_hash: &app::secrets::secret_hash(&code),
             invite_expires_at: now + auth::CODE_LIFETIME,
         },
         now,

@@ -401,7 +401,7 @@ async fn enrollment_codes_work_once_and_only_for_three_days() {
         let made = Utc::now() - Duration::hours(73);
         db::insert_enrollment_code(
             &mut tx,
-            &auth::secret_hash(&old),
+            &app::secrets::secret_hash(&old),
             &devi.client_id,
             "x",
             made,
@@ -418,7 +418,7 @@ async fn enrollment_codes_work_once_and_only_for_three_days() {
         let mut tx = t.db.begin().await.unwrap();
         db::insert_enrollment_code(
             &mut tx,
-            &auth::secret_hash(&old),
+            &app::secrets::secret_hash(&old),
             &devi.client_id,
             &priya,
             made,

@@ -294,9 +294,17 @@ async fn a_phone_whose_session_ended_elsewhere_is_told_to_wipe() {
                 .fetch_one(t.db.pool())
                 .await
                 .unwrap();
-        db::end_all_sessions(&t.db, &person, db::SessionEnd::EndedByAdmin, Utc::now())
-            .await
-            .unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let everywhere = db::Sessions::AllOf(&person);
+        db::end_sessions(
+            &mut tx,
+            everywhere,
+            db::SessionEnd::EndedByAdmin,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
         let (status, body) = phone.post_json(SYNC, &copy.request()).await;
         assert_eq!(status, 401, "{}", t.engine);
         let body: Value = serde_json::from_str(&body).unwrap();

@@ -1,5 +1,5 @@
 //! Sync under faults, in process: the phone's real code (`DeviceCopy`) against the server's
-//! real code (`app::sync::sync`) over a network that loses answers, repeats requests,
+//! real code (`app::actions::sync::sync`) over a network that loses answers, repeats requests,
 //! delivers answers late, and a server that stops in the middle of a sync and restarts.
 //! A property test runs random interleavings of case-manager edits, offline check-ins and
 //! faulty syncs, then checks: no check-in lost, none applied twice, and the phone's copy
@@ -10,7 +10,7 @@ use app::domain::{
     AppointmentFields, AppointmentStatus, CheckInAction, DeviceCopy, GoalFields, PlainText,
     Receipt, Role, SyncAnswer,
 };
-use app::session::{ClientAddress, SignedIn};
+use app::session::{Asking, ClientAddress, SignedIn, Visitor};
 use chrono::{Duration, Utc};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -87,6 +87,15 @@ impl<F: Future> Future for StopAfter<F> {
     }
 }
 
+/// The client's phone asking the server.
+fn phone_of(client: &SignedIn) -> Asking {
+    Asking {
+        visitor: Visitor::SignedIn(client.clone()),
+        address: ClientAddress("192.0.2.1".into()),
+        device: "test phone".into(),
+    }
+}
+
 /// The world of one case: the database, the client's phone, the case manager.
 struct World {
     db: Db,
@@ -100,10 +109,9 @@ struct World {
 
 impl World {
     async fn server(&self, phone_request: &app::domain::SyncRequest) -> SyncAnswer {
-        app::sync::sync(
+        app::actions::sync::sync(
             &self.db,
-            &self.client,
-            &ClientAddress("192.0.2.1".into()),
+            &phone_of(&self.client),
             phone_request.clone(),
             Utc::now(),
         )
@@ -137,14 +145,7 @@ impl World {
                 let db = self.db.clone();
                 let client = self.client.clone();
                 let work = async move {
-                    app::sync::sync(
-                        &db,
-                        &client,
-                        &ClientAddress("192.0.2.1".into()),
-                        request,
-                        Utc::now(),
-                    )
-                    .await
+                    app::actions::sync::sync(&db, &phone_of(&client), request, Utc::now()).await
                 };
                 if let Some(answer) = (StopAfter {
                     inner: Box::pin(work),
@@ -351,7 +352,9 @@ async fn check_invariants(world: &World) {
     }
     assert!(world.phone.refused.is_empty(), "{:?}", world.phone.refused);
     // The phone's copy is what the server says this person may see.
-    let view = app::sync::view_of(&world.db, &world.client).await.unwrap();
+    let view = app::actions::sync::view_of(&world.db, &world.client)
+        .await
+        .unwrap();
     let expected: BTreeMap<_, _> = view.items.into_iter().map(|i| (i.key(), i)).collect();
     assert_eq!(world.phone.items, expected);
 }

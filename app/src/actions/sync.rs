@@ -1,25 +1,22 @@
-//! The server's half of sync protocol v1 (`server/SYNC.md`): apply a device's queued
-//! check-ins, work out what its person may see now, and answer with what changed since the
-//! device's cursor. The device's half is `domain::DeviceCopy`.
-use crate::auth::{hex, random_bytes, NoRandomness};
-use crate::db::{
-    self, AuditEvent, CheckIn, CheckInOutcome, ClientHome, Db, DbError, SupporterGrant,
-};
+//! A phone syncs: the server's half of sync protocol v1 (`server/SYNC.md`). Apply the
+//! device's queued check-ins (each the check-in action), work out what its person may see
+//! now, and answer with what changed since the device's cursor, keeping the digests of what
+//! was sent with the audit entries of the shared records it sends a supporter. The device's
+//! half is `domain::DeviceCopy`.
+use super::check_ins::{self, CheckedCheckIn};
+use super::{traced, Outcome};
+use crate::clock::local_time_in;
+use crate::db::{self, AuditEvent, CheckInOutcome, ClientHome, Db, DbError};
 use crate::domain::{
-    changes_since, is_device_key, AppointmentCopy, CheckInAction, PlainText, Profile,
-    QueuedCheckIn, Receipt, RecordId, Role, Share, SharedCopy, SyncAnswer, SyncItem, SyncRequest,
-    CHECK_IN_NOTE_MAX_CHARS, MAX_CHECK_INS_PER_SYNC, SYNC_PROTOCOL,
+    changes_since, client_window, is_device_key, AppointmentCopy, Profile, QueuedCheckIn, Receipt,
+    Role, SyncAnswer, SyncItem, SyncRequest, MAX_CHECK_INS_PER_SYNC, SYNC_PROTOCOL,
 };
-use crate::session::{local_time_in, ClientAddress, SignedIn};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use crate::error::AppError;
+use crate::secrets::{hex, random_bytes, NoRandomness};
+use crate::session::{Asking, SignedIn};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-
-/// How far back and ahead the device keeps appointments (as the Appointments page lists).
-const PAST_DAYS: i64 = crate::pages::appointments::PAST_DAYS;
-const AHEAD_DAYS: i64 = crate::pages::appointments::AHEAD_DAYS;
-/// How far ahead a supporter sees shared appointments.
-pub const SHARED_AHEAD_DAYS: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -30,20 +27,62 @@ pub enum SyncError {
     /// Staff keep no copy on their devices.
     #[error("no device copy for this role")]
     NoCopyForRole,
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("no randomness for a cursor")]
-    NoRandomness(#[from] NoRandomness),
+    /// Not signed in, locked, or the server could not answer (logged where it happened).
+    #[error("refused or failed: {}", .0.kind())]
+    App(#[from] AppError),
+}
+
+impl From<DbError> for SyncError {
+    fn from(error: DbError) -> Self {
+        SyncError::App(error.into())
+    }
+}
+
+impl From<NoRandomness> for SyncError {
+    fn from(error: NoRandomness) -> Self {
+        SyncError::App(error.into())
+    }
+}
+
+impl Outcome for SyncError {
+    fn outcome(&self) -> &'static str {
+        match self {
+            SyncError::Protocol(_) | SyncError::TooManyCheckIns => "malformed",
+            SyncError::NoCopyForRole => "not_found",
+            SyncError::App(error) => error.kind(),
+        }
+    }
+}
+
+impl Outcome for SyncAnswer {
+    fn outcome(&self) -> &'static str {
+        if self.reset {
+            "reset"
+        } else if self.changed.is_empty() && self.removed.is_empty() {
+            "nothing_new"
+        } else {
+            "changed"
+        }
+    }
 }
 
 /// One sync of the signed-in person's device.
 pub async fn sync(
     db: &Db,
-    person: &SignedIn,
-    address: &ClientAddress,
+    asking: &Asking,
     request: SyncRequest,
     now: DateTime<Utc>,
 ) -> Result<SyncAnswer, SyncError> {
+    traced("sync", asking, sync_inner(db, asking, request, now)).await
+}
+
+async fn sync_inner(
+    db: &Db,
+    asking: &Asking,
+    request: SyncRequest,
+    now: DateTime<Utc>,
+) -> Result<SyncAnswer, SyncError> {
+    let person = asking.signed_in()?;
     if request.protocol != SYNC_PROTOCOL {
         return Err(SyncError::Protocol(request.protocol));
     }
@@ -52,7 +91,7 @@ pub async fn sync(
     }
     let mut receipts = Vec::with_capacity(request.check_ins.len());
     for queued in &request.check_ins {
-        let receipt = apply_check_in(db, person, address, queued, now).await?;
+        let receipt = apply_check_in(db, asking, queued, now).await?;
         receipts.push((queued.key.clone(), receipt));
     }
 
@@ -86,13 +125,14 @@ pub async fn sync(
     let reads: Vec<_> = changed
         .iter()
         .filter_map(|item| match item {
-            SyncItem::Shared(shared) => Some(crate::audit::allowed_from(
-                person,
-                "read.shared_record",
-                shared_by.get(&shared.grant_id).map(String::as_str),
-                Some(&shared.grant_id),
-                address,
-            )),
+            SyncItem::Shared(shared) => {
+                let entry =
+                    crate::audit::allowed(asking, "read.shared_record").on(&shared.grant_id);
+                Some(match shared_by.get(&shared.grant_id) {
+                    Some(client) => entry.about(client),
+                    None => entry,
+                })
+            }
             _ => None,
         })
         .collect();
@@ -132,10 +172,9 @@ async fn save_answer(
         .iter()
         .map(|(item, digest)| (item.key(), digest.clone()))
         .collect();
-    let mut tx = db.begin().await?;
-    db::save_generation(&mut tx, session_id, &generation, base, &digests, now).await?;
-    db::record_audit(&mut tx, reads, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    let mut change = db.change().await?;
+    db::save_generation(&mut change, session_id, &generation, base, &digests, now).await?;
+    change.keep(reads, now).await?;
     Ok(cursor_of(&generation))
 }
 
@@ -165,12 +204,12 @@ fn digest_of(item: &SyncItem) -> String {
 /// Applies one queued check-in of the signed-in client, once per key.
 async fn apply_check_in(
     db: &Db,
-    person: &SignedIn,
-    address: &ClientAddress,
+    asking: &Asking,
     queued: &QueuedCheckIn,
     now: DateTime<Utc>,
-) -> Result<Receipt, DbError> {
-    if person.role != Role::Client || !is_device_key(&queued.key) {
+) -> Result<Receipt, AppError> {
+    let is_client = asking.signed_in().is_ok_and(|p| p.role == Role::Client);
+    if !is_client || !is_device_key(&queued.key) {
         return Ok(Receipt::Refused);
     }
     let Ok(checked) = CheckedCheckIn::of(&queued.action) else {
@@ -179,102 +218,12 @@ async fn apply_check_in(
     // Device keys live apart from the keys of the pages' forms.
     let key = format!("device-{}", queued.key);
     let made_at = queued.made_at.min(now);
-    let outcome = record_check_in(db, person, address, &checked, &key, Some(made_at), now).await?;
+    let outcome = check_ins::record(db, asking, &checked, &key, Some(made_at), now).await?;
     Ok(match outcome {
         CheckInOutcome::Recorded => Receipt::Recorded,
         CheckInOutcome::AlreadyRecorded => Receipt::AlreadyRecorded,
         CheckInOutcome::NotFound => Receipt::Refused,
     })
-}
-
-/// Why a check-in cannot be recorded, whatever the state of the records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckInProblem {
-    /// Not an id of any step or appointment.
-    NotFound,
-    NoteTooLong,
-}
-
-/// A check-in whose id and note passed their checks: the one way from what a form or a
-/// device sent to what the database records.
-pub struct CheckedCheckIn<'a> {
-    action: &'a CheckInAction,
-    target: RecordId,
-    note: Option<PlainText>,
-}
-
-impl<'a> CheckedCheckIn<'a> {
-    pub fn of(action: &'a CheckInAction) -> Result<Self, CheckInProblem> {
-        let raw_note = match action {
-            CheckInAction::CantCome { note, .. } => note.as_deref(),
-            CheckInAction::StepDone { .. } | CheckInAction::WillCome { .. } => None,
-        };
-        let target = RecordId::parse(action.target()).ok_or(CheckInProblem::NotFound)?;
-        let note = match raw_note.map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(
-                PlainText::parse(text, CHECK_IN_NOTE_MAX_CHARS)
-                    .map_err(|_| CheckInProblem::NoteTooLong)?,
-            ),
-        };
-        Ok(CheckedCheckIn {
-            action,
-            target,
-            note,
-        })
-    }
-
-    /// The step or appointment it is about.
-    pub fn target(&self) -> &RecordId {
-        &self.target
-    }
-
-    fn as_check_in(&self) -> CheckIn<'_> {
-        let id = self.target.as_str();
-        match self.action {
-            CheckInAction::StepDone { .. } => CheckIn::StepDone { step_id: id },
-            CheckInAction::WillCome { .. } => CheckIn::AppointmentConfirmed { appointment_id: id },
-            CheckInAction::CantCome { .. } => CheckIn::CantCome {
-                appointment_id: id,
-                note: self.note.as_ref().map(PlainText::as_str),
-            },
-        }
-    }
-}
-
-/// Records one check-in of the signed-in client with its audit entry, once per key: the one
-/// way check-ins arrive, from a page's form or from a device's queue.
-pub async fn record_check_in(
-    db: &Db,
-    client: &SignedIn,
-    address: &ClientAddress,
-    check_in: &CheckedCheckIn<'_>,
-    key: &str,
-    made_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<CheckInOutcome, DbError> {
-    let mut tx = db.begin().await?;
-    let outcome = db::record_check_in(
-        &mut tx,
-        &client.person_id,
-        &check_in.as_check_in(),
-        key,
-        made_at,
-        now,
-    )
-    .await?;
-    if outcome == CheckInOutcome::Recorded {
-        let event = crate::audit::allowed_from(
-            client,
-            "check_in.record",
-            Some(&client.person_id),
-            Some(check_in.target.as_str()),
-            address,
-        );
-        db::record_audit(&mut tx, &[event], now).await?;
-    }
-    tx.commit().await?;
-    Ok(outcome)
 }
 
 /// Everything a person may see, as their device keeps it.
@@ -300,7 +249,7 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
                 };
                 let now = local_time_in(&home.time_zone);
                 if grant.is_active(now.date()) {
-                    let shared = shared_copy(db, &grant, &home, now).await?;
+                    let shared = db::shared_with_supporter(db, &grant, &home, now).await?;
                     shared_by.insert(grant.grant_id.clone(), home.client_id.clone());
                     items.push(SyncItem::Shared(shared));
                 }
@@ -330,10 +279,7 @@ async fn client_items(
     if let Some(stage) = db::stage_history(db, client_id).await?.pop() {
         items.push(SyncItem::Stage(stage));
     }
-    let (from, to) = (
-        now - Duration::days(PAST_DAYS),
-        now + Duration::days(AHEAD_DAYS),
-    );
+    let (from, to) = client_window(now);
     let mut answers = db::latest_appointment_answers(db, client_id, from, to).await?;
     for appointment in db::appointments_between(db, client_id, from, to).await? {
         let answer = answers.remove(appointment.id.as_str());
@@ -349,50 +295,6 @@ async fn client_items(
         items.push(SyncItem::Resource(resource));
     }
     Ok(())
-}
-
-/// What a client shares with a supporter under an active grant, and nothing else.
-pub async fn shared_copy(
-    db: &Db,
-    grant: &SupporterGrant,
-    home: &ClientHome,
-    now: NaiveDateTime,
-) -> Result<SharedCopy, DbError> {
-    let appointments = if grant.shares.contains(&Share::Appointments) {
-        let soon = db::appointments_between(
-            db,
-            &home.client_id,
-            now,
-            now + Duration::days(SHARED_AHEAD_DAYS),
-        )
-        .await?;
-        Some(soon.into_iter().filter(|a| a.is_expected()).collect())
-    } else {
-        None
-    };
-    let goals = if grant.shares.contains(&Share::Goals) {
-        Some(db::support_plan(db, &home.client_id).await?.goals)
-    } else {
-        None
-    };
-    let stages = if grant.shares.contains(&Share::Stage) {
-        let latest = db::stage_history(db, &home.client_id).await?.pop();
-        Some(
-            latest
-                .map(|c| c.stages.iter().collect())
-                .unwrap_or_default(),
-        )
-    } else {
-        None
-    };
-    Ok(SharedCopy {
-        grant_id: grant.grant_id.clone(),
-        preferred_name: home.preferred_name.clone(),
-        ends_on: grant.ends_on,
-        appointments,
-        goals,
-        stages,
-    })
 }
 
 #[cfg(test)]

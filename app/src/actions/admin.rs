@@ -1,0 +1,131 @@
+//! What the admin does for the whole program: adding staff accounts (also from the command
+//! line) and exporting the audit trail.
+use super::enrollment::{check_credentials, ChosenSignIn};
+use super::traced;
+use crate::audit;
+use crate::db::{self, AuditEntry, AuditEvent, Db};
+use crate::domain::{shown_name, Role};
+use crate::error::AppError;
+use crate::notice::Problem;
+use crate::session::Asking;
+use chrono::{DateTime, Utc};
+
+/// A staff member to add.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStaff<'a> {
+    pub name_shown: &'a str,
+    pub role: Role,
+    pub sign_in_name: &'a str,
+    pub passphrase: &'a str,
+}
+
+/// An admin adds a case manager or admin to their own organisation; the new person's id.
+pub async fn add_staff(
+    db: &Db,
+    asking: &Asking,
+    staff: NewStaff<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<String, Problem>, AppError> {
+    let action = "staff.create";
+    traced(action, asking, async {
+        let admin = asking.as_role(Role::Admin)?;
+        create_staff(
+            db,
+            &admin.organisation_id,
+            staff,
+            audit::allowed(asking, action),
+            now,
+        )
+        .await
+    })
+    .await
+}
+
+/// `waypoint user create`: adds a staff member from the command line, by nobody signed in.
+pub async fn add_staff_from_command_line(
+    db: &Db,
+    organisation_id: &str,
+    staff: NewStaff<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<String, Problem>, AppError> {
+    let entry = AuditEvent {
+        actor_id: None,
+        actor_role: None,
+        action: "staff.create",
+        client_id: None,
+        target: None,
+        address: None,
+        outcome: db::Outcome::Allowed,
+    };
+    create_staff(db, organisation_id, staff, entry, now).await
+}
+
+async fn create_staff(
+    db: &Db,
+    organisation_id: &str,
+    staff: NewStaff<'_>,
+    entry: AuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Result<String, Problem>, AppError> {
+    if !matches!(staff.role, Role::CaseManager | Role::Admin) {
+        return Ok(Err(Problem::NotFound));
+    }
+    let Some(name_shown) = shown_name(staff.name_shown) else {
+        return Ok(Err(Problem::NameMissing));
+    };
+    let chosen = ChosenSignIn {
+        sign_in_name: staff.sign_in_name,
+        passphrase: staff.passphrase,
+        repeated: staff.passphrase,
+    };
+    let credentials = match check_credentials(chosen).await? {
+        Ok(credentials) => credentials,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let mut change = db.change().await?;
+    let person_id = db::new_id();
+    db::insert_person(
+        &mut change,
+        &person_id,
+        organisation_id,
+        &name_shown,
+        staff.role,
+        now,
+    )
+    .await?;
+    let name = credentials.name.as_str();
+    let hash = &credentials.passphrase_hash;
+    if db::insert_account(&mut change, &person_id, name, hash, now)
+        .await?
+        .is_err()
+    {
+        return Ok(Err(Problem::NameTaken));
+    }
+    change.keep(&[entry.on(&person_id)], now).await?;
+    Ok(Ok(person_id))
+}
+
+/// An admin exports the audit trail from `from` (inclusive) to `to` (exclusive); the export
+/// itself is recorded first.
+pub async fn export_audit(
+    db: &Db,
+    asking: &Asking,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let action = "audit.export";
+    traced(action, asking, async {
+        asking.as_role(Role::Admin)?;
+        let entries = db::audit_between(db, from, to).await?;
+        db::record_audit_now(db, &[audit::allowed(asking, action)], now).await?;
+        Ok(entries)
+    })
+    .await
+}
+
+impl super::Outcome for Vec<AuditEntry> {
+    fn outcome(&self) -> &'static str {
+        "done"
+    }
+}
