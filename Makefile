@@ -11,6 +11,8 @@ SHELL := /bin/bash
 TARGET_DIR = $(shell cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 export LEPTOS_SITE_ROOT ?= target/site
 DEMO_DATABASE_URL ?= sqlite:data/demo.db
+# A domain name (not 127.0.0.1), so that passkeys work on the demo.
+DEMO_PUBLIC_URL ?= http://localhost:3000
 
 .PHONY: run test tools tools-test build lint unit e2e bench
 
@@ -26,7 +28,7 @@ build: tools
 run: build
 	DATABASE_URL=$(DEMO_DATABASE_URL) $(TARGET_DIR)/debug/waypoint seed-demo
 	@echo "Waypoint demo: open http://localhost:3000/sign-in (every demo passphrase: riverside demo)"
-	DATABASE_URL=$(DEMO_DATABASE_URL) $(TARGET_DIR)/debug/waypoint serve
+	DATABASE_URL=$(DEMO_DATABASE_URL) WAYPOINT_PUBLIC_URL=$(DEMO_PUBLIC_URL) $(TARGET_DIR)/debug/waypoint serve
 
 lint:
 	cargo fmt --all -- --check

@@ -166,30 +166,26 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The client's pages in the tab bar: where, what it is called, its icon's line.
+const CLIENT_TABS: [(&str, &str, &str); 5] = [
+    ("/", "Today", "M12 4v2M12 18v2M4 12h2M18 12h2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8"),
+    ("/plan", "Plan", "M9 6h11M9 12h11M9 18h11M4 6l1 1 2-2M4 12l1 1 2-2M4 18l1 1 2-2"),
+    ("/appointments", "Appointments", "M5 6h14v14H5zM5 10h14M9 3v4M15 3v4"),
+    ("/referrals", "Referrals", "M4 12h13M13 7l5 5-5 5"),
+    ("/support", "Support", "M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z"),
+];
+
 #[component]
 fn ClientTabBar() -> impl IntoView {
     view! {
         <nav class="tab-bar" aria-label="Main">
-            <A href="/" exact=true>
-                <Icon path="M12 4v2M12 18v2M4 12h2M18 12h2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8"/>
-                <span>"Today"</span>
-            </A>
-            <A href="/plan">
-                <Icon path="M9 6h11M9 12h11M9 18h11M4 6l1 1 2-2M4 12l1 1 2-2M4 18l1 1 2-2"/>
-                <span>"Plan"</span>
-            </A>
-            <A href="/appointments">
-                <Icon path="M5 6h14v14H5zM5 10h14M9 3v4M15 3v4"/>
-                <span>"Appointments"</span>
-            </A>
-            <A href="/referrals">
-                <Icon path="M4 12h13M13 7l5 5-5 5"/>
-                <span>"Referrals"</span>
-            </A>
-            <A href="/support">
-                <Icon path="M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z"/>
-                <span>"Support"</span>
-            </A>
+            {CLIENT_TABS.into_iter().map(|(href, label, icon)| view! {
+                // "/" is the current page only on Today itself, not under every other page.
+                <A href=href exact=href == "/">
+                    <Icon path=icon/>
+                    <span>{label}</span>
+                </A>
+            }).collect_view()}
         </nav>
     }
 }

@@ -58,8 +58,10 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
         passphrase,
     };
     let now = chrono::Utc::now();
-    let created =
-        app::actions::admin::add_staff_from_command_line(&db, &organisation, staff, now).await;
+    let by = app::actions::admin::AddedBy::CommandLine {
+        organisation_id: &organisation,
+    };
+    let created = app::actions::admin::add_staff(&db, by, staff, now).await;
     let created = created.map_err(|error| CliError::Refused(error.to_string()))?;
     db.close().await;
     match created {

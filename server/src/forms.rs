@@ -2,11 +2,11 @@
 //! Plain HTML forms, so they work before the wasm loads and with no JavaScript at all. Each
 //! handler reads the form, calls one action (`app::actions`), and sends the person back with
 //! a problem or notice code; what they typed never goes into an address.
-use app::actions::admin::{self, NewStaff};
+use app::actions::admin::{self, AddedBy, NewStaff};
 use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
 use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
-use app::actions::sessions::{self, SignIn, Started, Unlock};
+use app::actions::sessions::{self, SignIn, Started};
 use app::db::CheckInOutcome;
 use app::domain::{home_of, is_form_key, CheckInAction, RecordId, Role, Share};
 use app::error::AppError;
@@ -130,26 +130,24 @@ struct SignInForm {
     passphrase: String,
 }
 
+/// Where a sign-in or an unlock leads: home, or back to its page.
+fn after_sign_in(state: &AppState, page: &str, outcome: Result<SignIn, AppError>) -> Response {
+    match outcome {
+        Ok(SignIn::Started(started)) => signed_in_response(state, &started, home_of(started.role)),
+        Ok(SignIn::Wrong) => back(page, Problem::WrongSignIn),
+        Ok(SignIn::Wait(until)) => wait(page, until),
+        Err(error) => refused(page, error),
+    }
+}
+
 async fn sign_in(
     State(state): State<AppState>,
     asking: Asking,
     Input(form): Input<SignInForm>,
 ) -> Response {
-    let now = Utc::now();
-    match sessions::sign_in(
-        &state.db,
-        &asking,
-        &form.sign_in_name,
-        &form.passphrase,
-        now,
-    )
-    .await
-    {
-        Ok(SignIn::Started(started)) => signed_in_response(&state, &started, home_of(started.role)),
-        Ok(SignIn::Wrong) => back("/sign-in", Problem::WrongSignIn),
-        Ok(SignIn::Wait(until)) => wait("/sign-in", until),
-        Err(error) => refused("/sign-in", error),
-    }
+    let (name, passphrase, now) = (&form.sign_in_name, &form.passphrase, Utc::now());
+    let outcome = sessions::sign_in(&state.db, &asking, name, passphrase, now).await;
+    after_sign_in(&state, "/sign-in", outcome)
 }
 
 #[derive(Deserialize)]
@@ -163,12 +161,8 @@ async fn unlock(
     asking: Asking,
     Input(form): Input<UnlockForm>,
 ) -> Response {
-    match sessions::unlock(&state.db, &asking, &form.passphrase, Utc::now()).await {
-        Ok(Unlock::Renewed(started)) => signed_in_response(&state, &started, home_of(started.role)),
-        Ok(Unlock::Wrong) => back("/unlock", Problem::WrongSignIn),
-        Ok(Unlock::Wait(until)) => wait("/unlock", until),
-        Err(error) => refused("/unlock", error),
-    }
+    let outcome = sessions::unlock(&state.db, &asking, &form.passphrase, Utc::now()).await;
+    after_sign_in(&state, "/unlock", outcome)
 }
 
 async fn sign_out(State(state): State<AppState>, asking: Asking) -> Response {
@@ -500,7 +494,7 @@ async fn add_staff(
         sign_in_name: &form.sign_in_name,
         passphrase: &form.passphrase,
     };
-    match admin::add_staff(&state.db, &asking, staff, Utc::now()).await {
+    match admin::add_staff(&state.db, AddedBy::Admin(&asking), staff, Utc::now()).await {
         Ok(Ok(_)) => done(PAGE, Notice::StaffAdded),
         Ok(Err(problem)) => back(PAGE, problem),
         Err(error) => refused(PAGE, error),

@@ -1,6 +1,6 @@
 //! What the admin does for the whole program: adding staff accounts (also from the command
 //! line) and exporting the audit trail.
-use super::enrollment::{check_credentials, ChosenSignIn};
+use super::enrollment::{add_sign_in, check_credentials, ChosenSignIn};
 use super::traced;
 use crate::audit;
 use crate::db::{self, AuditEntry, AuditEvent, Db};
@@ -19,45 +19,45 @@ pub struct NewStaff<'a> {
     pub passphrase: &'a str,
 }
 
-/// An admin adds a case manager or admin to their own organisation; the new person's id.
+/// Who adds a staff member.
+#[derive(Debug, Clone, Copy)]
+pub enum AddedBy<'a> {
+    /// An admin, to their own organisation.
+    Admin(&'a Asking),
+    /// `waypoint user create`: nobody signed in, to the organisation named.
+    CommandLine { organisation_id: &'a str },
+}
+
+/// Adds a case manager or admin; the new person's id.
 pub async fn add_staff(
     db: &Db,
-    asking: &Asking,
+    by: AddedBy<'_>,
     staff: NewStaff<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<String, Problem>, AppError> {
     let action = "staff.create";
-    traced(action, asking, async {
-        let admin = asking.as_role(Role::Admin)?;
-        create_staff(
-            db,
-            &admin.organisation_id,
-            staff,
-            audit::allowed(asking, action),
-            now,
-        )
-        .await
-    })
-    .await
-}
-
-/// `waypoint user create`: adds a staff member from the command line, by nobody signed in.
-pub async fn add_staff_from_command_line(
-    db: &Db,
-    organisation_id: &str,
-    staff: NewStaff<'_>,
-    now: DateTime<Utc>,
-) -> Result<Result<String, Problem>, AppError> {
-    let entry = AuditEvent {
-        actor_id: None,
-        actor_role: None,
-        action: "staff.create",
-        client_id: None,
-        target: None,
-        address: None,
-        outcome: db::Outcome::Allowed,
-    };
-    create_staff(db, organisation_id, staff, entry, now).await
+    match by {
+        AddedBy::Admin(asking) => {
+            traced(action, asking, async {
+                let admin = asking.as_role(Role::Admin)?;
+                let entry = audit::allowed(asking, action);
+                create_staff(db, &admin.organisation_id, staff, entry, now).await
+            })
+            .await
+        }
+        AddedBy::CommandLine { organisation_id } => {
+            let entry = AuditEvent {
+                actor_id: None,
+                actor_role: None,
+                action,
+                client_id: None,
+                target: None,
+                address: None,
+                outcome: db::Outcome::Allowed,
+            };
+            create_staff(db, organisation_id, staff, entry, now).await
+        }
+    }
 }
 
 async fn create_staff(
@@ -84,22 +84,10 @@ async fn create_staff(
     };
     let mut change = db.change().await?;
     let person_id = db::new_id();
-    db::insert_person(
-        &mut change,
-        &person_id,
-        organisation_id,
-        &name_shown,
-        staff.role,
-        now,
-    )
-    .await?;
-    let name = credentials.name.as_str();
-    let hash = &credentials.passphrase_hash;
-    if db::insert_account(&mut change, &person_id, name, hash, now)
-        .await?
-        .is_err()
-    {
-        return Ok(Err(Problem::NameTaken));
+    let (id, role) = (&person_id, staff.role);
+    db::insert_person(&mut change, id, organisation_id, &name_shown, role, now).await?;
+    if let Err(taken) = add_sign_in(&mut change, id, &credentials, now).await? {
+        return Ok(Err(taken));
     }
     change.keep(&[entry.on(&person_id)], now).await?;
     Ok(Ok(person_id))

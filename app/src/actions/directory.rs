@@ -5,7 +5,10 @@ use super::{answer_of, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_time_in;
 use crate::db::{self, Db, DirectoryPart};
-use crate::domain::{row, DirectoryEntry, RecordId, ResourceForm, Role, SaveAnswer, ServiceForm};
+use crate::domain::{
+    row, DirectoryEntry, RecordId, ResourceFields, ResourceForm, Role, SaveAnswer, ServiceFields,
+    ServiceForm,
+};
 use crate::error::AppError;
 use crate::session::{Asking, SignedIn};
 
@@ -22,28 +25,54 @@ fn admin(asking: &Asking) -> Result<&SignedIn, AppError> {
     asking.as_role(Role::Admin)
 }
 
-/// Adds a service (empty `service_id`) or changes one still at `version`.
-pub async fn save_service(
+/// What an admin filled in for an entry of one part of the directory.
+#[derive(Debug, Clone)]
+pub enum EntryForm {
+    Service(ServiceForm),
+    Resource(ResourceForm),
+}
+
+/// Adds an entry (empty `entry_id`; a resource goes at the end of the program's list) or
+/// changes one still at `version`.
+pub async fn save_entry(
     db: &Db,
     asking: &Asking,
-    service_id: &str,
+    entry_id: &str,
     version: i64,
-    form: ServiceForm,
+    form: EntryForm,
 ) -> Result<SaveAnswer, AppError> {
-    let action = "directory.service.save";
+    let action = match form {
+        EntryForm::Service(_) => "directory.service.save",
+        EntryForm::Resource(_) => "directory.resource.save",
+    };
     traced(action, asking, async {
         let organisation = &admin(asking)?.organisation_id;
-        let fields = match form.check() {
+        let id = RecordId::parse_or_new(entry_id).map_err(|_| AppError::NotFound)?;
+        let id = id.as_ref();
+        let checked = match form {
+            EntryForm::Service(form) => form.check().map(Checked::Service),
+            EntryForm::Resource(form) => form.check().map(Checked::Resource),
+        };
+        let fields = match checked {
             Ok(fields) => fields,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
         };
-        let id = RecordId::parse_or_new(service_id).map_err(|_| AppError::NotFound)?;
         let mut change = db.change().await?;
-        let saved =
-            db::save_service(&mut change, organisation, id.as_ref(), version, &fields).await?;
+        let (saved, name, description) = match &fields {
+            Checked::Service(f) => (
+                db::save_service(&mut change, organisation, id, version, f).await?,
+                &f.name,
+                &f.description,
+            ),
+            Checked::Resource(f) => (
+                db::save_resource(&mut change, organisation, id, version, f).await?,
+                &f.name,
+                &f.description,
+            ),
+        };
         let yours = vec![
-            row("Name", fields.name.as_str()),
-            row("Description", fields.description.as_str()),
+            row("Name", name.as_str()),
+            row("Description", description.as_str()),
         ];
         let answer = answer_of(saved, yours, |e| Some((entry_rows(e), e.version)))?;
         kept_if_saved(change, answer, audit::allowed(asking, action)).await
@@ -51,34 +80,9 @@ pub async fn save_service(
     .await
 }
 
-/// Adds a resource at the end of the program's list (empty `resource_id`) or changes one
-/// still at `version`.
-pub async fn save_resource(
-    db: &Db,
-    asking: &Asking,
-    resource_id: &str,
-    version: i64,
-    form: ResourceForm,
-) -> Result<SaveAnswer, AppError> {
-    let action = "directory.resource.save";
-    traced(action, asking, async {
-        let organisation = &admin(asking)?.organisation_id;
-        let fields = match form.check() {
-            Ok(fields) => fields,
-            Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
-        };
-        let id = RecordId::parse_or_new(resource_id).map_err(|_| AppError::NotFound)?;
-        let mut change = db.change().await?;
-        let saved =
-            db::save_resource(&mut change, organisation, id.as_ref(), version, &fields).await?;
-        let yours = vec![
-            row("Name", fields.name.as_str()),
-            row("Description", fields.description.as_str()),
-        ];
-        let answer = answer_of(saved, yours, |e| Some((entry_rows(e), e.version)))?;
-        kept_if_saved(change, answer, audit::allowed(asking, action)).await
-    })
-    .await
+enum Checked {
+    Service(ServiceFields),
+    Resource(ResourceFields),
 }
 
 /// Retires a "service" or a "resource" of the directory from the program's today.

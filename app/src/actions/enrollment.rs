@@ -75,6 +75,34 @@ pub(super) struct NewCredentials {
     pub passphrase_hash: String,
 }
 
+/// Whether a new sign-in may be tried now (`throttle_key`: the kind of code it comes with),
+/// then its name and passphrase checked and hashed.
+pub(super) async fn new_credentials(
+    db: &Db,
+    asking: &Asking,
+    throttle_key: &str,
+    chosen: ChosenSignIn<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<NewCredentials, Problem>, AppError> {
+    if throttled(db, throttle_key, asking, now).await?.is_some() {
+        return Ok(Err(Problem::Wait));
+    }
+    check_credentials(chosen).await
+}
+
+/// Gives `person_id` the new sign-in, in the change under way; `NameTaken` when someone has
+/// the name (the change must then be dropped).
+pub(super) async fn add_sign_in(
+    conn: &mut sqlx::AnyConnection,
+    person_id: &str,
+    credentials: &NewCredentials,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Problem>, AppError> {
+    let (name, hash) = (credentials.name.as_str(), &credentials.passphrase_hash);
+    let added = db::insert_account(conn, person_id, name, hash, now).await?;
+    Ok(added.map_err(|_| Problem::NameTaken))
+}
+
 /// Checks a new sign-in, then hashes its passphrase (slow on purpose, off the async threads).
 pub(super) async fn check_credentials(
     chosen: ChosenSignIn<'_>,
@@ -115,10 +143,7 @@ pub async fn enrol(
 ) -> Result<Result<Started, Problem>, AppError> {
     traced("enrol", asking, async {
         let throttle_key = "enrollment";
-        if throttled(db, throttle_key, asking, now).await?.is_some() {
-            return Ok(Err(Problem::Wait));
-        }
-        let credentials = match check_credentials(chosen).await? {
+        let credentials = match new_credentials(db, asking, throttle_key, chosen, now).await? {
             Ok(credentials) => credentials,
             Err(problem) => return Ok(Err(problem)),
         };
@@ -136,14 +161,9 @@ pub async fn enrol(
         if db::has_account(&mut change, &client_id).await? {
             db::replace_sign_in(&mut change, &client_id, now).await?;
         }
-        let name = credentials.name.as_str();
-        let hash = &credentials.passphrase_hash;
-        if db::insert_account(&mut change, &client_id, name, hash, now)
-            .await?
-            .is_err()
-        {
+        if let Err(taken) = add_sign_in(&mut change, &client_id, &credentials, now).await? {
             // Dropped: the code stays unused.
-            return Ok(Err(Problem::NameTaken));
+            return Ok(Err(taken));
         }
         let started = start_session(&mut change, &client_id, Role::Client, asking, now).await?;
         let entry = audit::allowed(asking, "enrol").by(&client_id, Some(Role::Client));

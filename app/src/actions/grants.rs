@@ -1,7 +1,7 @@
 //! What a client shares with a supporter: inviting someone (a grant waiting for its code),
 //! the supporter joining with that code, and the client ending a grant at once.
-use super::enrollment::{check_credentials, ChosenSignIn};
-use super::sessions::{start_session, throttled, Started};
+use super::enrollment::{add_sign_in, new_credentials, ChosenSignIn};
+use super::sessions::{start_session, Started};
 use super::traced;
 use crate::audit;
 use crate::auth::{self, normalize_code};
@@ -95,13 +95,10 @@ pub async fn join(
 ) -> Result<Result<Started, Problem>, AppError> {
     traced("grant.accept", asking, async {
         let throttle_key = "invite";
-        if throttled(db, throttle_key, asking, now).await?.is_some() {
-            return Ok(Err(Problem::Wait));
-        }
         let Some(name_shown) = shown_name(name_shown) else {
             return Ok(Err(Problem::NameMissing));
         };
-        let credentials = match check_credentials(chosen).await? {
+        let credentials = match new_credentials(db, asking, throttle_key, chosen, now).await? {
             Ok(credentials) => credentials,
             Err(problem) => return Ok(Err(problem)),
         };
@@ -131,13 +128,8 @@ pub async fn join(
             now,
         )
         .await?;
-        let name = credentials.name.as_str();
-        let hash = &credentials.passphrase_hash;
-        if db::insert_account(&mut change, &supporter_id, name, hash, now)
-            .await?
-            .is_err()
-        {
-            return Ok(Err(Problem::NameTaken));
+        if let Err(taken) = add_sign_in(&mut change, &supporter_id, &credentials, now).await? {
+            return Ok(Err(taken));
         }
         if !db::accept_invite(&mut change, &code_hash, &grant.grant_id, &supporter_id, now).await? {
             return Ok(Err(Problem::InviteInvalid));

@@ -135,7 +135,7 @@ pub async fn start_sign_in(
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(String, RequestChallengeResponse), PasskeyProblem>, AppError> {
-    traced("sign_in.passkey_start", asking, async {
+    traced("passkey.sign_in_start", asking, async {
         let name = typed_name(typed);
         if throttled(db, &name, asking, now).await?.is_some() {
             return Ok(Err(PasskeyProblem::Wait));

@@ -18,6 +18,7 @@ pub struct Started {
     pub role: Role,
 }
 
+/// What a sign-in (or an unlock, which starts the same session anew) came to.
 #[derive(Debug, Clone)]
 pub enum SignIn {
     Started(Started),
@@ -80,6 +81,19 @@ pub(super) fn typed_name(typed: &str) -> String {
     typed.trim().to_lowercase().chars().take(40).collect()
 }
 
+/// What a failure leads to: wrong, or (after too many) a wait.
+async fn after_failure(
+    db: &Db,
+    key: &str,
+    asking: &Asking,
+    now: DateTime<Utc>,
+) -> Result<SignIn, AppError> {
+    Ok(match throttled(db, key, asking, now).await? {
+        Some(until) => SignIn::Wait(until),
+        None => SignIn::Wrong,
+    })
+}
+
 /// Signs in with a sign-in name and passphrase.
 pub async fn sign_in(
     db: &Db,
@@ -122,32 +136,11 @@ pub async fn sign_in(
                     entry = entry.by(&account.person_id, role);
                 }
                 change.keep(&[entry], now).await?;
-                Ok(match throttled(db, &name, asking, now).await? {
-                    Some(until) => SignIn::Wait(until),
-                    None => SignIn::Wrong,
-                })
+                after_failure(db, &name, asking, now).await
             }
         }
     })
     .await
-}
-
-#[derive(Debug, Clone)]
-pub enum Unlock {
-    /// The new token for the same session.
-    Renewed(Started),
-    Wrong,
-    Wait(DateTime<Utc>),
-}
-
-impl Outcome for Unlock {
-    fn outcome(&self) -> &'static str {
-        match self {
-            Unlock::Renewed(_) => "unlocked",
-            Unlock::Wrong => "wrong",
-            Unlock::Wait(_) => "throttled",
-        }
-    }
 }
 
 /// Proves the passphrase again on a locked (or live) session; the session gets a new token.
@@ -156,12 +149,12 @@ pub async fn unlock(
     asking: &Asking,
     passphrase: &str,
     now: DateTime<Utc>,
-) -> Result<Unlock, AppError> {
+) -> Result<SignIn, AppError> {
     traced("unlock", asking, async {
         let person = asking.holder().ok_or(AppError::NotSignedIn)?;
         let key = format!("person:{}", person.person_id);
         if let Some(until) = throttled(db, &key, asking, now).await? {
-            return Ok(Unlock::Wait(until));
+            return Ok(SignIn::Wait(until));
         }
         let stored = db::passphrase_hash_of(db, &person.person_id).await?;
         let matches =
@@ -171,21 +164,18 @@ pub async fn unlock(
             db::record_sign_in_failure(&mut change, &key, &asking.address.0, now).await?;
             let refusal = audit::allowed(asking, "unlock.failed").refused();
             change.keep(&[refusal], now).await?;
-            return Ok(match throttled(db, &key, asking, now).await? {
-                Some(until) => Unlock::Wait(until),
-                None => Unlock::Wrong,
-            });
+            return after_failure(db, &key, asking, now).await;
         }
         let token = new_session_token()?;
         if !db::renew_session(&mut change, &person.session_id, &secret_hash(&token), now).await? {
             // Ended meanwhile (signed out elsewhere): nothing to unlock.
-            return Ok(Unlock::Wrong);
+            return Ok(SignIn::Wrong);
         }
         db::clear_sign_in_failures(&mut change, &key).await?;
         change
             .keep(&[audit::allowed(asking, "unlock")], now)
             .await?;
-        Ok(Unlock::Renewed(Started {
+        Ok(SignIn::Started(Started {
             token,
             role: person.role,
         }))

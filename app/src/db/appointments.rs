@@ -213,7 +213,7 @@ pub async fn save_appointment(
     expected_version: i64,
     fields: &AppointmentFields,
 ) -> Result<Saved<Appointment>> {
-    let updated = sqlx::query(
+    let update = sqlx::query(
         "UPDATE appointments SET kind = $1, starts_at = $2, duration_minutes = $3, place = $4,
                                  with_whom = $5, what_to_bring = $6, version = version + 1
          WHERE client_id = $7 AND id = $8 AND version = $9",
@@ -223,12 +223,26 @@ pub async fn save_appointment(
     .bind(fields.duration_minutes)
     .bind(fields.place.as_str())
     .bind(fields.with_whom.as_ref().map(|t| t.as_str()))
-    .bind(fields.what_to_bring.as_ref().map(|t| t.as_str()))
-    .bind(client_id)
-    .bind(appointment_id.as_str())
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
+    .bind(fields.what_to_bring.as_ref().map(|t| t.as_str()));
+    save_versioned(conn, update, client_id, appointment_id, expected_version).await
+}
+
+/// Runs an appointment's versioned `UPDATE`, whose last three parameters are the client, the
+/// appointment and the version the save was based on; the appointment as it now stands
+/// when someone saved first.
+async fn save_versioned<'q>(
+    conn: &mut AnyConnection,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    client_id: &'q str,
+    appointment_id: &'q RecordId,
+    expected_version: i64,
+) -> Result<Saved<Appointment>> {
+    let updated = update
+        .bind(client_id)
+        .bind(appointment_id.as_str())
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?;
     let stored = appointment_in(conn, client_id, appointment_id);
     saved_or_stored(
         updated.rows_affected(),
@@ -247,22 +261,10 @@ pub async fn change_appointment_status(
     expected_version: i64,
     status: AppointmentStatus,
 ) -> Result<Saved<Appointment>> {
-    let updated = sqlx::query(
+    let update = sqlx::query(
         "UPDATE appointments SET status = $1, version = version + 1
          WHERE client_id = $2 AND id = $3 AND version = $4",
     )
-    .bind(status.code())
-    .bind(client_id)
-    .bind(appointment_id.as_str())
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
-    let stored = appointment_in(conn, client_id, appointment_id);
-    saved_or_stored(
-        updated.rows_affected(),
-        appointment_id,
-        expected_version,
-        stored,
-    )
-    .await
+    .bind(status.code());
+    save_versioned(conn, update, client_id, appointment_id, expected_version).await
 }

@@ -36,20 +36,26 @@ pub struct ClientListing {
     pub case_manager: Option<String>,
 }
 
-/// The clients of one organisation, by name, each with their primary case manager.
-pub async fn clients_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<ClientListing>> {
-    Ok(sqlx::query_as(
+/// Clients by name, each with their primary case manager: those `filter` lets through (`c`
+/// is the client's profile, `p` the client).
+fn listings(filter: &str) -> String {
+    format!(
         "SELECT c.person_id AS client_id, c.preferred_name, cm.display_name AS case_manager
          FROM client_profiles c
          JOIN people p ON p.id = c.person_id
          LEFT JOIN care_team t ON t.client_id = c.person_id AND t.role = 'primary'
          LEFT JOIN people cm ON cm.id = t.case_manager_id
-         WHERE p.organisation_id = $1
-         ORDER BY c.preferred_name, c.person_id",
+         WHERE {filter}
+         ORDER BY c.preferred_name, c.person_id"
     )
-    .bind(organisation_id)
-    .fetch_all(db.pool())
-    .await?)
+}
+
+/// The clients of one organisation.
+pub async fn clients_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<ClientListing>> {
+    Ok(sqlx::query_as(&listings("p.organisation_id = $1"))
+        .bind(organisation_id)
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// Every organisation's id, in order.
@@ -167,20 +173,14 @@ pub async fn on_care_team(db: &Db, case_manager_id: &str, client_id: &str) -> Re
     Ok(found.is_some())
 }
 
-/// A case manager's caseload, by name: only clients whose care team they are on.
+/// A case manager's caseload: only clients whose care team they are on.
 pub async fn caseload(db: &Db, case_manager_id: &str) -> Result<Vec<ClientListing>> {
-    Ok(sqlx::query_as(
-        "SELECT c.person_id AS client_id, c.preferred_name, cm.display_name AS case_manager
-         FROM care_team mine
-         JOIN client_profiles c ON c.person_id = mine.client_id
-         LEFT JOIN care_team t ON t.client_id = c.person_id AND t.role = 'primary'
-         LEFT JOIN people cm ON cm.id = t.case_manager_id
-         WHERE mine.case_manager_id = $1
-         ORDER BY c.preferred_name, c.person_id",
-    )
-    .bind(case_manager_id)
-    .fetch_all(db.pool())
-    .await?)
+    let theirs = "EXISTS (SELECT 1 FROM care_team mine
+                          WHERE mine.client_id = c.person_id AND mine.case_manager_id = $1)";
+    Ok(sqlx::query_as(&listings(theirs))
+        .bind(case_manager_id)
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// A client's profile as their care team reads it.

@@ -114,14 +114,8 @@ pub async fn save_service(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    let stored = async {
-        let row: Option<ServiceRow> = sqlx::query_as(&format!("{SERVICES} AND id = $2"))
-            .bind(organisation_id)
-            .bind(id.as_str())
-            .fetch_optional(conn)
-            .await?;
-        row.map(DirectoryEntry::try_from).transpose()
-    };
+    let sql = format!("{SERVICES} AND id = $2");
+    let stored = entry_as_stored::<ServiceRow>(conn, &sql, organisation_id, id);
     saved_or_stored(updated.rows_affected(), id, expected_version, stored).await
 }
 
@@ -172,15 +166,29 @@ pub async fn save_resource(
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    let stored = async {
-        let row: Option<ResourceRow> = sqlx::query_as(&resources("AND r.id = $2"))
-            .bind(organisation_id)
-            .bind(id.as_str())
-            .fetch_optional(conn)
-            .await?;
-        row.map(DirectoryEntry::try_from).transpose()
-    };
+    let sql = resources("AND r.id = $2");
+    let stored = entry_as_stored::<ResourceRow>(conn, &sql, organisation_id, id);
     saved_or_stored(updated.rows_affected(), id, expected_version, stored).await
+}
+
+/// An entry as it now stands, read with `sql` (`$1` the organisation, `$2` the entry), to
+/// show beside a save that came second.
+async fn entry_as_stored<R>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    organisation_id: &str,
+    id: &RecordId,
+) -> Result<Option<DirectoryEntry>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    DirectoryEntry: TryFrom<R, Error = super::DbError>,
+{
+    let row: Option<R> = sqlx::query_as(sql)
+        .bind(organisation_id)
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map(DirectoryEntry::try_from).transpose()
 }
 
 /// Which part of the directory an entry is in.

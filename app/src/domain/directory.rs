@@ -46,6 +46,18 @@ fn website(raw: &str, problems: &mut FieldProblems) -> Option<Option<PlainText>>
     }
 }
 
+/// The name and description every entry has.
+fn name_and_description(
+    name: &str,
+    description: &str,
+    problems: &mut FieldProblems,
+) -> (Option<PlainText>, Option<PlainText>) {
+    (
+        text(name, NAME_MAX_CHARS, "name", problems),
+        text(description, DESCRIPTION_MAX_CHARS, "description", problems),
+    )
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ServiceForm {
@@ -66,13 +78,8 @@ pub struct ServiceFields {
 impl ServiceForm {
     pub fn check(&self) -> Result<ServiceFields, FieldProblems> {
         let mut problems = FieldProblems::default();
-        let name = text(&self.name, NAME_MAX_CHARS, "name", &mut problems);
-        let description = text(
-            &self.description,
-            DESCRIPTION_MAX_CHARS,
-            "description",
-            &mut problems,
-        );
+        let (name, description) =
+            name_and_description(&self.name, &self.description, &mut problems);
         let phone = phone(&self.phone, &mut problems);
         let address = optional_text(&self.address, CONTACT_MAX_CHARS, "address", &mut problems);
         let fields = (|| {
@@ -120,13 +127,8 @@ impl ResourceForm {
             "audience",
             &mut problems,
         );
-        let name = text(&self.name, NAME_MAX_CHARS, "name", &mut problems);
-        let description = text(
-            &self.description,
-            DESCRIPTION_MAX_CHARS,
-            "description",
-            &mut problems,
-        );
+        let (name, description) =
+            name_and_description(&self.name, &self.description, &mut problems);
         let how_to_reach = text(
             &self.how_to_reach,
             CONTACT_MAX_CHARS,

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 /// How far ahead a date in a form may be.
 const YEARS_AHEAD: i32 = 10;
 
+/// The last year a date in a form may be in, counted from `today`.
+pub fn latest_form_year(today: NaiveDate) -> i32 {
+    today.year() + YEARS_AHEAD
+}
+
 /// One problem with one field of a form, in words the person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
@@ -108,7 +113,7 @@ pub(crate) fn date(
         problems.add(field, "Please enter a date, like 2027-01-31.");
         return None;
     };
-    if date.year() < 2000 || date.year() > today.year() + YEARS_AHEAD {
+    if date.year() < 2000 || date.year() > latest_form_year(today) {
         problems.add(
             field,
             format!("Please enter a date between 2000 and {YEARS_AHEAD} years from now."),

@@ -24,7 +24,7 @@ pub use caseload::*;
 pub use check_in::*;
 pub use dates::*;
 pub use directory::*;
-pub use form::{row, FieldProblem, FieldProblems, SaveAnswer};
+pub use form::{latest_form_year, row, FieldProblem, FieldProblems, SaveAnswer};
 pub use person::*;
 pub use plan::*;
 pub use plan_edit::*;

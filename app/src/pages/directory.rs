@@ -37,10 +37,11 @@ pub async fn save_service(
     version: i64,
     service: ServiceForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::actions::directory::save_service;
+    use crate::actions::directory::{save_entry, EntryForm};
     crate::request::answer("directory.service.save", async move {
         let (state, asking) = crate::request::asking().await?;
-        save_service(&state.db, &asking, &service_id, version, service).await
+        let form = EntryForm::Service(service);
+        save_entry(&state.db, &asking, &service_id, version, form).await
     })
     .await
 }
@@ -51,10 +52,11 @@ pub async fn save_resource(
     version: i64,
     resource: ResourceForm,
 ) -> Result<SaveAnswer, AppError> {
-    use crate::actions::directory::save_resource;
+    use crate::actions::directory::{save_entry, EntryForm};
     crate::request::answer("directory.resource.save", async move {
         let (state, asking) = crate::request::asking().await?;
-        save_resource(&state.db, &asking, &resource_id, version, resource).await
+        let form = EntryForm::Resource(resource);
+        save_entry(&state.db, &asking, &resource_id, version, form).await
     })
     .await
 }

@@ -39,8 +39,13 @@ mod server {
         }
     }
 
-    pub fn json<T: serde::Serialize>(options: &T) -> Result<String, AppError> {
-        serde_json::to_string(options).map_err(|_| AppError::Unavailable)
+    /// A ceremony the action started, for the browser.
+    pub fn ceremony<T: serde::Serialize>(
+        started: Result<(String, T), PasskeyProblem>,
+    ) -> Result<super::Ceremony, AppError> {
+        let (id, options) = started.map_err(problem)?;
+        let options = serde_json::to_string(&options).map_err(|_| AppError::Unavailable)?;
+        Ok(super::Ceremony { id, options })
     }
 }
 
@@ -49,13 +54,8 @@ pub async fn start_passkey_registration() -> Result<Ceremony, AppError> {
     use crate::actions::passkeys::start_registration;
     crate::request::answer("passkey.registration_start", async move {
         let (state, asking, webauthn) = server::start().await?;
-        let (id, options) = start_registration(&state.db, &webauthn, &asking, chrono::Utc::now())
-            .await?
-            .map_err(server::problem)?;
-        Ok(Ceremony {
-            id,
-            options: server::json(&options)?,
-        })
+        let now = chrono::Utc::now();
+        server::ceremony(start_registration(&state.db, &webauthn, &asking, now).await?)
     })
     .await
 }
@@ -82,13 +82,7 @@ pub async fn start_passkey_sign_in(sign_in_name: String) -> Result<Ceremony, App
     crate::request::answer("passkey.sign_in_start", async move {
         let (state, asking, webauthn) = server::start().await?;
         let now = chrono::Utc::now();
-        let (id, options) = start_sign_in(&state.db, &webauthn, &asking, &sign_in_name, now)
-            .await?
-            .map_err(server::problem)?;
-        Ok(Ceremony {
-            id,
-            options: server::json(&options)?,
-        })
+        server::ceremony(start_sign_in(&state.db, &webauthn, &asking, &sign_in_name, now).await?)
     })
     .await
 }

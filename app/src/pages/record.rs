@@ -444,10 +444,7 @@ fn GoalFormView(client_id: String, goal: Option<Goal>, today: NaiveDate) -> impl
         format!("goal-{goal_id}")
     };
     let id = move |field: &str| format!("{prefix}-{field}");
-    let max_date = format!("{}", today.format("%Y"))
-        .parse::<i32>()
-        .unwrap_or(2026)
-        + 10;
+    let max_date = crate::domain::latest_form_year(today);
     view! {
         <ActionForm action=save attr:class="form">
             <SaveMessage answer version/>
@@ -509,10 +506,7 @@ fn StepFormView(
     };
     let id = move |field: &str| format!("{prefix}-{field}");
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let max_year = format!("{}", today.format("%Y"))
-        .parse::<i32>()
-        .unwrap_or(2026)
-        + 10;
+    let max_year = crate::domain::latest_form_year(today);
     view! {
         <ActionForm action=save attr:class="form">
             <SaveMessage answer version/>

@@ -185,12 +185,7 @@ fn AppointmentFormView(
         |a| format!("appointment-{}", a.id),
     );
     let id = move |field: &str| format!("{prefix}-{field}");
-    let max_year = today
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2026)
-        + 2;
+    let max_year = chrono::Datelike::year(&today) + 2;
     let fields = view! {
         <SaveMessage answer version/>
         <input type="hidden" name="client_id" value=client_id.clone()/>

@@ -107,35 +107,45 @@ fn code_from_link() -> Option<String> {
     })
 }
 
+/// The form that turns a code into a sign-in: the code (filled in when it came in a link),
+/// any fields of the page's own, and a new sign-in name and passphrase.
 #[component]
-pub fn EnrolPage() -> impl IntoView {
+fn CodeForm(
+    action: &'static str,
+    code_label: &'static str,
+    button: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let code = code_from_link();
     view! {
-        <Title text="Set up your sign-in"/>
-        <h1>"Set up your sign-in"</h1>
-        <p>"Use the code your case manager gave you. It works once, for 3 days."</p>
         <FormMessage/>
-        <form class="form" method="post" action="/enrol">
-            <Field id="code" label="Set-up code" hint="10 letters and numbers, like ABCDE-12345." max=32 value=code.unwrap_or_default()/>
+        <form class="form" method="post" action=action>
+            <Field id="code" label=code_label hint="10 letters and numbers, like ABCDE-12345." max=32 value=code.unwrap_or_default()/>
+            {children.map(|fields| fields())}
             <NewSignInFields/>
-            <button class="button" type="submit">"Set up and sign in"</button>
+            <button class="button" type="submit">{button}</button>
         </form>
     }
 }
 
 #[component]
+pub fn EnrolPage() -> impl IntoView {
+    view! {
+        <Title text="Set up your sign-in"/>
+        <h1>"Set up your sign-in"</h1>
+        <p>"Use the code your case manager gave you. It works once, for 3 days."</p>
+        <CodeForm action="/enrol" code_label="Set-up code" button="Set up and sign in"/>
+    }
+}
+
+#[component]
 pub fn JoinPage() -> impl IntoView {
-    let code = code_from_link();
     view! {
         <Title text="Join as a supporter"/>
         <h1>"Join as a supporter"</h1>
         <p>"Someone you support invited you. Their code works once, for 3 days."</p>
-        <FormMessage/>
-        <form class="form" method="post" action="/join">
-            <Field id="code" label="Invite code" hint="10 letters and numbers, like ABCDE-12345." max=32 value=code.unwrap_or_default()/>
+        <CodeForm action="/join" code_label="Invite code" button="Join and sign in">
             <Field id="display_name" label="Your name" hint="Shown to the person who invited you." autocomplete="name" max=60/>
-            <NewSignInFields/>
-            <button class="button" type="submit">"Join and sign in"</button>
-        </form>
+        </CodeForm>
     }
 }

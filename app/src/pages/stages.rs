@@ -86,11 +86,7 @@ fn StageFormView(
     let answer = Signal::derive(move || record.value().get());
     let version = RwSignal::new(0);
     let held = move |stage: Stage| latest.as_ref().is_some_and(|l| l.stages.contains(stage));
-    let max_year = today
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2026);
+    let max_year = chrono::Datelike::year(&today);
     view! {
         <ActionForm action=record attr:class="form">
             <SaveMessage answer version/>

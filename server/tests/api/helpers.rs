@@ -143,6 +143,14 @@ fn browser_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// A browser for a server already running at `base`.
+    pub fn at(base: String) -> TestApp {
+        TestApp {
+            base,
+            http: browser_client(),
+        }
+    }
+
     /// Another browser on the same server, with no cookies yet.
     pub fn browser(&self) -> TestApp {
         TestApp {

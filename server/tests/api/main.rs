@@ -1,10 +1,12 @@
 //! Server integration tests, in one binary for fast linking. Every database test runs on a
 //! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
+mod actions;
 mod bad_input;
 mod cli;
 mod consent;
 mod helpers;
 mod http;
+mod logs;
 mod matrix;
 mod queries;
 mod seed;
