@@ -358,6 +358,14 @@ mod tests {
     }
 
     #[test]
+    fn json_failures_are_told_apart_from_corrupt_values() {
+        let broken = serde_json::from_str::<Vec<i64>>("[1,").unwrap_err();
+        let error = DbError::from(broken);
+        assert!(matches!(error, DbError::Json(_)), "{error:?}");
+        assert!(!error.is_unique_violation());
+    }
+
+    #[test]
     fn engines_are_chosen_by_scheme() {
         assert_eq!(Engine::of_url("sqlite:data/w.db").unwrap(), Engine::Sqlite);
         assert_eq!(

@@ -1,6 +1,6 @@
 use super::{
     date_text, instant_text, new_id, read_id, read_instant, read_optional_date, saved_or_stored,
-    Db, DbError, Result, Saved,
+    Db, Result, Saved,
 };
 use crate::domain::{
     compare_plans, Goal, GoalFields, GoalStatus, Horizon, LifeDomain, PlanChange, PlanRevision,
@@ -61,7 +61,7 @@ struct StepRow {
 }
 
 fn read_snapshot(text: &str) -> Result<Vec<Goal>> {
-    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("plan snapshot: {e}")))
+    Ok(serde_json::from_str(text)?)
 }
 
 /// The plan as the client has it: the latest revision sent, with what changed since the one
@@ -326,8 +326,7 @@ pub async fn send_plan_revision(
     .fetch_one(&mut *conn)
     .await?;
     let goals = goals_of_client(conn, client_id).await?;
-    let snapshot = serde_json::to_string(&goals)
-        .map_err(|e| DbError::Corrupt(format!("plan snapshot: {e}")))?;
+    let snapshot = serde_json::to_string(&goals)?;
     sqlx::query(
         "INSERT INTO plan_revisions (plan_id, number, summary, snapshot, sent_by, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6)",

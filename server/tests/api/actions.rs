@@ -1,7 +1,7 @@
 //! Actions as one unit each: a change and its audit entry are kept together or not at all,
 //! a sign-in name raced for goes to exactly one person, and a server function's malformed
 //! argument is answered as the caller's mistake.
-use crate::helpers::{on_each_engine, seeded, spawn_app, sqlite, TestDb};
+use crate::helpers::{id_of, on_each_engine, seeded, spawn_app, sqlite, TestDb};
 
 /// Makes every new audit entry fail, as a full disk or a damaged trail would.
 async fn break_audit_trail(t: &TestDb) {
@@ -58,7 +58,7 @@ async fn footprint(t: &TestDb) -> Vec<i64> {
 async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
     on_each_engine(|t| async move {
         let clients = seeded(&t.db).await;
-        let alex = crate::helpers::named(&clients, "Alex").client_id.clone();
+        let alex = id_of(&clients, "Alex");
         let app = spawn_app(&t).await;
         let admin = app.browser_signed_in("sam.admin").await;
         let bea = app.browser_signed_in("bea").await;
@@ -283,7 +283,7 @@ async fn a_sign_in_name_raced_for_goes_to_one_person_and_the_rest_hear_it_is_tak
 async fn a_malformed_server_function_argument_is_a_bad_request_not_an_outage() {
     let t = sqlite().await;
     let clients = seeded(&t.db).await;
-    let alex = crate::helpers::named(&clients, "Alex").client_id.clone();
+    let alex = id_of(&clients, "Alex");
     let app = spawn_app(&t).await;
     let case_manager = app.browser_signed_in("amara").await;
     let bad_request = serde_json::to_string(&app::error::AppError::BadRequest).unwrap();

@@ -33,12 +33,9 @@ async fn bad_input_gets_a_clear_message_and_changes_nothing() {
     let t = sqlite().await;
     seeded(&t.db).await;
     let app = spawn_app(&t).await;
-    let client = app.browser();
-    client.sign_in("alex").await;
-    let case_manager = app.browser();
-    case_manager.sign_in("amara").await;
-    let admin = app.browser();
-    admin.sign_in("sam.admin").await;
+    let client = app.browser_signed_in("alex").await;
+    let case_manager = app.browser_signed_in("amara").await;
+    let admin = app.browser_signed_in("sam.admin").await;
     let long = "x".repeat(10_000);
     let control = "ab\u{0}\u{7}\u{1b}[31mcd";
     let before = footprint(&t).await;

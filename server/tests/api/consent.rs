@@ -46,8 +46,7 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
         let clients = seeded(&t.db).await;
         let alex = named(&clients, "Alex");
         let app = spawn_app(&t).await;
-        let client = app.browser();
-        client.sign_in("alex").await;
+        let client = app.browser_signed_in("alex").await;
         let code = invite(&client, &["goals"]).await;
         // Shown once only.
         assert!(!client.call("supporters", &[]).await.1.contains(&code));
@@ -129,8 +128,7 @@ async fn an_expired_grant_shows_nothing_the_next_day() {
     let t = sqlite().await;
     seeded(&t.db).await;
     let app = spawn_app(&t).await;
-    let client = app.browser();
-    client.sign_in("alex").await;
+    let client = app.browser_signed_in("alex").await;
     let code = invite(&client, &["appointments", "goals", "stage"]).await;
     let supporter = app.browser();
     let (_, to) = supporter
@@ -175,8 +173,7 @@ async fn the_audit_trail_detects_a_removed_or_altered_entry() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
         let app = spawn_app(&t).await;
-        let case_manager = app.browser();
-        case_manager.sign_in("amara").await;
+        let case_manager = app.browser_signed_in("amara").await;
         assert_eq!(case_manager.call("caseload", &[]).await.0, 200);
         let ChainCheck::Intact { entries } = db::verify_audit_chain(&t.db).await.unwrap() else {
             panic!("a fresh trail is intact");

@@ -103,6 +103,17 @@ pub async fn seeded(db: &Db) -> Vec<ClientListing> {
         .expect("list clients")
 }
 
+/// The demo program on `t` and the real app over it; the demo's clients.
+pub async fn seeded_app(t: &TestDb) -> (TestApp, Vec<ClientListing>) {
+    let clients = seeded(&t.db).await;
+    (spawn_app(t).await, clients)
+}
+
+/// The id of the demo client called `name`.
+pub fn id_of(clients: &[ClientListing], name: &str) -> String {
+    named(clients, name).client_id.clone()
+}
+
 pub fn named<'a>(clients: &'a [ClientListing], name: &str) -> &'a ClientListing {
     clients
         .iter()
@@ -198,25 +209,23 @@ impl TestApp {
         response.1
     }
 
-    /// Posts a form as a same-origin browser would; the status and the redirect target.
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let response = self
-            .http
+    /// A POST to `path` as a page of this site would send it.
+    fn same_origin_post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
             .post(format!("{}{path}", self.base))
             .header("origin", &self.base)
             .header("sec-fetch-site", "same-origin")
+    }
+
+    /// Posts a form as a same-origin browser would; the status and the redirect target.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .same_origin_post(path)
             .form(form)
             .send()
             .await
             .expect("post form");
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (status, location)
+        (response.status().as_u16(), location_of(&response))
     }
 
     /// Signs in without the cookie store; the `name=value` session cookie.
@@ -253,12 +262,7 @@ impl TestApp {
             .send()
             .await
             .expect("post");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let location = location_of(&response);
         let cookie = response
             .headers()
             .get_all("set-cookie")
@@ -284,10 +288,7 @@ impl TestApp {
     /// Calls a server function (they all take form-encoded arguments by POST).
     pub async fn call(&self, endpoint: &str, args: &[(&str, &str)]) -> (u16, String) {
         let response = self
-            .http
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("origin", &self.base)
-            .header("sec-fetch-site", "same-origin")
+            .same_origin_post(&format!("/api/{endpoint}"))
             .form(args)
             .send()
             .await
@@ -299,10 +300,7 @@ impl TestApp {
     /// Posts a JSON body as a same-origin page's `fetch` would.
     pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> (u16, String) {
         let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .header("sec-fetch-site", "same-origin")
+            .same_origin_post(path)
             .header("content-type", "application/json")
             .body(serde_json::to_vec(body).expect("json"))
             .send()
@@ -311,4 +309,14 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
+}
+
+/// Where a response sends the browser next (empty when it does not).
+fn location_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }

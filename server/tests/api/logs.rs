@@ -1,7 +1,7 @@
 //! What the server writes in its logs: with `WAYPOINT_LOG_FORMAT=json`, every request and
 //! every action is a span with its name, the role and id of who asked and how it ended, and
 //! nothing a person typed or is called.
-use crate::helpers::{named, seeded, sqlite};
+use crate::helpers::{id_of, seeded, sqlite};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -18,7 +18,7 @@ fn spans_of(line: &Value) -> Vec<&Value> {
 async fn json_logs_show_each_action_with_who_asked_and_how_it_ended() {
     let t = sqlite().await;
     let clients = seeded(&t.db).await;
-    let alex = named(&clients, "Alex").client_id.clone();
+    let alex = id_of(&clients, "Alex");
     let mut server = Command::new(env!("CARGO_BIN_EXE_waypoint"))
         .args(["serve"])
         .env("DATABASE_URL", &t.url)

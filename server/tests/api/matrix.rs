@@ -2,7 +2,7 @@
 //! kind of person, against what each may do. A denial must look exactly like a request for
 //! something that does not exist. The test fails when a server function or form route has
 //! no row.
-use crate::helpers::{named, on_each_engine, seeded, spawn_app, TestApp, TestDb};
+use crate::helpers::{id_of, on_each_engine, seeded, spawn_app, TestApp, TestDb};
 use app::auth;
 use app::db::{self, NewGrant};
 use app::domain::Share;
@@ -218,7 +218,7 @@ async fn add_supporter(
 
 async fn cast(app: &TestApp, t: &TestDb) -> Cast {
     let clients = seeded(&t.db).await;
-    let alex_id = named(&clients, "Alex").client_id.clone();
+    let alex_id = id_of(&clients, "Alex");
     let now = Utc::now().naive_utc();
     let alex_appointment = db::appointments_between(&t.db, &alex_id, now, now + Duration::days(30))
         .await

@@ -191,8 +191,7 @@ async fn staff_sessions_end_when_idle_or_too_long_and_client_sessions_lock() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
         let app = spawn_app(&t).await;
-        let staff = app.browser();
-        staff.sign_in("amara").await;
+        let staff = app.browser_signed_in("amara").await;
         assert_eq!(staff.call("caseload", &[]).await.0, 200);
         sqlx::query("UPDATE sessions SET last_seen_at = $1")
             .bind(minutes_ago(16))
@@ -210,8 +209,7 @@ async fn staff_sessions_end_when_idle_or_too_long_and_client_sessions_lock() {
             .unwrap();
         assert_eq!(reason, "idle");
 
-        let staff = app.browser();
-        staff.sign_in("amara").await;
+        let staff = app.browser_signed_in("amara").await;
         sqlx::query("UPDATE sessions SET expires_at = $1 WHERE ended_at IS NULL")
             .bind(minutes_ago(1))
             .execute(t.db.pool())
@@ -263,10 +261,8 @@ async fn people_see_their_devices_and_can_end_the_others() {
     let t = sqlite().await;
     seeded(&t.db).await;
     let app = spawn_app(&t).await;
-    let phone = app.browser();
-    phone.sign_in("alex").await;
-    let laptop = app.browser();
-    laptop.sign_in("alex").await;
+    let phone = app.browser_signed_in("alex").await;
+    let laptop = app.browser_signed_in("alex").await;
     let (status, body) = laptop.call("account", &[]).await;
     assert_eq!(status, 200);
     let account: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -275,8 +271,7 @@ async fn people_see_their_devices_and_can_end_the_others() {
     let other = devices.iter().find(|d| d["this_device"] == false).unwrap();
     let other_id = other["session_id"].as_str().unwrap();
     // Someone else cannot end Alex's sessions.
-    let bea = app.browser();
-    bea.sign_in("bea").await;
+    let bea = app.browser_signed_in("bea").await;
     assert_eq!(
         bea.post_form("/account/devices/end", &[("session_id", other_id)])
             .await
@@ -295,8 +290,7 @@ async fn people_see_their_devices_and_can_end_the_others() {
     assert_eq!(laptop.get("/").await.0, 200);
 
     // An admin can end all of a person's sessions (a lost phone).
-    let admin = app.browser();
-    admin.sign_in("sam.admin").await;
+    let admin = app.browser_signed_in("sam.admin").await;
     assert_eq!(
         admin
             .post_form("/admin/end-sessions", &[("sign_in_name", "alex")])
@@ -356,8 +350,7 @@ async fn enrollment_codes_work_once_and_only_for_three_days() {
         let clients = seeded(&t.db).await;
         let app = spawn_app(&t).await;
         let devi = named(&clients, "Devi");
-        let case_manager = app.browser();
-        case_manager.sign_in("priya").await;
+        let case_manager = app.browser_signed_in("priya").await;
         assert_eq!(
             case_manager
                 .post_form(

@@ -1,6 +1,6 @@
 //! Sync protocol v1 through the real route, on both engines: a phone's first and later
 //! syncs, check-ins queued offline, supporters losing access, and ended sessions.
-use crate::helpers::{named, on_each_engine, seeded, spawn_app, TestApp};
+use crate::helpers::{id_of, on_each_engine, seeded, seeded_app, spawn_app, TestApp};
 use app::db::{self, Saved};
 use app::domain::{
     AppointmentStatus, CheckInAction, CheckInKind, DeviceCopy, Receipt, SyncAnswer, SyncItem,
@@ -27,11 +27,9 @@ fn keys(items: &[SyncItem]) -> Vec<String> {
 #[tokio::test]
 async fn a_phone_gets_everything_once_then_only_what_changed() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let phone = app.browser();
-        phone.sign_in("alex").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let phone = app.browser_signed_in("alex").await;
         let mut copy = DeviceCopy::default();
 
         let first = sync(&phone, &mut copy).await;
@@ -95,11 +93,9 @@ async fn a_phone_gets_everything_once_then_only_what_changed() {
 #[tokio::test]
 async fn check_ins_queued_offline_count_once_however_often_they_are_sent() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let phone = app.browser();
-        phone.sign_in("alex").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let phone = app.browser_signed_in("alex").await;
         let mut copy = DeviceCopy::default();
         sync(&phone, &mut copy).await;
 
@@ -201,11 +197,9 @@ async fn check_ins_queued_offline_count_once_however_often_they_are_sent() {
 #[tokio::test]
 async fn a_check_in_about_someone_elses_record_is_refused_and_not_stored() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let bea = named(&clients, "Bea").client_id.clone();
-        let app = spawn_app(&t).await;
-        let phone = app.browser();
-        phone.sign_in("alex").await;
+        let (app, clients) = seeded_app(&t).await;
+        let bea = id_of(&clients, "Bea");
+        let phone = app.browser_signed_in("alex").await;
         let now = Utc::now().naive_utc();
         let beas = db::appointments_between(&t.db, &bea, now, now + Duration::days(90))
             .await
@@ -232,11 +226,9 @@ async fn a_check_in_about_someone_elses_record_is_refused_and_not_stored() {
 #[tokio::test]
 async fn a_supporter_whose_access_ends_is_sent_removals() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let client = app.browser();
-        client.sign_in("alex").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let client = app.browser_signed_in("alex").await;
         let code = crate::consent::invite(&client, &["goals", "stage"]).await;
         let supporter = app.browser();
         crate::consent::join(&supporter, &code).await;
@@ -277,8 +269,7 @@ async fn a_phone_whose_session_ended_elsewhere_is_told_to_wipe() {
     on_each_engine(|t| async move {
         let _ = seeded(&t.db).await;
         let app = spawn_app(&t).await;
-        let phone = app.browser();
-        phone.sign_in("alex").await;
+        let phone = app.browser_signed_in("alex").await;
         let mut copy = DeviceCopy::default();
         sync(&phone, &mut copy).await;
         let generations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_generations")

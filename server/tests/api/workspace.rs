@@ -1,6 +1,6 @@
 //! The case manager's workspace on both engines: drafts sent as revisions, version conflicts
 //! between two editors, and the client's check-ins, through the real HTTP routes.
-use crate::helpers::{named, on_each_engine, seeded, spawn_app, TestApp};
+use crate::helpers::{id_of, on_each_engine, seeded, seeded_app, TestApp};
 use app::db::{self, CheckIn, CheckInOutcome, Saved};
 use app::domain::{Attention, GoalChange, GoalFields, GoalStatus, Horizon, LifeDomain, PlainText};
 use chrono::{Duration, Utc};
@@ -33,11 +33,9 @@ async fn call_json(browser: &TestApp, endpoint: &str, args: &[(&str, &str)]) -> 
 #[tokio::test]
 async fn a_draft_reaches_the_client_only_when_sent_and_every_revision_is_kept() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let amara = app.browser();
-        amara.sign_in("amara").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let amara = app.browser_signed_in("amara").await;
         let before = db::support_plan(&t.db, &alex).await.unwrap();
         assert_eq!(before.latest.as_ref().map(|r| r.number), Some(2));
 
@@ -151,14 +149,11 @@ async fn a_draft_reaches_the_client_only_when_sent_and_every_revision_is_kept() 
 #[tokio::test]
 async fn the_second_of_two_editors_is_refused_and_shown_both_versions() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
         // Alex's care team: Amara (primary) and Daniel.
-        let amara = app.browser();
-        amara.sign_in("amara").await;
-        let daniel = app.browser();
-        daniel.sign_in("daniel").await;
+        let amara = app.browser_signed_in("amara").await;
+        let daniel = app.browser_signed_in("daniel").await;
         let goal = db::working_plan(&t.db, &alex).await.unwrap().remove(0);
         let id = goal.id.to_string();
         let version = goal.version.to_string();
@@ -249,7 +244,7 @@ async fn the_second_of_two_editors_is_refused_and_shown_both_versions() {
 async fn concurrent_saves_of_one_version_let_exactly_one_through() {
     on_each_engine(|t| async move {
         let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
+        let alex = id_of(&clients, "Alex");
         let goal = db::working_plan(&t.db, &alex).await.unwrap().remove(0);
         let mut tasks = Vec::new();
         for n in 0..6 {
@@ -293,11 +288,9 @@ async fn concurrent_saves_of_one_version_let_exactly_one_through() {
 #[tokio::test]
 async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let client = app.browser();
-        client.sign_in("alex").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let client = app.browser_signed_in("alex").await;
         let plan = db::support_plan(&t.db, &alex).await.unwrap();
         let step = plan
             .goals
@@ -416,8 +409,7 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
         assert!(seen
             .iter()
             .any(|c| c.note.as_deref() == Some("My shift changed")));
-        let amara = app.browser();
-        amara.sign_in("amara").await;
+        let amara = app.browser_signed_in("amara").await;
         assert_eq!(
             call_json(&amara, "check-ins-seen", &[("client_id", &alex)]).await,
             "Saved"
@@ -446,13 +438,10 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
 #[tokio::test]
 async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let admin = app.browser();
-        admin.sign_in("sam.admin").await;
-        let amara = app.browser();
-        amara.sign_in("amara").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let admin = app.browser_signed_in("sam.admin").await;
+        let amara = app.browser_signed_in("amara").await;
         let referral = db::referrals_of_client(&t.db, &alex)
             .await
             .unwrap()
@@ -545,11 +534,9 @@ async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
 #[tokio::test]
 async fn moving_a_goal_changes_the_order_the_client_sees_once_sent() {
     on_each_engine(|t| async move {
-        let clients = seeded(&t.db).await;
-        let alex = named(&clients, "Alex").client_id.clone();
-        let app = spawn_app(&t).await;
-        let amara = app.browser();
-        amara.sign_in("amara").await;
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let amara = app.browser_signed_in("amara").await;
         let before = db::working_plan(&t.db, &alex).await.unwrap();
         let first = before[0].id.to_string();
         let moved = call_json(
