@@ -46,5 +46,6 @@ e2e:
 
 test: tools-test lint unit e2e
 
-bench: tools-test
+bench:
+	@.ci/tools.sh bench
 	bench/size.sh

@@ -3,6 +3,7 @@
 # the right version, so a second run takes seconds.
 #   .ci/tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI
 #   .ci/tools.sh test    all of the above, plus wasm-opt, Chromium and the npm packages
+#   .ci/tools.sh bench   all of the above, plus twiggy (where the wasm's bytes go)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,7 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIN
   cargo "+$TOOL_TOOLCHAIN" install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-[[ "$mode" == test ]] || exit 0
+[[ "$mode" == test || "$mode" == bench ]] || exit 0
 
 # Chromium for the browser tests, brotli for the size table of `make bench`.
 missing=()
@@ -58,4 +59,13 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
   say "installing npm packages for the browser tests"
   (cd end2end && npm ci --no-audit --no-fund)
   echo "$lock_sum" > "$stamp"
+fi
+
+[[ "$mode" == bench ]] || exit 0
+
+TWIGGY_VERSION=0.8.0
+if [[ "$(twiggy --version 2>/dev/null || true)" != *"$TWIGGY_VERSION"* ]]; then
+  say "installing twiggy $TWIGGY_VERSION (about 3 minutes, once)"
+  tool_toolchain
+  cargo "+$TOOL_TOOLCHAIN" install twiggy --version "$TWIGGY_VERSION"
 fi

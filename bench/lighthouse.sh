@@ -1,32 +1,79 @@
 #!/usr/bin/env bash
-# Asks Lighthouse whether Chromium would install Waypoint as an app, against a development
-# build on a fresh demo database, and prints its installability audit. Exits non-zero when
-# the app is not installable.
-#
-# Lighthouse 12 dropped its PWA checks (Chrome changed its install criteria), so this uses
-# the last release that has them, 11.7.1, which runs on this machine's Node.js 20; npx
-# fetches it from the npm registry the first time. Chromium is Debian's.
+# Lighthouse against the release build (precompressed, as deployed) on a fresh demo database:
+#   1. mobile performance (Lighthouse 12's default: a mid-range phone, 4x slower CPU, 1.6 Mbps,
+#      150 ms) of the signed-in client's Today, Plan and Appointments pages and the family
+#      library, three runs each, as a table of medians;
+#   2. whether Chromium would install the app (Lighthouse 11.7.1, the last release with the
+#      installability audits); exits non-zero when it would not.
+# npx fetches both Lighthouse releases from the npm registry the first time; Chromium is
+# Debian's. Measures; asserts nothing about speed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+export PATH="$root/end2end/node_modules/.bin:$PATH"   # wasm-opt from npm's binaryen
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-bin="${WAYPOINT_BIN:-$target_dir/debug/waypoint}"
-[[ -x "$bin" ]] || cargo leptos build
+if [[ -z "${WAYPOINT_BIN:-}" ]]; then
+  cargo leptos build --release >/dev/null
+  .ci/precompress.sh "$LEPTOS_SITE_ROOT" >/dev/null
+fi
+bin="${WAYPOINT_BIN:-$target_dir/release/waypoint}"
+runs="${LIGHTHOUSE_RUNS:-3}"
 port="${LIGHTHOUSE_PORT:-3198}"
+base="http://localhost:$port"
 data=$(mktemp -d)
 export DATABASE_URL="sqlite:$data/lighthouse.db" WAYPOINT_ADDR="127.0.0.1:$port" RUST_LOG=warn
-export WAYPOINT_PUBLIC_URL="http://localhost:$port"
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+export WAYPOINT_PUBLIC_URL="$base"
 "$bin" seed-demo >/dev/null
 "$bin" serve > "$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
+# LIGHTHOUSE_KEEP=dir keeps the reports there.
+trap 'kill $server 2>/dev/null || true; [[ -n "${LIGHTHOUSE_KEEP:-}" ]] && cp "$data"/*.json "$LIGHTHOUSE_KEEP"/; rm -rf "$data"' EXIT
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
-CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" npx --yes lighthouse@11.7.1 \
-  "http://localhost:$port/sign-in" \
+chrome="${CHROMIUM_PATH:-/usr/bin/chromium}"
+flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+
+# Alex's session cookie (the demo passphrase is in server/src/demo.rs).
+curl -fsS -c "$data/jar" -o /dev/null -d "sign_in_name=alex" \
+  --data-urlencode "passphrase=riverside demo" "$base/sign-in"
+cookie=$(awk '$6 == "waypoint" { print "waypoint=" $7 }' "$data/jar")
+
+for page in ${LIGHTHOUSE_PAGES:-/ /plan /appointments /learn}; do
+  headers='{}'
+  [[ "$page" == /learn ]] || headers="{\"Cookie\": \"$cookie\"}"
+  for run in $(seq 1 "$runs"); do
+    CHROME_PATH="$chrome" npx --yes lighthouse@12.8.2 "$base$page" \
+      --only-categories=performance --output=json --quiet \
+      --output-path="$data/perf-$(echo "$page" | tr '/' '_')-$run.json" \
+      --extra-headers="$headers" --chrome-flags="$flags" >/dev/null 2>&1 \
+      || echo "lighthouse failed on $page (run $run)" >&2
+  done
+done
+
+python3 - "$data" <<'PY'
+import glob, json, statistics, sys
+data = sys.argv[1]
+print("Lighthouse 12.8.2, mobile, median of the runs (first visit, nothing cached)")
+print(f"| {'page':<14} | {'score':>5} | {'FCP ms':>7} | {'LCP ms':>7} | {'TBT ms':>7} | {'TTI ms':>7} | {'KiB':>6} |")
+print(f"| {'-'*14} | {'-'*5} | {'-'*7} | {'-'*7} | {'-'*7} | {'-'*7} | {'-'*6} |")
+for page in ["/", "/plan", "/appointments", "/learn"]:
+    reports = [json.load(open(f)) for f in sorted(glob.glob(f"{data}/perf-{page.replace('/', '_')}-*.json"))]
+    if not reports:
+        print(f"| {page:<14} | no run finished |")
+        continue
+    def median(audit):
+        return statistics.median(r["audits"][audit]["numericValue"] for r in reports)
+    score = statistics.median(r["categories"]["performance"]["score"] * 100 for r in reports)
+    print(f"| {page:<14} | {score:>5.0f} | {median('first-contentful-paint'):>7.0f} | "
+          f"{median('largest-contentful-paint'):>7.0f} | {median('total-blocking-time'):>7.0f} | "
+          f"{median('interactive'):>7.0f} | {median('total-byte-weight') / 1024:>6.0f} |")
+PY
+echo
+
+CHROME_PATH="$chrome" npx --yes lighthouse@11.7.1 "$base/sign-in" \
   --only-categories=pwa --output=json --output-path="$data/report.json" --quiet \
-  --chrome-flags="--headless=new --no-sandbox --disable-gpu"
+  --chrome-flags="$flags"
 
 python3 - "$data/report.json" <<'PY'
 import json, sys

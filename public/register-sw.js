@@ -17,7 +17,9 @@
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (chosen) window.location.reload();
   });
-  navigator.serviceWorker
+  // After the page has loaded: the worker's first download of the app shell must not
+  // compete with the page itself on a slow connection.
+  const register = () => navigator.serviceWorker
     .register("/sw.js", { scope: "/" })
     .then((registration) => {
       if (registration.waiting && navigator.serviceWorker.controller) {
@@ -36,4 +38,6 @@
     .catch(() => {
       // No service worker here (a private window, an old browser): the app works online.
     });
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 })();

@@ -20,6 +20,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod bundle;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -55,7 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/register-sw.js" defer></script>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <StartApp options/>
                 <MetaTags/>
             </head>
             <body>
@@ -63,6 +65,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts the app in the browser after the page has painted and loaded (see `bundle`):
+/// no hint or preload puts the wasm ahead of the page's own content on a slow network.
+#[component]
+fn StartApp(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    #[cfg(feature = "ssr")]
+    let script = bundle::Bundle::of(&options).start_script();
+    #[cfg(not(feature = "ssr"))]
+    let script = {
+        let _ = options;
+        String::new()
+    };
+    view! { <script type="module" nonce=nonce>{script}</script> }
 }
 
 #[component]
@@ -109,6 +126,7 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    started();
     let location = web_sys::window().map(|w| w.location());
     let path = location
         .as_ref()
@@ -134,6 +152,18 @@ pub fn hydrate() {
 pub fn mount_offline() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    started();
     device::start_syncing(true);
     device::watch_forms();
+}
+
+/// Marks the page as running the app (`<html data-app="started">`), for the browser tests.
+#[cfg(feature = "hydrate")]
+fn started() {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-app", "started");
+    }
 }

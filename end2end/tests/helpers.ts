@@ -68,10 +68,9 @@ export function watchForProblems(page: Page): string[] {
 
 /** Waits until the wasm has loaded and hydrated the page. */
 export async function waitForHydration(page: Page) {
+  // The app starts once the page has loaded and the browser is idle, and says so.
+  await page.waitForSelector('html[data-app="started"]', { state: "attached" });
   await page.waitForLoadState("networkidle");
-  await page.waitForFunction(() =>
-    performance.getEntriesByType("resource").some((e) => e.name.endsWith(".wasm")),
-  );
 }
 
 /** The checks every page must pass: no sideways scrolling, no axe violations. */

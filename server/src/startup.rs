@@ -13,6 +13,7 @@ use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -164,7 +165,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, StartError> {
 
 fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let app_shell = offline::Shell::of(&options);
+    let bundle = app::bundle::Bundle::of(&options);
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
@@ -186,14 +187,11 @@ fn router(state: AppState) -> Router {
         .route(crate::sync::PATH, axum::routing::post(crate::sync::sync))
         .route(
             offline::SERVICE_WORKER,
-            get({
-                let app_shell = app_shell.clone();
-                move || offline::service_worker(app_shell.clone())
-            }),
+            get(move || offline::service_worker(bundle)),
         )
         .route(
             offline::OFFLINE_SHELL,
-            get(move |nonce| offline::offline_shell(app_shell.clone(), nonce)),
+            get(move |nonce| offline::offline_shell(bundle, nonce)),
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .merge(forms::routes())
@@ -209,13 +207,28 @@ fn router(state: AppState) -> Router {
             state.clone(),
             security::protect,
         ))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(made_per_request()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_response(record_answer),
         )
         .with_state(state)
+}
+
+/// What is compressed as it is sent: pages and answers, which are made per request. Static
+/// files never are: a release build has their `.br` and `.gz` beside them
+/// (`.ci/precompress.sh`), sent as they are by `ServeDir`.
+fn made_per_request() -> impl Predicate {
+    let file = |kind: &'static str| NotForContentType::const_new(kind);
+    DefaultPredicate::new()
+        .and(file("application/wasm"))
+        .and(file("text/javascript"))
+        .and(file("application/javascript"))
+        .and(file("text/css"))
+        .and(file("image/svg+xml"))
+        .and(file("application/manifest+json"))
+        .and(file("text/plain"))
 }
 
 /// Every request's span: what was asked (the path, never the query, which can hold a name

@@ -1,0 +1,85 @@
+//! The build's files that start the app in a browser: the script, the wasm and the styles,
+//! by the names the build gave them (with a hash of their content when file hashing is on,
+//! so a new build is new names and the old files can be cached for good). Pages start the
+//! app with them, and the service worker keeps them as the app shell.
+use leptos::prelude::LeptosOptions;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub script: String,
+    pub wasm: String,
+    pub styles: String,
+    /// Changes whenever any of the three does.
+    pub version: String,
+}
+
+impl Bundle {
+    /// This build's files, worked out once per process from the hashes cargo-leptos writes
+    /// beside the binary, as Leptos does for its own `<link>`s.
+    pub fn of(options: &LeptosOptions) -> &'static Bundle {
+        static BUNDLE: OnceLock<Bundle> = OnceLock::new();
+        BUNDLE.get_or_init(|| Bundle::read(options))
+    }
+
+    fn read(options: &LeptosOptions) -> Bundle {
+        let name = options.output_name.to_string();
+        let pkg = options.site_pkg_dir.to_string();
+        let hashes = if options.hash_files {
+            std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let hash_of = |kind: &str| {
+            hashes.lines().find_map(|line| {
+                let (file, hash) = line.trim().split_once(':')?;
+                (file == kind).then(|| hash.trim().to_owned())
+            })
+        };
+        let named = |kind: &str, unhashed: &str, extension: &str| match hash_of(kind) {
+            Some(hash) => format!("/{pkg}/{name}.{hash}.{extension}"),
+            None => format!("/{pkg}/{name}{unhashed}.{extension}"),
+        };
+        let version = match (hash_of("js"), hash_of("wasm"), hash_of("css")) {
+            (Some(js), Some(wasm), Some(css)) => format!("{js}-{wasm}-{css}"),
+            // Unhashed (a development build without cargo-leptos): a new start is a new
+            // version, so the phone never keeps stale files.
+            _ => format!("dev-{}", chrono::Utc::now().timestamp()),
+        };
+        Bundle {
+            script: named("js", "", "js"),
+            wasm: named("wasm", "_bg", "wasm"),
+            styles: named("css", "", "css"),
+            version,
+        }
+    }
+
+    /// The inline script that starts the app on a page rendered by the server, once the
+    /// page has loaded and the browser is idle: nothing of the app is fetched ahead of the
+    /// page's own content, which is whole and usable (plain forms) before the wasm arrives.
+    pub fn start_script(&self) -> String {
+        let (script, wasm) = (&self.script, &self.wasm);
+        // The wasm's download starts beside the script's (a hint added now, not in the
+        // page's head), and the script's own fetch of it then takes that download.
+        format!(
+            "(() => {{\
+               const start = () => {{\
+                 const hint = document.createElement(\"link\");\
+                 Object.assign(hint, {{ rel: \"preload\", as: \"fetch\", href: {wasm:?}, crossOrigin: \"\" }});\
+                 hint.type = \"application/wasm\";\
+                 document.head.append(hint);\
+                 import({script:?}).then((app) =>\
+                   app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));\
+               }};\
+               const idle = () => \"requestIdleCallback\" in window\
+                 ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 0);\
+               if (document.readyState === \"complete\") idle();\
+               else addEventListener(\"load\", idle, {{ once: true }});\
+             }})();"
+        )
+    }
+}
