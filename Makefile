@@ -22,8 +22,10 @@ tools:
 tools-test:
 	@.ci/tools.sh test
 
+# cargo-leptos builds the server and the client bundle; the staff bundle is built beside it.
 build: tools
 	cargo leptos build
+	.ci/build-staff.sh
 
 run: build
 	DATABASE_URL=$(DEMO_DATABASE_URL) $(TARGET_DIR)/debug/waypoint seed-demo
@@ -35,6 +37,7 @@ lint:
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app --features hydrate,staff --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p app --features ssr
@@ -42,6 +45,7 @@ unit:
 
 e2e:
 	cargo leptos build
+	.ci/build-staff.sh
 	WAYPOINT_BIN=$(TARGET_DIR)/debug/waypoint end2end/run.sh
 
 test: tools-test lint unit e2e

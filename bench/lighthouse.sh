@@ -15,6 +15,7 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 if [[ -z "${WAYPOINT_BIN:-}" ]]; then
   cargo leptos build --release >/dev/null
+  .ci/build-staff.sh --release >/dev/null
   .ci/precompress.sh "$LEPTOS_SITE_ROOT" >/dev/null
 fi
 bin="${WAYPOINT_BIN:-$target_dir/release/waypoint}"

@@ -9,6 +9,7 @@ cd "$root"
 export PATH="$root/end2end/node_modules/.bin:$PATH"   # wasm-opt from npm's binaryen
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 cargo leptos build --release >/dev/null
+.ci/build-staff.sh --release >/dev/null
 .ci/precompress.sh "$LEPTOS_SITE_ROOT" >/dev/null
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 

@@ -1,9 +1,16 @@
 //! The build's files that start the app in a browser: the script, the wasm and the styles,
 //! by the names the build gave them (with a hash of their content when file hashing is on,
-//! so a new build is new names and the old files can be cached for good). Pages start the
-//! app with them, and the service worker keeps them as the app shell.
+//! so a new build is new names and the old files can be cached for good). There are two
+//! bundles: the client's (built by cargo-leptos, the app shell the service worker keeps)
+//! and the staff's (built beside it by `.ci/build-staff.sh`). Pages start the app with the
+//! bundle of their kind.
 use leptos::prelude::LeptosOptions;
 use std::sync::OnceLock;
+
+/// The staff bundle's file names start with this, in the site's package folder.
+pub const STAFF_OUTPUT: &str = "waypoint-staff";
+/// The staff bundle's hashes, beside the binary (as cargo-leptos writes `hash.txt`).
+pub const STAFF_HASH_FILE: &str = "staff-hash.txt";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
@@ -12,23 +19,49 @@ pub struct Bundle {
     pub styles: String,
     /// Changes whenever any of the three does.
     pub version: String,
+    /// Whether the service worker keeps it as the app shell (the client bundle).
+    pub is_app_shell: bool,
 }
 
 impl Bundle {
-    /// This build's files, worked out once per process from the hashes cargo-leptos writes
+    /// The client bundle, worked out once per process from the hashes cargo-leptos writes
     /// beside the binary, as Leptos does for its own `<link>`s.
-    pub fn of(options: &LeptosOptions) -> &'static Bundle {
+    pub fn client(options: &LeptosOptions) -> &'static Bundle {
         static BUNDLE: OnceLock<Bundle> = OnceLock::new();
-        BUNDLE.get_or_init(|| Bundle::read(options))
+        let hash_file = options.hash_file.to_string();
+        BUNDLE.get_or_init(|| Bundle {
+            is_app_shell: true,
+            ..Bundle::read(options, &options.output_name, &hash_file)
+        })
     }
 
-    fn read(options: &LeptosOptions) -> Bundle {
-        let name = options.output_name.to_string();
+    /// The staff bundle, with its styles the client bundle's (there is one style sheet).
+    pub fn staff(options: &LeptosOptions) -> &'static Bundle {
+        static BUNDLE: OnceLock<Bundle> = OnceLock::new();
+        BUNDLE.get_or_init(|| Bundle {
+            styles: Bundle::client(options).styles.clone(),
+            ..Bundle::read(options, STAFF_OUTPUT, STAFF_HASH_FILE)
+        })
+    }
+
+    /// The bundle for the page of the request under way.
+    pub fn for_request(options: &LeptosOptions) -> &'static Bundle {
+        let path = leptos::prelude::use_context::<http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default();
+        if crate::components::is_staff_page(&path) {
+            Bundle::staff(options)
+        } else {
+            Bundle::client(options)
+        }
+    }
+
+    fn read(options: &LeptosOptions, name: &str, hash_file: &str) -> Bundle {
         let pkg = options.site_pkg_dir.to_string();
         let hashes = if options.hash_files {
             std::env::current_exe()
                 .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                .and_then(|exe| exe.parent().map(|dir| dir.join(hash_file)))
                 .and_then(|path| std::fs::read_to_string(path).ok())
                 .unwrap_or_default()
         } else {
@@ -55,12 +88,15 @@ impl Bundle {
             wasm: named("wasm", "_bg", "wasm"),
             styles: named("css", "", "css"),
             version,
+            is_app_shell: false,
         }
     }
 
     /// The inline script that starts the app on a page rendered by the server, once the
     /// page has loaded and the browser is idle: nothing of the app is fetched ahead of the
     /// page's own content, which is whole and usable (plain forms) before the wasm arrives.
+    /// A page the browser brings back from its back-forward cache is loaded afresh: it may
+    /// show someone who has signed out since, or a page of the other bundle half left.
     pub fn start_script(&self) -> String {
         let (script, wasm) = (&self.script, &self.wasm);
         // The wasm's download starts beside the script's (a hint added now, not in the
@@ -79,6 +115,7 @@ impl Bundle {
                  ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 0);\
                if (document.readyState === \"complete\") idle();\
                else addEventListener(\"load\", idle, {{ once: true }});\
+               addEventListener(\"pageshow\", (shown) => shown.persisted && location.reload());\
              }})();"
         )
     }

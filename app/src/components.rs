@@ -124,6 +124,52 @@ pub fn is_client_page(path: &str) -> bool {
     ) || path.starts_with("/appointments/")
 }
 
+/// The staff's pages (case managers' and admins'), which come with the staff bundle; every
+/// other page comes with the client bundle (see `bundle_pages` in lib.rs).
+pub fn is_staff_page(path: &str) -> bool {
+    ["/caseload", "/admin"]
+        .iter()
+        .any(|start| path == *start || path.starts_with(&format!("{start}/")))
+}
+
+/// A page of the other bundle, reached by a link inside the app: it is loaded whole from
+/// the server, which sends it with its own bundle.
+#[component]
+pub fn OtherBundle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let address = move || {
+        let (path, query) = (location.pathname.get(), location.search.get());
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let address = address();
+        // After the router has put the address in the history (it does once the page is
+        // shown), so that the load takes that entry's place: one entry, not two.
+        set_timeout(
+            move || {
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let here = window.location();
+                let _ = if here.pathname().ok().as_deref() == address.split('?').next() {
+                    here.replace(&address)
+                } else {
+                    here.assign(&address)
+                };
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = address;
+    view! { <Loading/> }
+}
+
 /// The frame of every page: a skip link, a plain header, the page, and (on the client's
 /// pages) the tab bar.
 #[component]

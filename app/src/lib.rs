@@ -43,6 +43,12 @@ use leptos_router::{
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The service worker keeps the client bundle for the phone to open offline; staff pages
+    // (with the staff bundle, on a computer at the clinic) do not register it.
+    #[cfg(feature = "ssr")]
+    let offline_app = bundle::Bundle::for_request(&options).is_app_shell;
+    #[cfg(not(feature = "ssr"))]
+    let offline_app = true;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -54,7 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-                <script src="/register-sw.js" defer></script>
+                {offline_app.then(|| view! { <script src="/register-sw.js" defer></script> })}
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <StartApp options/>
@@ -67,13 +73,43 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Which pages each browser bundle holds. The server renders every page. A client's or
+/// supporter's phone gets the client bundle (`hydrate`), which meets the staff pages only as
+/// `OtherBundle`; staff pages come with the staff bundle (`hydrate` + `staff`), which meets
+/// the client's pages the same way. So neither bundle holds the other's code, and a link
+/// from one bundle's page to the other's loads that page, with its bundle, from the server
+/// (`components::is_staff_page` is how the server chooses).
+mod bundle_pages {
+    macro_rules! pages {
+        ($holds:meta: $($page:ident in $module:ident),+ $(,)?) => {
+            $(
+                #[cfg($holds)]
+                pub use crate::pages::$module::$page;
+                #[cfg(not($holds))]
+                pub use crate::components::OtherBundle as $page;
+            )+
+        };
+    }
+    pages!(any(feature = "ssr", not(feature = "staff")):
+        TodayPage in today, PlanPage in plan, AppointmentsPage in appointments,
+        AppointmentPage in appointments, ReferralsPage in referrals, SupportPage in support,
+        SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
+        AccountPage in account, SeenPage in account, SupportersPage in sharing,
+        SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
+    );
+    pages!(any(feature = "ssr", feature = "staff", not(feature = "hydrate")):
+        CaseloadPage in staff, RecordPage in record, ComparePage in record, AdminPage in staff,
+        DirectoryPage in directory,
+    );
+}
+
 /// Starts the app in the browser after the page has painted and loaded (see `bundle`):
 /// no hint or preload puts the wasm ahead of the page's own content on a slow network.
 #[component]
 fn StartApp(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
-    let script = bundle::Bundle::of(&options).start_script();
+    let script = bundle::Bundle::for_request(&options).start_script();
     #[cfg(not(feature = "ssr"))]
     let script = {
         let _ = options;
@@ -94,27 +130,27 @@ pub fn App() -> impl IntoView {
                 // Every page renders completely on the server before the first byte is sent:
                 // slow phones get a whole, readable page, and errors can still set the status.
                 <Routes fallback=|| view! { <components::ErrorPage error=error::AppError::NotFound/> }>
-                    <Route path=path!("/") view=pages::today::TodayPage ssr=SsrMode::Async/>
-                    <Route path=path!("/plan") view=pages::plan::PlanPage ssr=SsrMode::Async/>
-                    <Route path=path!("/appointments") view=pages::appointments::AppointmentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/appointments/:id") view=pages::appointments::AppointmentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/referrals") view=pages::referrals::ReferralsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support") view=pages::support::SupportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
-                    <Route path=path!("/unlock") view=pages::sign_in::UnlockPage/>
-                    <Route path=path!("/enrol") view=pages::sign_in::EnrolPage/>
-                    <Route path=path!("/join") view=pages::sign_in::JoinPage/>
-                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/seen") view=pages::account::SeenPage ssr=SsrMode::Async/>
-                    <Route path=path!("/supporters") view=pages::sharing::SupportersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/supporting") view=pages::sharing::SupportingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/supporting/:id") view=pages::sharing::SharedRecordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/learn") view=pages::sharing::LearnPage ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload") view=pages::staff::CaseloadPage ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/:id") view=pages::record::RecordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/:id/compare") view=pages::record::ComparePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=pages::staff::AdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/directory") view=pages::directory::DirectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=bundle_pages::TodayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plan") view=bundle_pages::PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/appointments") view=bundle_pages::AppointmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/appointments/:id") view=bundle_pages::AppointmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals") view=bundle_pages::ReferralsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view=bundle_pages::SupportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=bundle_pages::SignInPage/>
+                    <Route path=path!("/unlock") view=bundle_pages::UnlockPage/>
+                    <Route path=path!("/enrol") view=bundle_pages::EnrolPage/>
+                    <Route path=path!("/join") view=bundle_pages::JoinPage/>
+                    <Route path=path!("/account") view=bundle_pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/seen") view=bundle_pages::SeenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporters") view=bundle_pages::SupportersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporting") view=bundle_pages::SupportingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supporting/:id") view=bundle_pages::SharedRecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn") view=bundle_pages::LearnPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload") view=bundle_pages::CaseloadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id") view=bundle_pages::RecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/compare") view=bundle_pages::ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=bundle_pages::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/directory") view=bundle_pages::DirectoryPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>
         </Router>
@@ -140,14 +176,18 @@ pub fn hydrate() {
     if search.contains("problem=") || !(on_client_page || typing_passphrase) {
         device::reopen::forget_typed_passphrase();
     }
-    device::start_syncing(on_client_page);
-    device::watch_forms();
+    // Staff keep no copy on their computers.
+    #[cfg(not(feature = "staff"))]
+    {
+        device::start_syncing(on_client_page);
+        device::watch_forms();
+    }
 }
 
 /// Starts the app in the offline shell (`/offline`, served by the service worker when a page
 /// cannot be fetched): there is no server-rendered page to hydrate, so the app renders the
 /// address's page itself.
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", not(feature = "staff")))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn mount_offline() {
     console_error_panic_hook::set_once();

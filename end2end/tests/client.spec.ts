@@ -105,6 +105,18 @@ test.describe("a client's pages on a phone", () => {
   });
 });
 
+test("a client's phone never downloads the staff pages", async ({ page }) => {
+  const loaded: string[] = [];
+  page.on("request", (request) => loaded.push(new URL(request.url()).pathname));
+  await signInAs(page, "alex");
+  for (const path of ["/", "/plan", "/appointments", "/support", "/account"]) {
+    await page.goto(path);
+    await waitForHydration(page);
+  }
+  expect(loaded.some((path) => /^\/pkg\/waypoint\.[\w-]+\.wasm$/.test(path))).toBe(true);
+  expect(loaded.filter((path) => path.includes("waypoint-staff"))).toEqual([]);
+});
+
 test("hashed assets are cached for good, pages are compressed", async ({ page, request }) => {
   await signInAs(page, "alex");
   const css = await page.locator('link[rel="stylesheet"]').getAttribute("href");

@@ -258,3 +258,27 @@ test("a case manager records a change of stage and refers to a service, and the 
   await expect(phone.getByText("Bring your health card to the first visit.")).toBeVisible();
   await expectSoundPage(phone, clientProblems);
 });
+
+test("staff pages come with the staff bundle, and links to the client bundle's pages work both ways", async ({ page }) => {
+  const problems = watchForProblems(page);
+  const loaded: string[] = [];
+  page.on("request", (request) => loaded.push(new URL(request.url()).pathname));
+  await signInAs(page, "amara", "/caseload");
+  await waitForHydration(page);
+  expect(loaded.filter((path) => /^\/pkg\/waypoint-staff\.[\w-]+\.wasm$/.test(path))).toHaveLength(1);
+
+  // To a page of the client bundle: it is loaded whole, with that bundle.
+  loaded.length = 0;
+  await page.getByRole("link", { name: "Your account and devices" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Account");
+  await waitForHydration(page);
+  expect(loaded.some((path) => /^\/pkg\/waypoint\.[\w-]+\.wasm$/.test(path))).toBe(true);
+  expect(loaded.filter((path) => path.includes("waypoint-staff"))).toEqual([]);
+
+  // And back to the caseload, with the staff bundle again.
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Caseload");
+  await waitForHydration(page);
+  await expect(page.getByRole("table", { name: "Your clients" })).toBeVisible();
+  await expectSoundPage(page, problems);
+});

@@ -165,7 +165,7 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, StartError> {
 
 fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let bundle = app::bundle::Bundle::of(&options);
+    let bundle = app::bundle::Bundle::client(&options);
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
