@@ -106,8 +106,11 @@ def first_visit(browser, page):
     assert status == 200, f"{page}: {status}"
     files[page] = ("html", len(wire))
     links = Links()
-    links.feed(body.decode())
-    queue = list(links.urls)
+    text = body.decode()
+    links.feed(text)
+    # The script that starts the app names its script and wasm (app/src/bundle.rs).
+    started = re.findall(r'(?:import\(|module_or_path: )"(/pkg/[^"]+)"', text)
+    queue = list(links.urls) + started
     while queue:
         url = urllib.parse.urljoin(BASE + page, queue.pop(0))
         path = urllib.parse.urlparse(url).path
