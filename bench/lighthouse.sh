@@ -8,29 +8,13 @@
 # npx fetches both Lighthouse releases from the npm registry the first time; Chromium is
 # Debian's. Measures; asserts nothing about speed.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-export PATH="$root/end2end/node_modules/.bin:$PATH"   # wasm-opt from npm's binaryen
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-if [[ -z "${WAYPOINT_BIN:-}" ]]; then
-  cargo leptos build --release >/dev/null
-  .ci/build-staff.sh --release >/dev/null
-  .ci/precompress.sh "$LEPTOS_SITE_ROOT" >/dev/null
-fi
-bin="${WAYPOINT_BIN:-$target_dir/release/waypoint}"
+source "$(dirname "$0")/release.sh"
+[[ -n "${WAYPOINT_BIN:-}" ]] || build_release
 runs="${LIGHTHOUSE_RUNS:-3}"
 port="${LIGHTHOUSE_PORT:-3198}"
 base="http://localhost:$port"
-data=$(mktemp -d)
-export DATABASE_URL="sqlite:$data/lighthouse.db" WAYPOINT_ADDR="127.0.0.1:$port" RUST_LOG=warn
-export WAYPOINT_PUBLIC_URL="$base"
-"$bin" seed-demo >/dev/null
-"$bin" serve > "$data/server.log" 2>&1 &
-server=$!
-# LIGHTHOUSE_KEEP=dir keeps the reports there.
-trap 'kill $server 2>/dev/null || true; [[ -n "${LIGHTHOUSE_KEEP:-}" ]] && cp "$data"/*.json "$LIGHTHOUSE_KEEP"/; rm -rf "$data"' EXIT
-for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+# BENCH_KEEP=dir keeps the reports there.
+serve_demo "${WAYPOINT_BIN:-$target_dir/release/waypoint}" "$port"
 
 chrome="${CHROMIUM_PATH:-/usr/bin/chromium}"
 flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
