@@ -43,12 +43,18 @@ use leptos_router::{
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The service worker keeps the client bundle for the phone to open offline; staff pages
+    // The page's bundle starts the app after the page has painted and loaded (see
+    // `bundle`): no hint or preload puts the wasm ahead of the page's own content. The
+    // service worker keeps the client bundle for the phone to open offline; staff pages
     // (with the staff bundle, on a computer at the clinic) do not register it.
     #[cfg(feature = "ssr")]
-    let offline_app = bundle::Bundle::for_request(&options).is_app_shell;
+    let (start, offline_app) = {
+        let bundle = bundle::Bundle::for_request(&options);
+        (bundle.start_script(), bundle.is_app_shell)
+    };
     #[cfg(not(feature = "ssr"))]
-    let offline_app = true;
+    let (start, offline_app) = (String::new(), true);
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -62,8 +68,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 {offline_app.then(|| view! { <script src="/register-sw.js" defer></script> })}
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <AutoReload options=options.clone()/>
-                <StartApp options/>
+                <AutoReload options/>
+                <script type="module" nonce=nonce>{start}</script>
                 <MetaTags/>
             </head>
             <body>
@@ -101,21 +107,6 @@ mod bundle_pages {
         CaseloadPage in staff, RecordPage in record, ComparePage in record, AdminPage in staff,
         DirectoryPage in directory,
     );
-}
-
-/// Starts the app in the browser after the page has painted and loaded (see `bundle`):
-/// no hint or preload puts the wasm ahead of the page's own content on a slow network.
-#[component]
-fn StartApp(options: LeptosOptions) -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce();
-    #[cfg(feature = "ssr")]
-    let script = bundle::Bundle::for_request(&options).start_script();
-    #[cfg(not(feature = "ssr"))]
-    let script = {
-        let _ = options;
-        String::new()
-    };
-    view! { <script type="module" nonce=nonce>{script}</script> }
 }
 
 #[component]

@@ -176,20 +176,23 @@ pub async fn own_record(db: &db::Db, client: &SignedIn) -> Result<ClientHome, Ap
         .ok_or(AppError::NotFound)
 }
 
-/// The record of the client named by `client_id`, if that client is on this case manager's
-/// care team. A malformed id, someone else's client and no client at all answer alike.
-pub async fn care_team_record(
+/// The signed-in case manager asking, and the record of the client named by `client_id` if
+/// that client is on their care team: who may read or change a client's record. Anyone else,
+/// a malformed id, someone else's client and no client at all answer alike.
+pub async fn case_manager_of<'a>(
     db: &db::Db,
-    case_manager: &SignedIn,
+    asking: &'a Asking,
     client_id: &str,
-) -> Result<ClientHome, AppError> {
+) -> Result<(&'a SignedIn, ClientHome), AppError> {
+    let case_manager = asking.as_role(Role::CaseManager)?;
     let client_id = RecordId::parse(client_id).ok_or(AppError::NotFound)?;
     if !db::on_care_team(db, &case_manager.person_id, client_id.as_str()).await? {
         return Err(AppError::NotFound);
     }
-    db::client_home(db, client_id.as_str())
+    let home = db::client_home(db, client_id.as_str())
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok((case_manager, home))
 }
 
 /// The cookie's name: with the `__Host-` prefix (which browsers only accept over TLS, for

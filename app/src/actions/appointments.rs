@@ -1,13 +1,13 @@
 //! A client's appointments as their case managers keep them: booking one or a weekly
 //! series, moving or changing one, and cancelling it or marking it attended or missed, each
 //! under a version check. They reach the client at once.
-use super::{answer_of, case_manager_of, kept_if_saved, traced};
+use super::{answer_of, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db};
 use crate::domain::{row, Appointment, AppointmentForm, AppointmentStatus, RecordId, SaveAnswer};
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 
 fn appointment_rows(appointment: &Appointment) -> Vec<(String, String)> {
     vec![
@@ -31,7 +31,7 @@ pub async fn book(
 ) -> Result<SaveAnswer, AppError> {
     let action = "appointment.book";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let fields = match form.check(local_now(&home)) {
             Ok(fields) => fields,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
@@ -56,7 +56,7 @@ pub async fn save(
 ) -> Result<SaveAnswer, AppError> {
     let action = "appointment.save";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let id = RecordId::parse(appointment_id).ok_or(AppError::NotFound)?;
         form.repeat_until.clear();
         let fields = match form.check(local_now(&home)) {
@@ -89,7 +89,7 @@ pub async fn set_status(
 ) -> Result<SaveAnswer, AppError> {
     let action = "appointment.status";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let id = RecordId::parse(appointment_id).ok_or(AppError::NotFound)?;
         let status = match AppointmentStatus::from_code(status) {
             Ok(

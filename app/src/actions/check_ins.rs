@@ -1,14 +1,14 @@
 //! What the client tells their care team from the app (a step done, "I'll be there", "I
 //! can't make it"), from a page's form or from the phone's queue, each recorded once per
 //! key; and a case manager marking them seen.
-use super::{case_manager_of, kept_if_saved, traced, Outcome};
+use super::{kept_if_saved, traced, Outcome};
 use crate::audit;
 use crate::db::{self, CheckIn, CheckInOutcome, Db};
 use crate::domain::{
     CheckInAction, PlainText, RecordId, Role, SaveAnswer, CHECK_IN_NOTE_MAX_CHARS,
 };
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 use chrono::{DateTime, Utc};
 
 /// Why a check-in cannot be recorded, whatever the state of the records.
@@ -115,8 +115,7 @@ pub async fn record(
 pub async fn mark_seen(db: &Db, asking: &Asking, client_id: &str) -> Result<SaveAnswer, AppError> {
     let action = "check_in.seen";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
-        let person = asking.signed_in()?;
+        let (person, home) = case_manager_of(db, asking, client_id).await?;
         let mut change = db.change().await?;
         let now = Utc::now();
         db::mark_check_ins_seen(&mut change, &person.person_id, &home.client_id, now).await?;

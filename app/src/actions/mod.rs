@@ -20,11 +20,11 @@ pub mod sessions;
 pub mod stages;
 pub mod sync;
 
-use crate::db::{self, AuditEvent, ClientHome, Saved};
-use crate::domain::{Role, SaveAnswer};
+use crate::db::{self, AuditEvent, Saved};
+use crate::domain::SaveAnswer;
 use crate::error::AppError;
 use crate::notice::Problem;
-use crate::session::{self, Asking};
+use crate::session::Asking;
 use chrono::Utc;
 use std::future::Future;
 use tracing::Instrument;
@@ -110,16 +110,6 @@ pub(crate) async fn traced<T: Outcome, E: Outcome>(
     span.record("outcome", outcome);
     span.in_scope(|| tracing::info!(outcome, "action finished"));
     result
-}
-
-/// Who may change a client's record: a case manager on the client's care team. Anyone else
-/// is told there is no such record.
-async fn case_manager_of(
-    db: &db::Db,
-    asking: &Asking,
-    client_id: &str,
-) -> Result<ClientHome, AppError> {
-    session::care_team_record(db, asking.as_role(Role::CaseManager)?, client_id).await
 }
 
 /// Ends a staff member's save: kept with its audit entry (on the record saved) when it was

@@ -1,13 +1,13 @@
 //! The client's support plan as their case managers edit it: goals and steps changed in the
 //! working copy (a draft) under version checks, goals moved, and the draft sent to the
 //! client as a new revision with a summary.
-use super::{answer_of, case_manager_of, date_or_none, kept_if_saved, traced};
+use super::{answer_of, date_or_none, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db, Sent};
 use crate::domain::{check_summary, row, Goal, GoalForm, RecordId, SaveAnswer, Step, StepForm};
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 use chrono::Utc;
 
 /// A goal as the rows of a conflict message.
@@ -49,7 +49,7 @@ pub async fn save_goal(
 ) -> Result<SaveAnswer, AppError> {
     let action = "plan.goal.save";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let fields = match form.check(local_now(&home).date()) {
             Ok(fields) => fields,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
@@ -89,7 +89,7 @@ pub async fn save_step(
 ) -> Result<SaveAnswer, AppError> {
     let action = "plan.step.save";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let fields = match form.check(local_now(&home).date()) {
             Ok(fields) => fields,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
@@ -135,7 +135,7 @@ pub async fn move_goal(
 ) -> Result<SaveAnswer, AppError> {
     let action = "plan.goal.move";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let goal_id = RecordId::parse(goal_id).ok_or(AppError::NotFound)?;
         let up = match direction {
             "up" => true,
@@ -164,8 +164,7 @@ pub async fn send_plan(
 ) -> Result<SaveAnswer, AppError> {
     let action = "plan.send";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
-        let sender = asking.signed_in()?;
+        let (sender, home) = case_manager_of(db, asking, client_id).await?;
         let summary = match check_summary(summary) {
             Ok(summary) => summary,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),

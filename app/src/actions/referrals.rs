@@ -1,12 +1,12 @@
 //! Referrals as a case manager makes and moves them: to a service of the program's
 //! directory, along the status pipeline, with the next step written for the client.
-use super::{answer_of, case_manager_of, kept_if_saved, traced};
+use super::{answer_of, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db};
 use crate::domain::{row, RecordId, ReferralForm, ReferralStatus, SaveAnswer};
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 
 /// Refers the client to a service of the directory still in use.
 pub async fn add(
@@ -17,7 +17,7 @@ pub async fn add(
 ) -> Result<SaveAnswer, AppError> {
     let action = "referral.add";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let fields = match form.check(true) {
             Ok(fields) => fields,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
@@ -44,7 +44,7 @@ pub async fn save(
 ) -> Result<SaveAnswer, AppError> {
     let action = "referral.save";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let id = RecordId::parse(referral_id).ok_or(AppError::NotFound)?;
         let fields = match form.check(false) {
             Ok(fields) => fields,

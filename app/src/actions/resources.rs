@@ -1,10 +1,10 @@
 //! The resources a case manager chooses for one client from the program's directory.
-use super::{case_manager_of, kept_if_saved, traced};
+use super::{kept_if_saved, traced};
 use crate::audit;
 use crate::db::{self, Db};
 use crate::domain::{RecordId, SaveAnswer};
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 
 /// Puts a resource on the client's list ("yes") or takes it off ("no"). Either is
 /// idempotent, so two case managers choosing at once cannot undo each other unseen.
@@ -17,7 +17,7 @@ pub async fn choose(
 ) -> Result<SaveAnswer, AppError> {
     let action = "resource.choose";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
+        let (_, home) = case_manager_of(db, asking, client_id).await?;
         let id = RecordId::parse(resource_id).ok_or(AppError::NotFound)?;
         let chosen = match chosen {
             "yes" => true,

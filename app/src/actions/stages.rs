@@ -1,12 +1,12 @@
 //! A client's stage of care as their case manager records it: changes are only ever added,
 //! each checked against the latest.
-use super::{case_manager_of, kept_if_saved, traced};
+use super::{kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db};
 use crate::domain::{SaveAnswer, StageForm};
 use crate::error::AppError;
-use crate::session::Asking;
+use crate::session::{case_manager_of, Asking};
 use chrono::Utc;
 
 /// Records a change of stage from a date, with an optional note.
@@ -18,8 +18,7 @@ pub async fn record(
 ) -> Result<SaveAnswer, AppError> {
     let action = "stage.record";
     traced(action, asking, async {
-        let home = case_manager_of(db, asking, client_id).await?;
-        let recorder = asking.signed_in()?;
+        let (recorder, home) = case_manager_of(db, asking, client_id).await?;
         let mut change = db.change().await?;
         // Read inside the change, so two case managers recording at once are each checked
         // against what the other recorded.

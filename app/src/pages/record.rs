@@ -63,11 +63,10 @@ pub struct ClientRecord {
 
 #[server(endpoint = "client-record")]
 pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppError> {
-    use crate::{clock, db, domain::compare_plans, domain::Role, request, session};
+    use crate::{clock, db, domain::compare_plans, request, session};
     request::answer("read.client_record", async move {
         let (state, asking) = request::asking().await?;
-        let person = asking.as_role(Role::CaseManager)?;
-        let home = session::care_team_record(&state.db, person, &client_id).await?;
+        let (person, home) = session::case_manager_of(&state.db, &asking, &client_id).await?;
         let client_id = home.client_id.clone();
         let profile = db::client_profile_for_case_manager(&state.db, &person.person_id, &client_id)
             .await?
@@ -588,11 +587,10 @@ pub async fn compare_revisions(
     from: i64,
     to: i64,
 ) -> Result<RevisionComparison, AppError> {
-    use crate::{db, domain::compare_plans, domain::Role, request, session};
+    use crate::{db, domain::compare_plans, request, session};
     request::answer("read.plan_revisions", async move {
         let (state, asking) = request::asking().await?;
-        let person = asking.as_role(Role::CaseManager)?;
-        let home = session::care_team_record(&state.db, person, &client_id).await?;
+        let (_, home) = session::case_manager_of(&state.db, &asking, &client_id).await?;
         let before = db::plan_snapshot(&state.db, &home.client_id, from)
             .await?
             .ok_or(AppError::NotFound)?;
