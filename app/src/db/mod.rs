@@ -182,6 +182,17 @@ impl Db {
                     Ok(())
                 })
             })
+            // A request dropped midway (its person went away) drops its transaction wherever it
+            // was; one dropped just as `BEGIN` finished is left open with nothing to end it,
+            // and on SQLite it would hold the write lock for every other change. The ping
+            // comes after any rollback the drop queued, so a connection still inside a
+            // transaction after it is closed rather than handed out again.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await?;
         if engine == Engine::Sqlite {

@@ -487,3 +487,44 @@ async fn a_refused_check_in_is_not_retried_and_a_crash_before_the_answer_loses_n
     world.db.close().await;
     test_db.cleanup().await;
 }
+
+/// A request whose person went away (a page reloaded, a phone out of signal) is dropped by the
+/// server wherever it was, also while its change waited for the write lock or had just begun.
+/// No connection may go back to the pool still inside that transaction: on SQLite it would
+/// hold the write lock, and every later change would fail with "database is locked".
+#[tokio::test]
+async fn changes_abandoned_midway_leave_no_transaction_open() {
+    for t in [Some(sqlite().await), postgres().await]
+        .into_iter()
+        .flatten()
+    {
+        let db = t.db.clone();
+        for round in 0..30u64 {
+            // Someone holds the write lock, so the others wait their turn to begin.
+            let holder = db.change().await.expect("first change begins");
+            let mut waiting = Vec::new();
+            for i in 0..6u64 {
+                let db = db.clone();
+                let patience = std::time::Duration::from_micros(300 * i + 97 * round % 900);
+                waiting.push(tokio::spawn(async move {
+                    // Gone after a moment: the change is dropped wherever it got to.
+                    let _ = tokio::time::timeout(patience, db.change()).await;
+                }));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            drop(holder);
+            for w in waiting {
+                w.await.expect("task");
+            }
+        }
+        // Every connection the pool hands out begins a change at once.
+        for _ in 0..12 {
+            let change = tokio::time::timeout(std::time::Duration::from_secs(3), db.change())
+                .await
+                .unwrap_or_else(|_| panic!("{}: a change waits for a lock nobody holds", t.engine))
+                .unwrap_or_else(|e| panic!("{}: a change cannot begin: {e}", t.engine));
+            drop(change);
+        }
+        t.cleanup().await;
+    }
+}
