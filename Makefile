@@ -36,8 +36,8 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
-	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p app --features hydrate,staff --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app --features client --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app --features staff --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p app --features ssr

@@ -23,10 +23,9 @@ if $release; then
   profile=wasm-release bin_dir=release
 else
   profile=dev bin_dir=debug
-  export RUSTFLAGS="--cfg erase_components"
 fi
 cargo build --package=app --lib --target-dir="$target_dir/front" --target=wasm32-unknown-unknown \
-  --no-default-features --features=hydrate,staff --profile="$profile"
+  --no-default-features --features=staff --profile="$profile"
 wasm_dir=$([[ $profile == dev ]] && echo debug || echo "$profile")
 
 out=$(mktemp -d)

@@ -21,6 +21,9 @@ pub struct Bundle {
     pub version: String,
     /// Whether the service worker keeps it as the app shell (the client bundle).
     pub is_app_shell: bool,
+    /// What the bundle exports to start on a page from the server: the client bundle's
+    /// `start` (the page is whole, not hydrated), the staff bundle's `hydrate`.
+    pub entry: &'static str,
 }
 
 impl Bundle {
@@ -31,6 +34,7 @@ impl Bundle {
         let hash_file = options.hash_file.to_string();
         BUNDLE.get_or_init(|| Bundle {
             is_app_shell: true,
+            entry: "start",
             ..Bundle::read(options, &options.output_name, &hash_file)
         })
     }
@@ -89,16 +93,17 @@ impl Bundle {
             styles: named("css", "", "css"),
             version,
             is_app_shell: false,
+            entry: "hydrate",
         }
     }
 
-    /// The inline script that starts the app on a page rendered by the server, once the
+    /// The inline script that starts the bundle on a page rendered by the server, once the
     /// page has loaded and the browser is idle: nothing of the app is fetched ahead of the
     /// page's own content, which is whole and usable (plain forms) before the wasm arrives.
     /// A page the browser brings back from its back-forward cache is loaded afresh: it may
     /// show someone who has signed out since, or a page of the other bundle half left.
     pub fn start_script(&self) -> String {
-        let (script, wasm) = (&self.script, &self.wasm);
+        let (script, wasm, entry) = (&self.script, &self.wasm, self.entry);
         // The wasm's download starts beside the script's (a hint added now, not in the
         // page's head), and the script's own fetch of it then takes that download.
         format!(
@@ -109,7 +114,7 @@ impl Bundle {
                  hint.type = \"application/wasm\";\
                  document.head.append(hint);\
                  import({script:?}).then((app) =>\
-                   app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));\
+                   app.default({{ module_or_path: {wasm:?} }}).then(() => app.{entry}()));\
                }};\
                const idle = () => \"requestIdleCallback\" in window\
                  ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 0);\

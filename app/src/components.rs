@@ -5,116 +5,49 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::notice::{Notice, Problem};
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
-/// A page's answer from the server, or, when the server cannot be reached, what the phone's
-/// copy says (see `device`). On the server, the answer as it is.
-pub async fn or_from_copy<T>(
-    answer: Result<T, AppError>,
-    from_copy: impl FnOnce(&crate::domain::DeviceCopy, chrono::NaiveDateTime) -> Option<T>,
-) -> Result<T, AppError> {
-    #[cfg(feature = "hydrate")]
-    {
-        crate::device::or_from_copy(answer, from_copy).await
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = from_copy;
-        answer
+/// The title of every page: deliberately plain, since a title on a shared phone or a lock
+/// screen must not say what the app is for.
+pub fn page_title(page: String) -> String {
+    format!("{page} · Waypoint")
+}
+
+/// The address of the page on screen, for the pieces that depend on it: the router's on
+/// the server and in the staff bundle (`Layout`), the phone's own in the offline pages.
+#[derive(Clone, Copy)]
+pub struct Address {
+    pub path: Signal<String>,
+    /// The query, without the leading `?`.
+    pub query: Signal<String>,
+}
+
+impl Address {
+    fn here() -> Option<Address> {
+        use_context::<Address>()
     }
 }
 
-/// What the client pages load from: moves when the phone's copy changed in a way the page
-/// on screen should show (see `device::copy_changes`). Always 0 on the server.
-pub fn copy_changes() -> u32 {
-    #[cfg(feature = "hydrate")]
-    {
-        crate::device::copy_changes()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        0
-    }
+/// The value of `name` in a query string (`a=1&b=2`), for the short codes and numbers the
+/// form handlers send back (nothing there needs decoding).
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
 }
 
-/// While a page shows the phone's copy: says so, how old it is, and offers to sign out of
-/// this phone (which works offline).
+/// Where the browser fills in what only it can do (passkeys, the check-ins the server
+/// could not record): empty as the server sends it, so the page is whole without the wasm.
 #[component]
-fn OfflineLine() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    let line = move || {
-        let shown = crate::device::shown_offline().get()?;
-        let today = crate::device::local_now().date();
-        let saved = match shown.synced_at.map(crate::device::local_time_of) {
-            Some(at) => format!(
-                "You're offline. This was saved on this phone {} at {}.",
-                day_label(at.date(), today).to_lowercase(),
-                time_label(at.time())
-            ),
-            None => "You're offline. This was saved on this phone.".to_owned(),
-        };
-        let waiting = match shown.waiting {
-            0 => None,
-            1 => Some(
-                "1 check-in is kept on this phone. It will be sent when you're back online."
-                    .to_owned(),
-            ),
-            n => Some(format!(
-                "{n} check-ins are kept on this phone. They will be sent when you're back online."
-            )),
-        };
-        Some((saved, waiting))
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let line = move || None::<(String, Option<String>)>;
-    let sign_out = move |_| {
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(crate::device::sign_out_and_leave());
-    };
-    move || {
-        line().map(|(saved, waiting)| {
-            view! {
-                <div class="offline-line card" role="status">
-                    <p>{saved}</p>
-                    {waiting.map(|text| view! { <p class="waiting">{text}</p> })}
-                    <button type="button" class="button secondary" on:click=sign_out>
-                        "Sign out of this phone"
-                    </button>
-                </div>
-            }
-        })
-    }
+pub fn Slot(name: &'static str) -> impl IntoView {
+    view! { <div data-slot=name></div> }
 }
 
-/// Check-ins from this phone that the server could not record (the step or appointment is
-/// no longer the client's): said until the person has seen it, so none is lost unnoticed.
-#[component]
-fn NotRecordedLine() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    let count = move || crate::device::not_recorded().get();
-    #[cfg(not(feature = "hydrate"))]
-    let count = move || 0_usize;
-    let seen = move |_| {
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(crate::device::forget_not_recorded());
-    };
-    move || {
-        let text = match count() {
-            0 => return None,
-            1 => "A check-in from this phone could not be recorded: its step or appointment is no longer in your plan. Please tell your case manager.".to_owned(),
-            n => format!("{n} check-ins from this phone could not be recorded: their steps or appointments are no longer in your plan. Please tell your case manager."),
-        };
-        Some(view! {
-            <div class="not-recorded card" role="alert">
-                <p>{text}</p>
-                <button type="button" class="button secondary" on:click=seen>"OK"</button>
-            </div>
-        })
-    }
-}
+/// The slot for the lines about the phone's copy, in every page's frame.
+pub const DEVICE_LINES: &str = "device-lines";
 
 /// The pages a signed-in client moves between with the tab bar.
 pub fn is_client_page(path: &str) -> bool {
@@ -145,7 +78,7 @@ pub fn OtherBundle() -> impl IntoView {
             format!("{path}?{query}")
         }
     };
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "staff")]
     Effect::new(move |_| {
         let address = address();
         // After the router has put the address in the history (it does once the page is
@@ -165,26 +98,42 @@ pub fn OtherBundle() -> impl IntoView {
             std::time::Duration::ZERO,
         );
     });
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "staff"))]
     let _ = address;
     view! { <Loading/> }
 }
 
-/// The frame of every page: a skip link, a plain header, the page, and (on the client's
-/// pages) the tab bar.
+/// The frame of every page rendered by the router (on the server, and in the staff
+/// bundle): the router's address for the pieces that depend on it, around `Frame`.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let client_page = move || is_client_page(&location.pathname.get());
-    #[cfg(feature = "hydrate")]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        crate::device::set_navigate(move |path| navigate(path, Default::default()));
-    }
+    provide_context(Address {
+        path: Signal::derive(move || location.pathname.get()),
+        query: Signal::derive(move || location.search.get()),
+    });
+    view! { <Frame>{children()}</Frame> }
+}
+
+/// A skip link, a plain header, the page, and (on the client's pages) the tab bar. The lines
+/// about the phone's copy go in their slot, as HTML: the client bundle fills it on a page
+/// from the server, and passes them in when it shows the phone's own pages.
+#[component]
+pub fn Frame<C>(
+    children: TypedChildren<C>,
+    #[prop(optional)] lines: Option<String>,
+) -> impl IntoView
+where
+    C: IntoView + 'static,
+{
+    let path = Address::here()
+        .map(|address| address.path)
+        .unwrap_or_else(|| Signal::derive(String::new));
+    let client_page = move || is_client_page(&path.get());
     // Everywhere but the pages for getting in.
     let account_link = move || {
         !matches!(
-            location.pathname.get().as_str(),
+            path.get().as_str(),
             "/sign-in" | "/unlock" | "/enrol" | "/join" | "/learn" | "/account"
         )
     };
@@ -192,23 +141,18 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="top-bar">
             <a class="brand" href="/">"Waypoint"</a>
-            <Show when=account_link>
-                <a class="top-link" href="/account">"Account"</a>
-            </Show>
+            {move || account_link().then(|| view! { <a class="top-link" href="/account">"Account"</a> })}
         </header>
         <main id="main" tabindex="-1">
-            <OfflineLine/>
-            <NotRecordedLine/>
-            {children()}
+            <div data-slot=DEVICE_LINES inner_html=lines></div>
+            {children.into_inner()()}
         </main>
         // Shown by `/register-sw.js` when a new version has been downloaded.
         <div id="update-ready" class="update-ready" role="status" hidden>
             <p>"A new version of Waypoint is ready."</p>
             <button type="button" class="button">"Reload"</button>
         </div>
-        <Show when=client_page>
-            <ClientTabBar/>
-        </Show>
+        {move || client_page().then(|| view! { <ClientTabBar path/> })}
     }
 }
 
@@ -221,16 +165,22 @@ const CLIENT_TABS: [(&str, &str, &str); 5] = [
     ("/support", "Support", "M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z"),
 ];
 
+/// Whether the tab for `href` is the page at `path`: "/" only on Today itself, the others
+/// on their pages below too.
+fn is_current_tab(href: &str, path: &str) -> bool {
+    path == href || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
+}
+
+/// Plain links: each page of the client's comes whole from the server.
 #[component]
-fn ClientTabBar() -> impl IntoView {
+fn ClientTabBar(path: Signal<String>) -> impl IntoView {
     view! {
         <nav class="tab-bar" aria-label="Main">
             {CLIENT_TABS.into_iter().map(|(href, label, icon)| view! {
-                // "/" is the current page only on Today itself, not under every other page.
-                <A href=href exact=href == "/">
+                <a href=href aria-current=move || is_current_tab(href, &path.get()).then_some("page")>
                     <Icon path=icon/>
                     <span>{label}</span>
-                </A>
+                </a>
             }).collect_view()}
         </nav>
     }
@@ -257,8 +207,8 @@ where
     }
 }
 
-/// The body of a page whose information comes from one server function: rendered whole on
-/// the server, and the error page (with its status) when loading fails.
+/// The body of a hydrated page (staff) whose information comes from one server function:
+/// rendered whole on the server, and the error page (with its status) when loading fails.
 pub fn loaded<T, V>(
     resource: leptos::prelude::Resource<Result<T, AppError>>,
     render: fn(T) -> V,
@@ -274,62 +224,88 @@ where
     }
 }
 
+/// The body of a client's or supporter's page: rendered whole on the server from its server
+/// function's answer, or the error page with its status. These pages are not hydrated, so
+/// the answer is not written into the page a second time for the browser.
+pub fn served<T, V, F>(
+    answer: impl FnOnce() -> F + Send + 'static,
+    render: fn(T) -> V,
+) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {Suspend::new(async move { page_or_error(answer().await, render) })}
+        </Suspense>
+    }
+}
+
 /// The problem or notice a form handler sent the person back with, said in words.
 #[component]
 pub fn FormMessage() -> impl IntoView {
-    let query = use_query_map();
+    let query = Address::here()
+        .map(|address| address.query)
+        .unwrap_or_else(|| Signal::derive(String::new));
     move || {
         let query = query.read();
-        if let Some(problem) = query
-            .get("problem")
-            .and_then(|c| Problem::from_code(&c).ok())
-        {
-            let text = match (problem, query.get("minutes")) {
+        let value = |name| query_value(&query, name);
+        if let Some(problem) = value("problem").and_then(|c| Problem::from_code(&c).ok()) {
+            let text = match (problem, value("minutes")) {
                 (Problem::Wait, Some(minutes))
                     if minutes.len() < 4 && minutes.chars().all(|c| c.is_ascii_digit()) =>
                 {
                     format!("Too many tries. For your safety, please wait {minutes} minutes before trying again.")
                 }
-                (Problem::WrongPassphrase, _) => match query.get("left").as_deref() {
+                (Problem::WrongPassphrase, _) => match value("left").as_deref() {
                     Some("1") => format!("{} One more wrong try and this phone removes its copy of your plan.", problem.label()),
                     Some(left @ ("2" | "3" | "4")) => format!("{} After {left} more wrong tries, this phone removes its copy of your plan.", problem.label()),
                     _ => problem.label().to_owned(),
                 },
                 _ => problem.label().to_owned(),
             };
-            Some(view! { <p class="message problem" role="alert">{text}</p> }.into_any())
+            Some(Either::Left(
+                view! { <p class="message problem" role="alert">{text}</p> },
+            ))
         } else {
-            query
-                .get("notice")
+            value("notice")
                 .and_then(|c| Notice::from_code(&c).ok())
                 .map(|notice| {
-                    view! { <p class="message notice" role="status">{notice.label()}</p> }
-                        .into_any()
+                    Either::Right(
+                        view! { <p class="message notice" role="status">{notice.label()}</p> },
+                    )
                 })
         }
     }
 }
 
-/// What a person sees when something is not right, and what to do about it.
+/// What a person sees when something is not right, and what to do about it; the page's
+/// title and status say so too.
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::error::set_response_status(error);
-    let next = match error {
-        AppError::NotSignedIn => {
-            view! { <a class="button" href="/sign-in">"Sign in"</a> }.into_any()
-        }
-        AppError::Locked => {
-            view! { <a class="button" href="/unlock">"Enter passphrase"</a> }.into_any()
-        }
-        _ => view! { <a class="button" href="/">"Go to Today"</a> }.into_any(),
-    };
     view! {
         <Title text=error.heading()/>
+        <ErrorMessage error/>
+    }
+}
+
+/// The heading, the plain message and the way on, for any page that meets `error`.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    let (href, next) = match error {
+        AppError::NotSignedIn => ("/sign-in", "Sign in"),
+        AppError::Locked => ("/unlock", "Enter passphrase"),
+        _ => ("/", "Go to Today"),
+    };
+    view! {
         <section class="error-page">
             <h1>{error.heading()}</h1>
             <p>{error.to_string()}</p>
-            {next}
+            <a class="button" href=href>{next}</a>
         </section>
     }
 }
@@ -406,5 +382,32 @@ pub fn ResourceCard(resource: Resource) -> impl IntoView {
             {call}
             {site}
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_found_by_name() {
+        let query = "problem=wrong_passphrase&left=4";
+        assert_eq!(query_value(query, "left").as_deref(), Some("4"));
+        assert_eq!(
+            query_value(query, "problem").as_deref(),
+            Some("wrong_passphrase")
+        );
+        assert_eq!(query_value(query, "notice"), None);
+        assert_eq!(query_value("", "left"), None);
+        assert_eq!(query_value("leftover=1", "left"), None);
+    }
+
+    #[test]
+    fn a_tab_is_current_on_its_page_and_below_it() {
+        assert!(is_current_tab("/", "/"));
+        assert!(!is_current_tab("/", "/plan"));
+        assert!(is_current_tab("/appointments", "/appointments"));
+        assert!(is_current_tab("/appointments", "/appointments/7"));
+        assert!(!is_current_tab("/plan", "/planner"));
     }
 }

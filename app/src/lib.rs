@@ -4,8 +4,10 @@
 //! This crate is compiled twice: with `ssr` into the server (pages rendered to HTML, server
 //! functions, database access) and with `hydrate` into the browser's wasm.
 
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod components;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "client")]
 pub mod device;
 pub mod domain;
 pub mod error;
@@ -34,26 +36,24 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+#[cfg(any(feature = "ssr", feature = "staff"))]
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+#[cfg(any(feature = "ssr", feature = "staff"))]
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
 /// The HTML document around every page.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The page's bundle starts the app after the page has painted and loaded (see
-    // `bundle`): no hint or preload puts the wasm ahead of the page's own content. The
-    // service worker keeps the client bundle for the phone to open offline; staff pages
-    // (with the staff bundle, on a computer at the clinic) do not register it.
-    #[cfg(feature = "ssr")]
-    let (start, offline_app) = {
-        let bundle = bundle::Bundle::for_request(&options);
-        (bundle.start_script(), bundle.is_app_shell)
-    };
-    #[cfg(not(feature = "ssr"))]
-    let (start, offline_app) = (String::new(), true);
+    use leptos_meta::{HashedStylesheet, MetaTags};
+    // The page's bundle starts after the page has painted and loaded (see `bundle`): no
+    // hint or preload puts the wasm ahead of the page's own content. The service worker
+    // keeps the client bundle for the phone to open offline; staff pages (with the staff
+    // bundle, on a computer at the clinic) do not register it.
+    let bundle = bundle::Bundle::for_request(&options);
+    let (start, offline_app) = (bundle.start_script(), bundle.is_app_shell);
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -79,12 +79,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Which pages each browser bundle holds. The server renders every page. A client's or
-/// supporter's phone gets the client bundle (`hydrate`), which meets the staff pages only as
-/// `OtherBundle`; staff pages come with the staff bundle (`hydrate` + `staff`), which meets
-/// the client's pages the same way. So neither bundle holds the other's code, and a link
-/// from one bundle's page to the other's loads that page, with its bundle, from the server
-/// (`components::is_staff_page` is how the server chooses).
+/// Which pages each side holds. The server renders every page. The staff bundle hydrates
+/// the staff pages and meets every other page as `OtherBundle`, which loads it, with its
+/// own bundle, from the server (`components::is_staff_page` is how the server chooses). The
+/// client bundle holds no router: the client's pages come whole from the server and are
+/// not hydrated; offline, `device::pages` shows them from the phone's copy.
+#[cfg(any(feature = "ssr", feature = "staff"))]
 mod bundle_pages {
     macro_rules! pages {
         ($holds:meta: $($page:ident in $module:ident),+ $(,)?) => {
@@ -96,26 +96,26 @@ mod bundle_pages {
             )+
         };
     }
-    pages!(any(feature = "ssr", not(feature = "staff")):
+    pages!(feature = "ssr":
         TodayPage in today, PlanPage in plan, AppointmentsPage in appointments,
         AppointmentPage in appointments, ReferralsPage in referrals, SupportPage in support,
         SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
         AccountPage in account, SeenPage in account, SupportersPage in sharing,
         SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
     );
-    pages!(any(feature = "ssr", feature = "staff", not(feature = "hydrate")):
-        CaseloadPage in staff, RecordPage in record, ComparePage in record, AdminPage in staff,
-        DirectoryPage in directory,
-    );
+    pub use crate::pages::directory::DirectoryPage;
+    pub use crate::pages::record::{ComparePage, RecordPage};
+    pub use crate::pages::staff::{AdminPage, CaseloadPage};
 }
 
+#[cfg(any(feature = "ssr", feature = "staff"))]
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    leptos_meta::provide_meta_context();
     view! {
         // Deliberately plain: a title on a shared phone or a lock screen must not say
         // what the app is for.
-        <Title formatter=|page: String| format!("{page} · Waypoint")/>
+        <leptos_meta::Title formatter=components::page_title/>
         <Router>
             <components::Layout>
                 // Every page renders completely on the server before the first byte is sent:
@@ -148,12 +148,29 @@ pub fn App() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
+/// Starts the staff bundle on a staff page rendered by the server.
+#[cfg(feature = "staff")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
-    started();
+    browser::started();
+    // A passphrase typed on the way here led to pages with no copy: it is not kept.
+    browser::forget_typed_passphrase();
+}
+
+/// Starts the client bundle on a page rendered by the server: the page is whole already
+/// (not hydrated). The phone's copy syncs, the forms the phone handles itself are watched,
+/// and the page's slots get what only the browser can do (passkeys, the check-ins the
+/// server could not record).
+#[cfg(feature = "client")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn start() {
+    // Panic messages in the console while developing; a release leaves out the code that
+    // writes them (the wasm aborts either way).
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
     let location = web_sys::window().map(|w| w.location());
     let path = location
         .as_ref()
@@ -161,40 +178,30 @@ pub fn hydrate() {
         .unwrap_or_default();
     let search = location.and_then(|l| l.search().ok()).unwrap_or_default();
     let on_client_page = components::is_client_page(&path);
-    // A passphrase typed on the way here that was refused, or that led to pages with no copy
-    // (staff), is not kept.
+    // A passphrase typed on the way here that was refused, or that led to pages with no copy,
+    // is not kept.
     let typing_passphrase = matches!(path.as_str(), "/sign-in" | "/unlock" | "/enrol" | "/join");
     if search.contains("problem=") || !(on_client_page || typing_passphrase) {
-        device::reopen::forget_typed_passphrase();
+        browser::forget_typed_passphrase();
     }
-    // Staff keep no copy on their computers.
-    #[cfg(not(feature = "staff"))]
-    {
-        device::start_syncing(on_client_page);
-        device::watch_forms();
-    }
+    device::start_syncing(on_client_page);
+    device::watch_forms();
+    device::watch_buttons();
+    device::fill_slots();
+    browser::started();
 }
 
-/// Starts the app in the offline shell (`/offline`, served by the service worker when a page
-/// cannot be fetched): there is no server-rendered page to hydrate, so the app renders the
-/// address's page itself.
-#[cfg(all(feature = "hydrate", not(feature = "staff")))]
+/// Starts the client bundle in the offline shell (`/offline`, served by the service worker
+/// when a page cannot be fetched): there is no page from the server, so the phone shows the
+/// address's page from its copy.
+#[cfg(feature = "client")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn mount_offline() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
-    started();
+    device::pages::show();
     device::start_syncing(true);
     device::watch_forms();
-}
-
-/// Marks the page as running the app (`<html data-app="started">`), for the browser tests.
-#[cfg(feature = "hydrate")]
-fn started() {
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-app", "started");
-    }
+    device::watch_buttons();
+    browser::started();
 }

@@ -3,12 +3,11 @@
 //! check behind for those offline reopenings. Everything else, and these forms whenever the
 //! phone cannot handle them, post to the server as they do without the app's script.
 use super::{
-    copy_changed, holds_copy, load, open_in_app, reopen, save, shown_offline, sign_out_and_leave,
-    storage_error, sync_now, utc_now, window, wipes, COPY_LOCK, CURRENT,
+    holds_copy, load, pages, reopen, save, shown_offline, sign_out_and_leave, storage_error,
+    sync_now, utc_now, window, wipes, COPY_LOCK, CURRENT,
 };
 use crate::domain::CheckInAction;
 use gloo_storage::{LocalStorage, Storage};
-use leptos::prelude::GetUntracked;
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -74,7 +73,7 @@ fn on_submit(event: web_sys::SubmitEvent) {
     };
     event.prevent_default();
     let _ = form.set_attribute(HANDLING, "");
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         match handling.await {
             // Ready for the next time: a typed passphrase or note does not stay on screen.
             Then::Done => {
@@ -91,7 +90,7 @@ fn on_submit(event: web_sys::SubmitEvent) {
 
 /// How the phone handles a form sent to `address`, if it does.
 fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Handling> {
-    let offline = !window().navigator().on_line() || shown_offline().get_untracked().is_some();
+    let offline = !window().navigator().on_line() || shown_offline().is_some();
     match address {
         "/sign-out" if offline => Some(Box::pin(async {
             sign_out_and_leave().await;
@@ -100,7 +99,7 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
         "/unlock" if offline && holds_copy() => {
             let passphrase = field("passphrase")?;
             Some(Box::pin(async move {
-                open_in_app(&reopen::unlock_here(&passphrase).await);
+                pages::open(&reopen::unlock_here(&passphrase).await);
                 Then::Done
             }))
         }
@@ -126,7 +125,8 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
     }
 }
 
-/// Queues a check-in in the phone's copy, shows it, and tries to send it.
+/// Queues a check-in in the phone's copy, shows it (the page from the server on screen gives
+/// way to the phone's own), and tries to send it.
 async fn keep_check_in(action: CheckInAction) -> Result<(), JsValue> {
     {
         let lock = COPY_LOCK.with(std::rc::Rc::clone);
@@ -137,7 +137,7 @@ async fn keep_check_in(action: CheckInAction) -> Result<(), JsValue> {
         copy.queue(new_check_in_key()?, utc_now(), action);
         save(&owner, &copy, read_at).await?;
     }
-    copy_changed();
+    pages::show();
     sync_now().await;
     Ok(())
 }

@@ -4,15 +4,19 @@
 //! `/api/v1/sync` (`server/SYNC.md`), and wiped when the session is over. See SECURITY.md
 //! for what this protects against and what not.
 mod forms;
+mod lines;
+pub mod pages;
 pub mod reopen;
 
 pub use forms::watch_forms;
+pub use pages::{fill_slots, watch_buttons};
 
+use crate::browser::{post, Body};
 use crate::domain::{DeviceCopy, SyncAnswer};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
 use js_sys::{Promise, Uint8Array};
-use leptos::prelude::*;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -49,37 +53,13 @@ pub struct ShownOffline {
 }
 
 thread_local! {
-    // Reference-counted, not owned by whichever component happened to be rendering first.
-    static SHOWN_OFFLINE: ArcRwSignal<Option<ShownOffline>> = ArcRwSignal::new(None);
-    static COPY_CHANGES: ArcRwSignal<u32> = ArcRwSignal::new(0);
-    static NOT_RECORDED: ArcRwSignal<usize> = ArcRwSignal::new(0);
+    static SHOWN_OFFLINE: Cell<Option<ShownOffline>> = const { Cell::new(None) };
+    static NOT_RECORDED: Cell<usize> = const { Cell::new(0) };
     // A sync and a check-in kept offline each read, change and write the copy: one at a
     // time, or one could write over what the other added.
     static COPY_LOCK: std::rc::Rc<futures::lock::Mutex<()>> = Default::default();
     // Moves at every wipe, so that work begun before it never writes the copy back.
-    static WIPES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-type Navigate = std::rc::Rc<dyn Fn(&str)>;
-
-thread_local! {
-    static NAVIGATE: std::cell::RefCell<Option<Navigate>> = Default::default();
-}
-
-/// Gives the device code the router's way of opening a page (set by the layout).
-pub fn set_navigate(navigate: impl Fn(&str) + 'static) {
-    NAVIGATE.with(|slot| *slot.borrow_mut() = Some(std::rc::Rc::new(navigate)));
-}
-
-/// Opens a page of the app without asking the network: the only way once a wipe has taken
-/// the service worker's shell.
-fn open_in_app(path: &str) {
-    match NAVIGATE.with(|slot| slot.borrow().clone()) {
-        Some(navigate) => navigate(path),
-        None => {
-            let _ = window().location().assign(path);
-        }
-    }
+    static WIPES: Cell<u32> = const { Cell::new(0) };
 }
 
 fn wipes() -> u32 {
@@ -87,9 +67,15 @@ fn wipes() -> u32 {
 }
 
 /// How many check-ins from this phone the server refused (what they were about is gone);
-/// the layout tells the person until they say they have seen it.
-pub fn not_recorded() -> ArcRwSignal<usize> {
-    NOT_RECORDED.with(|signal| signal.clone())
+/// the page says so until the person says they have seen it.
+pub fn not_recorded() -> usize {
+    NOT_RECORDED.with(Cell::get)
+}
+
+fn set_not_recorded(count: usize) {
+    if NOT_RECORDED.with(|known| known.replace(count)) != count {
+        pages::show_lines();
+    }
 }
 
 /// The person has seen that some check-ins were not recorded.
@@ -102,23 +88,13 @@ pub async fn forget_not_recorded() {
     };
     copy.refused.clear();
     if save(&owner, &copy, read_at).await.is_ok() {
-        not_recorded().set(0);
+        set_not_recorded(0);
     }
 }
 
-/// Counts changes to the copy that a page on screen should show (a check-in kept offline,
-/// the network back); the client pages load again when it moves.
-pub fn copy_changes() -> u32 {
-    COPY_CHANGES.with(|changes| changes.get())
-}
-
-fn copy_changed() {
-    COPY_CHANGES.with(|changes| changes.update(|n| *n += 1));
-}
-
-/// Set while the page shows the phone's copy; the layout says so.
-pub fn shown_offline() -> ArcRwSignal<Option<ShownOffline>> {
-    SHOWN_OFFLINE.with(|signal| signal.clone())
+/// Set while the page shows the phone's copy; its frame says so.
+pub fn shown_offline() -> Option<ShownOffline> {
+    SHOWN_OFFLINE.with(Cell::get)
 }
 
 /// Now, by the phone's clock (chrono's clock is not compiled into the wasm).
@@ -160,7 +136,7 @@ async fn save(owner: &str, copy: &DeviceCopy, read_at: u32) -> Result<(), JsValu
         Some(key) => key,
         None => new_key(owner).await?,
     };
-    let plain = serde_json::to_vec(copy).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let plain = serde_json::to_vec(copy).map_err(|_| JsValue::from_str("not written"))?;
     let sealed = seal(&key, &plain).await?;
     if wipes() != read_at {
         return Err(JsValue::from_str("wiped meanwhile"));
@@ -196,7 +172,7 @@ pub async fn wipe() {
     if let Some(factory) = window().indexed_db().ok().flatten() {
         let _ = factory.delete_database(KEYS_DATABASE);
     }
-    shown_offline().set(None);
+    SHOWN_OFFLINE.with(|shown| shown.set(None));
 }
 
 /// What a sync came to.
@@ -220,8 +196,9 @@ pub async fn sync_now() -> Synced {
     let Ok(body) = serde_json::to_string(&copy.request()) else {
         return Synced::NotNow;
     };
-    let answer = match post("/api/v1/sync", Some(&body)).await {
-        Ok((200, text)) => match serde_json::from_str::<SyncAnswer>(&text) {
+    let answer = match post("/api/v1/sync", Body::Json(&body)).await {
+        // Read like the stored copy (from bytes), so every type is compiled in once.
+        Ok((200, text)) => match serde_json::from_slice::<SyncAnswer>(text.as_bytes()) {
             Ok(answer) => answer,
             Err(_) => return Synced::NotNow,
         },
@@ -230,7 +207,7 @@ pub async fn sync_now() -> Synced {
             return Synced::Wiped;
         }
         Ok((401 | 404, _)) => {
-            reopen::forget_typed_passphrase();
+            crate::browser::forget_typed_passphrase();
             return Synced::Nothing;
         }
         _ => return Synced::NotNow,
@@ -245,79 +222,40 @@ pub async fn sync_now() -> Synced {
     let owner = answer.owner.clone();
     let sent = !answer.receipts.is_empty();
     copy.apply(answer, utc_now());
-    not_recorded().set(copy.refused.len());
+    set_not_recorded(copy.refused.len());
     if save(&owner, &copy, read_at).await.is_err() {
         return Synced::NotNow;
     }
     reopen::adopt_typed_passphrase(&owner);
-    // Back online: the page on screen shows the server's answer again.
-    if sent || shown_offline().get_untracked().is_some() {
-        copy_changed();
+    // Back online: the page on screen was made from the copy, or before the check-ins just
+    // sent were recorded; the server's page says how things stand now.
+    if sent || pages::are_shown() {
+        let _ = window().location().reload();
     }
     Synced::Done
 }
 
-/// Uses the phone's copy when the server cannot be reached: the page shows it with a line
-/// saying when it was last updated.
-pub fn or_from_copy<T, F>(
-    answer: Result<T, crate::error::AppError>,
-    from_copy: F,
-) -> impl std::future::Future<Output = Result<T, crate::error::AppError>> + Send
-where
-    F: FnOnce(&DeviceCopy, NaiveDateTime) -> Option<T>,
-{
+/// The phone's copy, for one of its person's pages on screen: unless the phone must ask for
+/// the passphrase first (the reopen rule). The page's frame then says it shows the copy.
+pub async fn copy_for_page() -> Result<DeviceCopy, crate::error::AppError> {
     use crate::error::AppError;
-    // The browser runs on one thread; the wrapper only tells the compiler so.
-    send_wrapper::SendWrapper::new(async move {
-        match answer {
-            Err(AppError::Offline) => {
-                let Some(copy) = load().await else {
-                    return Err(AppError::Offline);
-                };
-                if reopen::must_reopen() {
-                    return Err(AppError::Locked);
-                }
-                let shown = from_copy(&copy, local_now()).ok_or(AppError::Offline)?;
-                shown_offline().set(Some(ShownOffline {
-                    synced_at: copy.synced_at,
-                    waiting: copy.outbox.len(),
-                }));
-                not_recorded().set(copy.refused.len());
-                reopen::mark_active();
-                Ok(shown)
-            }
-            other => {
-                if other.is_ok() {
-                    shown_offline().set(None);
-                    reopen::mark_active();
-                }
-                other
-            }
-        }
-    })
+    let copy = load().await.ok_or(AppError::Offline)?;
+    if reopen::must_reopen() {
+        return Err(AppError::Locked);
+    }
+    SHOWN_OFFLINE.with(|shown| {
+        shown.set(Some(ShownOffline {
+            synced_at: copy.synced_at,
+            waiting: copy.outbox.len(),
+        }))
+    });
+    NOT_RECORDED.with(|known| known.set(copy.refused.len()));
+    reopen::mark_active();
+    Ok(copy)
 }
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
-}
-
-/// A same-origin POST, with a JSON body when there is one; the status and the body of the
-/// answer (after redirects).
-async fn post(path: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    if let Some(body) = json {
-        init.set_body(&JsValue::from_str(body));
-        let headers = web_sys::Headers::new()?;
-        headers.set("content-type", "application/json")?;
-        init.set_headers(&headers);
-    }
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(path, &init))
-        .await?
-        .dyn_into()?;
-    let text = JsFuture::from(response.text()?).await?;
-    Ok((response.status(), text.as_string().unwrap_or_default()))
 }
 
 fn subtle() -> Result<web_sys::SubtleCrypto, JsValue> {
@@ -469,7 +407,7 @@ pub async fn sign_out_and_leave() {
     if sign_out_here().await {
         let _ = window().location().assign(SIGNED_OUT);
     } else {
-        open_in_app(SIGNED_OUT);
+        pages::open(SIGNED_OUT);
     }
 }
 
@@ -479,7 +417,7 @@ async fn end_session_if_pending() -> bool {
     if LocalStorage::get::<bool>(SIGN_OUT_PENDING).is_err() {
         return false;
     }
-    let ended = matches!(post("/sign-out", None).await, Ok((200..=299, _)));
+    let ended = matches!(post("/sign-out", Body::Nothing).await, Ok((200..=299, _)));
     if ended {
         LocalStorage::delete(SIGN_OUT_PENDING);
     }
@@ -490,7 +428,7 @@ async fn end_session_if_pending() -> bool {
 /// that is not the client's own (signing in, say), only a phone that holds a copy syncs:
 /// if its session is over, that sync wipes it.
 pub fn start_syncing(on_client_page: bool) {
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         end_session_if_pending().await;
         if on_client_page || holds_copy() {
             // The server just took this session as in use and unlocked: the person opened
@@ -500,12 +438,15 @@ pub fn start_syncing(on_client_page: bool) {
             }
         }
     });
-    // Not the person's doing: a sync when the network comes back marks nothing.
+    // Not the person's doing: a sync when the network comes back marks nothing. The phone's
+    // pages on screen give way to the server's (the sync does so when it has a copy).
     let sync = || {
-        leptos::task::spawn_local(async {
+        wasm_bindgen_futures::spawn_local(async {
             end_session_if_pending().await;
             if holds_copy() {
                 sync_now().await;
+            } else if pages::are_shown() {
+                let _ = window().location().reload();
             }
         });
     };

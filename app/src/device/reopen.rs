@@ -11,8 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// A passphrase typed on this phone whose person is not known yet (the sync names them).
-const TYPED: &str = "waypoint.passphrase-typed";
+use crate::browser::TYPED_PASSPHRASE as TYPED;
 /// When the person last opened one of their pages on this phone (milliseconds).
 const ACTIVE: &str = "waypoint.active";
 const WRONG_TRIES: &str = "waypoint.wrong-tries";
@@ -55,12 +54,6 @@ pub fn adopt_typed_passphrase(owner: &str) {
         let _ = LocalStorage::set(check_name(owner), check);
         LocalStorage::delete(TYPED);
     }
-}
-
-/// Drops a typed passphrase that led nowhere the phone keeps a copy for (a wrong one, or
-/// someone without a copy, such as staff).
-pub fn forget_typed_passphrase() {
-    LocalStorage::delete(TYPED);
 }
 
 /// The person opened one of their pages.

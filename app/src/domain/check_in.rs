@@ -11,7 +11,7 @@ coded_enum! {
     CheckInKind ("check-in kind") {
         StepDone = "step_done" => "Did a step",
         AppointmentConfirmed = "appointment_confirmed" => "Will come",
-        CantCome = "appointment_cant_come" => "Can't make it",
+        CantCome = "appointment_cant_come" as "cant_come" => "Can't make it",
         Note = "note" => "Note",
     }
 }

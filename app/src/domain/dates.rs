@@ -60,6 +60,16 @@ pub fn day_label(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A day inside a sentence: "today", "yesterday", "tomorrow", or "on Tuesday 4 November".
+pub fn day_in_sentence(date: NaiveDate, today: NaiveDate) -> String {
+    match (date - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        _ => format!("on {}", long_date(date, today)),
+    }
+}
+
 /// "9:30 am", "12 pm".
 pub fn time_label(time: NaiveTime) -> String {
     let (pm, hour) = time.hour12();
@@ -101,6 +111,12 @@ mod tests {
         assert_eq!(day_label(date(2026, 11, 25), today), "Tomorrow");
         assert_eq!(day_label(date(2026, 11, 23), today), "Yesterday");
         assert_eq!(day_label(date(2026, 11, 27), today), "Friday 27 November");
+        assert_eq!(day_in_sentence(today, today), "today");
+        assert_eq!(day_in_sentence(date(2026, 11, 23), today), "yesterday");
+        assert_eq!(
+            day_in_sentence(date(2026, 11, 20), today),
+            "on Friday 20 November"
+        );
         assert_eq!(day_label(date(2027, 1, 5), today), "Tuesday 5 January 2027");
     }
 

@@ -49,13 +49,11 @@ macro_rules! coded_enum {
     (
         $(#[$meta:meta])*
         $name:ident ($kind:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal => $label:literal, )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal $(as $wire:literal)? => $label:literal, )+
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-                 serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
         }
@@ -74,6 +72,12 @@ macro_rules! coded_enum {
                 match self { $($name::$variant => $label,)+ }
             }
 
+            /// The name in JSON (the sync protocol, server functions): the code, unless the
+            /// set names another.
+            pub fn wire_name(self) -> &'static str {
+                match self { $($name::$variant => $crate::domain::coded_enum!(@wire $code $($wire)?),)+ }
+            }
+
             pub fn from_code(code: &str) -> Result<Self, $crate::domain::UnknownCode> {
                 match code {
                     $($code => Ok($name::$variant),)+
@@ -90,7 +94,47 @@ macro_rules! coded_enum {
                 f.write_str(self.label())
             }
         }
+
+        // As their codes, through one shared visitor: a derive would write a string
+        // matcher of its own for every set, twice over, into the phone's wasm.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.wire_name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::domain::deserialize_code(deserializer, |name| {
+                    $name::ALL.iter().copied().find(|value| value.wire_name() == name)
+                })
+            }
+        }
     };
+    (@wire $code:literal) => { $code };
+    (@wire $code:literal $wire:literal) => { $wire };
+}
+
+/// Reads a word with `find`; the one visitor behind every coded set's `Deserialize`.
+pub(crate) fn deserialize_code<'de, D, T>(
+    deserializer: D,
+    find: fn(&str) -> Option<T>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Code;
+    impl serde::de::Visitor<'_> for Code {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a code")
+        }
+        fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<String, E> {
+            Ok(code.to_owned())
+        }
+    }
+    let code = deserializer.deserialize_str(Code)?;
+    find(&code).ok_or_else(|| serde::de::Error::custom("an unknown code"))
 }
 pub(crate) use coded_enum;
 
@@ -143,5 +187,17 @@ mod tests {
         check(Share::ALL, Share::code, Share::from_code);
         check(Attention::ALL, Attention::code, Attention::from_code);
         check(CheckInKind::ALL, CheckInKind::code, CheckInKind::from_code);
+    }
+
+    /// In JSON a coded word is its code, or the name its set gives it; nothing else reads.
+    #[test]
+    fn coded_words_in_json_are_their_names() {
+        let json = serde_json::to_string(&(LifeDomain::Housing, CheckInKind::CantCome)).unwrap();
+        assert_eq!(json, r#"["housing","cant_come"]"#);
+        let back: (LifeDomain, CheckInKind) = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, (LifeDomain::Housing, CheckInKind::CantCome));
+        assert!(serde_json::from_str::<CheckInKind>(r#""appointment_cant_come""#).is_err());
+        assert!(serde_json::from_str::<LifeDomain>(r#""Housing""#).is_err());
+        assert!(serde_json::from_str::<LifeDomain>("3").is_err());
     }
 }

@@ -56,8 +56,9 @@ pub struct SharedCopy {
 }
 
 /// One thing the device keeps. Its key ([`SyncItem::key`]) comes from its content, so the
-/// wire carries items and the keys of removed items only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// wire carries items and the keys of removed items only. In JSON, `{"kind": …, "value": …}`
+/// (read by `read_tagged`, kind first, as it is always written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum SyncItem {
     Profile(Profile),
@@ -91,8 +92,8 @@ impl SyncItem {
     }
 }
 
-/// What a client did on their phone, possibly offline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a client did on their phone, possibly offline. In JSON, `{"kind": …, …its fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CheckInAction {
     StepDone {
@@ -417,9 +418,251 @@ impl DeviceCopy {
     }
 }
 
+// The two tagged types are read by hand: serde's derive reads a tagged enum by buffering
+// it whole first (its `Content`), which compiles every type inside it a second time into the
+// phone's wasm. Both are always written tag first, so they can be read in one pass.
+
+/// Reads `{"kind": …, "value": …}`, kind first; `value_of` reads the value of a kind (or
+/// `None` for a kind it does not know). Keys after the value are ignored.
+fn read_tagged<'de, A, T>(
+    mut map: A,
+    value_of: impl FnOnce(&str, &mut A) -> Option<Result<T, A::Error>>,
+) -> Result<T, A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+{
+    use serde::de::{Error, IgnoredAny};
+    let kind = match map.next_key::<String>()?.as_deref() {
+        Some("kind") => map.next_value::<String>()?,
+        _ => return Err(A::Error::custom("an item's kind must come first")),
+    };
+    if map.next_key::<String>()?.as_deref() != Some("value") {
+        return Err(A::Error::custom("an item's value must follow its kind"));
+    }
+    let value = value_of(&kind, &mut map)
+        .unwrap_or_else(|| Err(A::Error::custom("an unknown kind of item")))?;
+    while map.next_key::<IgnoredAny>()?.is_some() {
+        map.next_value::<IgnoredAny>()?;
+    }
+    Ok(value)
+}
+
+impl<'de> Deserialize<'de> for SyncItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Item;
+        impl<'de> serde::de::Visitor<'de> for Item {
+            type Value = SyncItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an item")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SyncItem, A::Error> {
+                read_tagged(map, |kind, map| {
+                    Some(match kind {
+                        "profile" => map.next_value().map(SyncItem::Profile),
+                        "plan" => map.next_value().map(SyncItem::Plan),
+                        "stage" => map.next_value().map(SyncItem::Stage),
+                        "appointment" => map.next_value().map(SyncItem::Appointment),
+                        "referral" => map.next_value().map(SyncItem::Referral),
+                        "resource" => map.next_value().map(SyncItem::Resource),
+                        "article" => map.next_value().map(SyncItem::Article),
+                        "shared" => map.next_value().map(SyncItem::Shared),
+                        "order" => map.next_value().map(SyncItem::Order),
+                        _ => return None,
+                    })
+                })
+            }
+        }
+        deserializer.deserialize_map(Item)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckInAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Action;
+        impl<'de> serde::de::Visitor<'de> for Action {
+            type Value = CheckInAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a check-in")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckInAction, A::Error> {
+                use serde::de::{Error, IgnoredAny};
+                let (mut kind, mut step_id, mut appointment_id, mut note) =
+                    (None::<String>, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "kind" => kind = Some(map.next_value()?),
+                        "step_id" => step_id = Some(map.next_value()?),
+                        "appointment_id" => appointment_id = Some(map.next_value()?),
+                        "note" => note = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let missing = || A::Error::custom("a check-in without what it is about");
+                match kind.as_deref() {
+                    Some("step_done") => Ok(CheckInAction::StepDone {
+                        step_id: step_id.ok_or_else(missing)?,
+                    }),
+                    Some("will_come") => Ok(CheckInAction::WillCome {
+                        appointment_id: appointment_id.ok_or_else(missing)?,
+                    }),
+                    Some("cant_come") => Ok(CheckInAction::CantCome {
+                        appointment_id: appointment_id.ok_or_else(missing)?,
+                        note,
+                    }),
+                    _ => Err(A::Error::custom("an unknown kind of check-in")),
+                }
+            }
+        }
+        deserializer.deserialize_map(Action)
+    }
+}
+
+/// The pages a phone shows from its copy when the server cannot be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhonePage {
+    Today,
+    Plan,
+    Appointments,
+    Appointment(String),
+    Referrals,
+    Support,
+    Learn,
+    SignIn,
+    Unlock,
+    /// Any other page needs the server.
+    NeedsConnection,
+}
+
+impl PhonePage {
+    pub fn at(path: &str) -> PhonePage {
+        match path {
+            "/" => PhonePage::Today,
+            "/plan" => PhonePage::Plan,
+            "/appointments" => PhonePage::Appointments,
+            "/referrals" => PhonePage::Referrals,
+            "/support" => PhonePage::Support,
+            "/learn" => PhonePage::Learn,
+            "/sign-in" => PhonePage::SignIn,
+            "/unlock" => PhonePage::Unlock,
+            _ => match path.strip_prefix("/appointments/") {
+                Some(id) if !id.is_empty() && !id.contains('/') => {
+                    PhonePage::Appointment(id.to_owned())
+                }
+                _ => PhonePage::NeedsConnection,
+            },
+        }
+    }
+
+    /// Whether the page shows the person's own information, from the copy.
+    pub fn shows_copy(&self) -> bool {
+        !matches!(
+            self,
+            PhonePage::SignIn | PhonePage::Unlock | PhonePage::NeedsConnection
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_shows_the_clients_pages_from_its_copy_and_no_other() {
+        assert_eq!(PhonePage::at("/"), PhonePage::Today);
+        assert_eq!(
+            PhonePage::at("/appointments/abc"),
+            PhonePage::Appointment("abc".into())
+        );
+        for other in [
+            "/appointments/",
+            "/appointments/a/b",
+            "/caseload",
+            "/account",
+            "/join",
+        ] {
+            assert_eq!(PhonePage::at(other), PhonePage::NeedsConnection, "{other}");
+        }
+        assert!(PhonePage::at("/learn").shows_copy());
+        assert!(!PhonePage::at("/unlock").shows_copy());
+    }
+
+    #[test]
+    fn tagged_items_and_check_ins_read_back_as_written() {
+        let items = vec![
+            profile("Alex"),
+            SyncItem::Order(vec!["profile".into()]),
+            SyncItem::Stage(StageChange {
+                stages: crate::domain::StageSet::new([Stage::Stabilisation]).unwrap(),
+                effective_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                note: Some("Steady".into()),
+            }),
+        ];
+        let json = serde_json::to_string(&items).unwrap();
+        assert!(json.starts_with(r#"[{"kind":"profile","value":{"preferred_name":"Alex"}}"#));
+        assert_eq!(serde_json::from_str::<Vec<SyncItem>>(&json).unwrap(), items);
+        // What a later server may add after the value is ignored; a value before its kind,
+        // or a kind no phone knows, is not read.
+        let later = r#"{"kind":"profile","value":{"preferred_name":"A"},"extra":[1]}"#;
+        assert_eq!(
+            serde_json::from_str::<SyncItem>(later).unwrap(),
+            profile("A")
+        );
+        for wrong in [
+            r#"{"value":{"preferred_name":"A"},"kind":"profile"}"#,
+            r#"{"kind":"horoscope","value":1}"#,
+            r#"{"kind":"profile"}"#,
+        ] {
+            assert!(serde_json::from_str::<SyncItem>(wrong).is_err(), "{wrong}");
+        }
+
+        let actions = vec![
+            CheckInAction::StepDone {
+                step_id: "s".into(),
+            },
+            CheckInAction::WillCome {
+                appointment_id: "a".into(),
+            },
+            CheckInAction::CantCome {
+                appointment_id: "a".into(),
+                note: Some("Bus".into()),
+            },
+            CheckInAction::CantCome {
+                appointment_id: "a".into(),
+                note: None,
+            },
+        ];
+        let json = serde_json::to_string(&actions).unwrap();
+        assert!(json.starts_with(r#"[{"kind":"step_done","step_id":"s"}"#));
+        assert_eq!(
+            serde_json::from_str::<Vec<CheckInAction>>(&json).unwrap(),
+            actions
+        );
+        let any_order = r#"{"appointment_id":"a","note":"Bus","kind":"cant_come"}"#;
+        assert_eq!(
+            serde_json::from_str::<CheckInAction>(any_order).unwrap(),
+            actions[2]
+        );
+        let unsaid = r#"{"kind":"cant_come","appointment_id":"a"}"#;
+        assert_eq!(
+            serde_json::from_str::<CheckInAction>(unsaid).unwrap(),
+            actions[3]
+        );
+        for wrong in [
+            r#"{"kind":"step_done"}"#,
+            r#"{"kind":"dance","step_id":"s"}"#,
+            r#"{"step_id":"s"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<CheckInAction>(wrong).is_err(),
+                "{wrong}"
+            );
+        }
+    }
 
     fn profile(name: &str) -> SyncItem {
         SyncItem::Profile(Profile {

@@ -1,7 +1,7 @@
 //! The person's own account: signed-in devices, signing out, and (for clients) who has
 //! looked at their information.
+use crate::components::served;
 use crate::components::FormMessage;
-use crate::components::{loaded, page_or_error, Loading};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,10 +68,9 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| get_account());
     view! {
         <Title text="Account"/>
-        {loaded(account, |account| view! { <AccountView account/> })}
+        {served(get_account, |account| view! { <AccountView account/> })}
     }
 }
 
@@ -102,7 +101,7 @@ fn AccountView(account: AccountOverview) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <crate::pages::passkeys::AddPasskey/>
+            <crate::components::Slot name=crate::pages::passkeys::ADD_PASSKEY/>
         </section>
         <section aria-labelledby="devices-heading">
             <h2 id="devices-heading">"Signed-in devices"</h2>
@@ -187,34 +186,29 @@ fn action_label(action: &str) -> &'static str {
 
 #[component]
 pub fn SeenPage() -> impl IntoView {
-    let looks = Resource::new(|| (), |_| get_record_looks());
     view! {
         <Title text="Who has seen my information"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(looks.await, |looks| {
-                    let intro = view! {
-                        <h1>"Who has seen my information"</h1>
-                        <p>"Every time someone other than you looks at or changes your information, it is written down here."</p>
-                    };
-                    if looks.is_empty() {
-                        view! { {intro} <p>"No one else has looked at your information yet."</p> }.into_any()
-                    } else {
-                        view! {
-                            {intro}
-                            <ul class="plain-list">
-                                {looks.into_iter().map(|look| view! {
-                                    <li class="card">
-                                        <p class="card-title">{look.who}</p>
-                                        <p>{look.what}{(!look.allowed).then_some(" (refused)")}</p>
-                                        <p class="when">{look.when}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                })
-            })}
-        </Transition>
+        {served(get_record_looks, |looks| {
+            let intro = view! {
+                <h1>"Who has seen my information"</h1>
+                <p>"Every time someone other than you looks at or changes your information, it is written down here."</p>
+            };
+            if looks.is_empty() {
+                view! { {intro} <p>"No one else has looked at your information yet."</p> }.into_any()
+            } else {
+                view! {
+                    {intro}
+                    <ul class="plain-list">
+                        {looks.into_iter().map(|look| view! {
+                            <li class="card">
+                                <p class="card-title">{look.who}</p>
+                                <p>{look.what}{(!look.allowed).then_some(" (refused)")}</p>
+                                <p class="when">{look.when}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        })}
     }
 }

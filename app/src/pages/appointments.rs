@@ -1,9 +1,10 @@
 use crate::components::FormMessage;
-use crate::components::{loaded, page_or_error, AppointmentCard, AppointmentDetails, Loading};
+use crate::components::{served, AppointmentCard, AppointmentDetails};
 use crate::domain::{long_date, Appointment, CheckInKind, CHECK_IN_NOTE_MAX_CHARS};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -112,33 +113,31 @@ pub async fn get_appointment(id: String) -> Result<AppointmentDetail, AppError> 
     .await
 }
 
+pub const TITLE: &str = "Appointments";
+
 #[component]
 pub fn AppointmentsPage() -> impl IntoView {
-    let list = Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_appointments().await, AppointmentList::from_copy).await
-    });
     view! {
-        <Title text="Appointments"/>
-        {loaded(list, |list| view! { <AppointmentListView list/> })}
+        <Title text=TITLE/>
+        {served(get_appointments, |list| view! { <AppointmentListView list/> })}
     }
 }
 
 #[component]
-fn AppointmentListView(list: AppointmentList) -> impl IntoView {
+pub fn AppointmentListView(list: AppointmentList) -> impl IntoView {
     let today = list.today;
     let cards = |appointments: Vec<Appointment>, empty: &'static str| {
         if appointments.is_empty() {
-            view! { <p class="card">{empty}</p> }.into_any()
+            Either::Left(view! { <p class="card">{empty}</p> })
         } else {
-            view! {
+            Either::Right(view! {
                 <ul class="plain-list">
                     {appointments
                         .into_iter()
                         .map(|appointment| view! { <li><AppointmentCard appointment today/></li> })
                         .collect_view()}
                 </ul>
-            }
-            .into_any()
+            })
         }
     };
     view! {
@@ -156,38 +155,38 @@ fn AppointmentListView(list: AppointmentList) -> impl IntoView {
 
 #[component]
 pub fn AppointmentPage() -> impl IntoView {
-    let params = use_params_map();
-    let detail = Resource::new(
-        move || {
-            let id = params.read().get("id").unwrap_or_default();
-            (id, crate::components::copy_changes())
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    served(
+        move || get_appointment(id),
+        |detail| {
+            view! {
+                <Title text=detail.title()/>
+                <AppointmentView detail/>
+            }
         },
-        |(id, _)| async move {
-            let answer = get_appointment(id.clone()).await;
-            crate::components::or_from_copy(answer, |copy, now| {
-                AppointmentDetail::from_copy(copy, now, &id)
-            })
-            .await
-        },
-    );
+    )
+}
+
+impl AppointmentDetail {
+    /// The page's title: what kind of appointment it is.
+    pub fn title(&self) -> &'static str {
+        self.appointment.kind.label()
+    }
+}
+
+#[component]
+pub fn AppointmentView(detail: AppointmentDetail) -> impl IntoView {
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(detail.await, |detail| {
-                    let title = detail.appointment.kind.label();
-                    view! {
-                        <Title text=title/>
-                        <h1>{title}</h1>
-                        <FormMessage/>
-                        <div class="card">
-                            <AppointmentDetails appointment=detail.appointment.clone() today=detail.today/>
-                        </div>
-                        <AppointmentAnswer detail/>
-                        <a class="link" href="/appointments">"All appointments"</a>
-                    }
-                })
-            })}
-        </Transition>
+        <h1>{detail.title()}</h1>
+        <FormMessage/>
+        <div class="card">
+            <AppointmentDetails appointment=detail.appointment.clone() today=detail.today/>
+        </div>
+        <AppointmentAnswer detail/>
+        <a class="link" href="/appointments">"All appointments"</a>
     }
 }
 

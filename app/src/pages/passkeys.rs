@@ -1,6 +1,6 @@
 //! Passkeys in the browser: adding one on the account page, signing in with one on the
-//! sign-in page. The buttons appear only once the wasm runs, since WebAuthn needs it; the
-//! passphrase forms work without.
+//! sign-in page. The buttons appear only once the wasm runs (in the pages' slots), since
+//! WebAuthn needs it; the passphrase forms work without.
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -111,59 +111,26 @@ pub async fn finish_passkey_sign_in(
     .await
 }
 
-/// True once the wasm runs: WebAuthn buttons are shown only then.
-fn mounted() -> ReadSignal<bool> {
-    let (mounted, set_mounted) = signal(false);
-    Effect::new(move |_| set_mounted.set(true));
-    mounted
-}
+/// Where the account page's "Add a passkey" goes, and what its button does: WebAuthn needs
+/// the wasm, so the server sends an empty slot and the client bundle fills it
+/// (`device::pages`).
+pub const ADD_PASSKEY: &str = "add-passkey";
+/// Where the sign-in page's "Sign in with a passkey" goes, the same way.
+pub const PASSKEY_SIGN_IN: &str = "passkey-sign-in";
 
+/// The button in its slot, and where its outcome is said.
 #[component]
-pub fn AddPasskey() -> impl IntoView {
-    let mounted = mounted();
-    let (message, set_message) = signal(None::<String>);
-    let add = move |_| {
-        set_message.set(None);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            set_message.set(Some(match browser::add_passkey().await {
-                Ok(()) => "Passkey added. Next time, you can sign in with it.".to_owned(),
-                Err(problem) => problem,
-            }));
-        });
-    };
+pub fn PasskeyButton(action: &'static str, label: &'static str) -> impl IntoView {
     view! {
-        <Show when=move || mounted.get()>
-            <button class="button secondary" type="button" on:click=add>"Add a passkey"</button>
-        </Show>
-        <p role="status">{move || message.get()}</p>
+        <button class="button secondary" type="button" data-device-action=action>{label}</button>
+        <p role="status"></p>
     }
 }
 
-#[component]
-pub fn PasskeySignIn() -> impl IntoView {
-    let mounted = mounted();
-    let (message, set_message) = signal(None::<String>);
-    let sign_in = move |_| {
-        set_message.set(None);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            if let Err(problem) = browser::sign_in_with_passkey().await {
-                set_message.set(Some(problem));
-            }
-        });
-    };
-    view! {
-        <Show when=move || mounted.get()>
-            <button class="button secondary" type="button" on:click=sign_in>"Sign in with a passkey"</button>
-        </Show>
-        <p role="status">{move || message.get()}</p>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
+#[cfg(feature = "client")]
+pub mod browser {
     use super::*;
+    use leptos::server_fn::ServerFn;
     use wasm_bindgen::prelude::*;
 
     // The browser turns WebAuthn JSON into its own objects and back
@@ -196,18 +163,44 @@ mod browser {
 
     const NO_PASSKEYS: &str = "This browser can't use passkeys. Please use your passphrase.";
 
-    pub async fn add_passkey() -> Result<(), String> {
-        let ceremony = start_passkey_registration()
+    /// Calls one of the server functions above with a plain POST, as a form sends its
+    /// fields: the browser bundle leaves out Leptos's client for server functions.
+    async fn call<T: serde::de::DeserializeOwned>(
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<T, String> {
+        use crate::browser::{post, Body};
+        let (status, text) = post(path, Body::Form(fields))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|_| AppError::Offline.to_string())?;
+        if (200..300).contains(&status) {
+            serde_json::from_slice(text.as_bytes()).map_err(|_| AppError::Unavailable.to_string())
+        } else {
+            let error = serde_json::from_slice(text.as_bytes()).unwrap_or(AppError::Unavailable);
+            Err(error.to_string())
+        }
+    }
+
+    /// Adds a passkey; what to tell the person.
+    pub async fn add_passkey() -> String {
+        match register().await {
+            Ok(()) => "Passkey added. Next time, you can sign in with it.".to_owned(),
+            Err(problem) => problem,
+        }
+    }
+
+    async fn register() -> Result<(), String> {
+        let ceremony: Ceremony = call(StartPasskeyRegistration::PATH, &[]).await?;
         let credential = create_credential(&ceremony.options)
             .await
             .map_err(|_| "No passkey was added. You can try again.".to_owned())?
             .as_string()
             .ok_or_else(|| NO_PASSKEYS.to_owned())?;
-        finish_passkey_registration(ceremony.id, credential)
-            .await
-            .map_err(|e| e.to_string())
+        let fields = [
+            ("ceremony", ceremony.id.as_str()),
+            ("credential", &credential),
+        ];
+        call(FinishPasskeyRegistration::PATH, &fields).await
     }
 
     fn typed_sign_in_name() -> Option<String> {
@@ -220,22 +213,27 @@ mod browser {
         (!name.trim().is_empty()).then_some(name)
     }
 
-    pub async fn sign_in_with_passkey() -> Result<(), String> {
+    /// Signs in with a passkey and goes to the person's home page; else what to tell them.
+    pub async fn sign_in_with_passkey() -> String {
+        sign_in().await.err().unwrap_or_default()
+    }
+
+    async fn sign_in() -> Result<(), String> {
         let name = typed_sign_in_name().ok_or_else(|| {
             "Please type your sign-in name first, then choose \"Sign in with a passkey\"."
                 .to_owned()
         })?;
-        let ceremony = start_passkey_sign_in(name)
-            .await
-            .map_err(|e| e.to_string())?;
+        let ceremony: Ceremony = call(StartPasskeySignIn::PATH, &[("sign_in_name", &name)]).await?;
         let credential = get_credential(&ceremony.options)
             .await
             .map_err(|_| AppError::PasskeyRefused.to_string())?
             .as_string()
             .ok_or_else(|| NO_PASSKEYS.to_owned())?;
-        let home = finish_passkey_sign_in(ceremony.id, credential)
-            .await
-            .map_err(|e| e.to_string())?;
+        let fields = [
+            ("ceremony", ceremony.id.as_str()),
+            ("credential", &credential),
+        ];
+        let home: String = call(FinishPasskeySignIn::PATH, &fields).await?;
         // A whole new page: the session cookie is new.
         web_sys::window()
             .ok_or_else(|| NO_PASSKEYS.to_owned())?

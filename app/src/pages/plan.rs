@@ -1,4 +1,4 @@
-use crate::components::loaded;
+use crate::components::served;
 use crate::components::FormMessage;
 use crate::domain::{
     goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, PlanChange, PlanRevision,
@@ -6,6 +6,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -47,19 +48,18 @@ pub async fn get_plan() -> Result<PlanOverview, AppError> {
     .await
 }
 
+pub const TITLE: &str = "My plan";
+
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let overview = Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_plan().await, PlanOverview::from_copy).await
-    });
     view! {
-        <Title text="My plan"/>
-        {loaded(overview, |overview| view! { <PlanView overview/> })}
+        <Title text=TITLE/>
+        {served(get_plan, |overview| view! { <PlanView overview/> })}
     }
 }
 
 #[component]
-fn PlanView(overview: PlanOverview) -> impl IntoView {
+pub fn PlanView(overview: PlanOverview) -> impl IntoView {
     let PlanOverview {
         today,
         plan,
@@ -67,15 +67,14 @@ fn PlanView(overview: PlanOverview) -> impl IntoView {
     } = overview;
     let update = match plan.latest.clone() {
         Some(revision) => {
-            view! { <WhatsNew revision changes=plan.changes.clone() today/> }.into_any()
+            Either::Left(view! { <WhatsNew revision changes=plan.changes.clone() today/> })
         }
-        None => view! {
+        None => Either::Right(view! {
             <section class="card update" aria-labelledby="update-heading">
                 <h2 id="update-heading">"Latest update"</h2>
                 <p>"Your case manager has not sent your plan yet."</p>
             </section>
-        }
-        .into_any(),
+        }),
     };
     let horizons = Horizon::ALL.iter().map(|&horizon| {
         let groups = goals_by_domain(&plan.goals, horizon);
@@ -85,9 +84,9 @@ fn PlanView(overview: PlanOverview) -> impl IntoView {
             <section aria-labelledby=labelled_by>
                 <h2 id=heading_id>{horizon.label()}</h2>
                 {if groups.is_empty() {
-                    view! { <p class="card">"No goals here yet."</p> }.into_any()
+                    Either::Left(view! { <p class="card">"No goals here yet."</p> })
                 } else {
-                    groups
+                    Either::Right(groups
                         .into_iter()
                         .map(|(domain, goals)| view! {
                             <h3 class="domain">{domain.label()}</h3>
@@ -100,8 +99,7 @@ fn PlanView(overview: PlanOverview) -> impl IntoView {
                                     .collect_view()}
                             </ul>
                         })
-                        .collect_view()
-                        .into_any()
+                        .collect_view())
                 }}
             </section>
         }
@@ -158,9 +156,12 @@ fn GoalCard(
     form_key: String,
 ) -> impl IntoView {
     let progress = goal.progress();
-    let change = change.map(|change| match change {
-        GoalChange::Added => view! { <span class="tag new">"New"</span> }.into_any(),
-        _ => view! { <span class="tag changed">"Changed"</span> }.into_any(),
+    let change = change.map(|change| {
+        let (class, tag) = match change {
+            GoalChange::Added => ("tag new", "New"),
+            _ => ("tag changed", "Changed"),
+        };
+        view! { <span class=class>{tag}</span> }
     });
     let status_class = match goal.status {
         GoalStatus::Achieved => "status done",

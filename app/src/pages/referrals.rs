@@ -1,7 +1,8 @@
-use crate::components::{page_or_error, Loading};
+use crate::components::served;
 use crate::domain::{long_date, tel_href, Referral};
 use crate::error::AppError;
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -36,38 +37,35 @@ pub async fn get_referrals() -> Result<ReferralList, AppError> {
     .await
 }
 
+pub const TITLE: &str = "Referrals";
+
 #[component]
 pub fn ReferralsPage() -> impl IntoView {
-    let list = Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_referrals().await, ReferralList::from_copy).await
-    });
     view! {
-        <Title text="Referrals"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(list.await, |list| {
-                    let today = list.today;
-                    view! {
-                        <h1>"Referrals"</h1>
-                        <p>"Services your case manager connected you with, and what comes next."</p>
-                        {if list.referrals.is_empty() {
-                            view! { <p class="card">"No referrals yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="plain-list">
-                                    {list
-                                        .referrals
-                                        .into_iter()
-                                        .map(|referral| view! { <li><ReferralCard referral today/></li> })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }}
-                    }
-                })
-            })}
-        </Transition>
+        <Title text=TITLE/>
+        {served(get_referrals, |list| view! { <ReferralListView list/> })}
+    }
+}
+
+#[component]
+pub fn ReferralListView(list: ReferralList) -> impl IntoView {
+    let today = list.today;
+    view! {
+        <h1>"Referrals"</h1>
+        <p>"Services your case manager connected you with, and what comes next."</p>
+        {if list.referrals.is_empty() {
+            Either::Left(view! { <p class="card">"No referrals yet."</p> })
+        } else {
+            Either::Right(view! {
+                <ul class="plain-list">
+                    {list
+                        .referrals
+                        .into_iter()
+                        .map(|referral| view! { <li><ReferralCard referral today/></li> })
+                        .collect_view()}
+                </ul>
+            })
+        }}
     }
 }
 

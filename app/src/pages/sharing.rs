@@ -2,7 +2,7 @@
 //! revoking), the supporter's view of what was shared, and the education library that is
 //! open to everyone.
 use crate::components::FormMessage;
-use crate::components::{loaded, page_or_error, AppointmentCard, Loading, ResourceCard};
+use crate::components::{served, AppointmentCard, ResourceCard};
 use crate::domain::{Appointment, Goal, Resource, Share, Stage};
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -81,10 +81,9 @@ pub async fn get_supporters() -> Result<Supporters, AppError> {
 
 #[component]
 pub fn SupportersPage() -> impl IntoView {
-    let supporters = leptos::prelude::Resource::new(|| (), |_| get_supporters());
     view! {
         <Title text="People I share with"/>
-        {loaded(supporters, |s| view! { <SupportersView supporters=s/> })}
+        {served(get_supporters, |s| view! { <SupportersView supporters=s/> })}
     }
 }
 
@@ -231,35 +230,30 @@ pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
 
 #[component]
 pub fn SupportingPage() -> impl IntoView {
-    let sharing = leptos::prelude::Resource::new(|| (), |_| get_supporting());
     view! {
         <Title text="Shared with you"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(sharing.await, |sharing| {
-                    if sharing.is_empty() {
-                        view! {
-                            <h1>"Shared with you"</h1>
-                            <p>"No one is sharing anything with you right now."</p>
-                            <a class="link" href="/learn">"Read about supporting someone"</a>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <h1>"Shared with you"</h1>
-                            <PassOnNotice/>
-                            <ul class="plain-list">
-                                {sharing.into_iter().map(|c| view! {
-                                    <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
-                                        <span class="card-title">{c.preferred_name}</span>
-                                    </a></li>
-                                }).collect_view()}
-                            </ul>
-                            <a class="link" href="/learn">"Read about supporting someone"</a>
-                        }.into_any()
-                    }
-                })
-            })}
-        </Transition>
+        {served(get_supporting, |sharing| {
+            if sharing.is_empty() {
+                view! {
+                    <h1>"Shared with you"</h1>
+                    <p>"No one is sharing anything with you right now."</p>
+                    <a class="link" href="/learn">"Read about supporting someone"</a>
+                }.into_any()
+            } else {
+                view! {
+                    <h1>"Shared with you"</h1>
+                    <PassOnNotice/>
+                    <ul class="plain-list">
+                        {sharing.into_iter().map(|c| view! {
+                            <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
+                                <span class="card-title">{c.preferred_name}</span>
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                    <a class="link" href="/learn">"Read about supporting someone"</a>
+                }.into_any()
+            }
+        })}
     }
 }
 
@@ -309,14 +303,13 @@ pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppErro
 
 #[component]
 pub fn SharedRecordPage() -> impl IntoView {
-    let params = use_params_map();
-    let record = leptos::prelude::Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_shared_record,
-    );
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
     view! {
         <Title text="Shared with you"/>
-        {loaded(record, |record| view! { <SharedRecordView record/> })}
+        {served(move || get_shared_record(id), |record| view! { <SharedRecordView record/> })}
     }
 }
 
@@ -382,29 +375,34 @@ pub async fn get_education() -> Result<Vec<Resource>, AppError> {
     .await
 }
 
+pub const LEARN_TITLE: &str = "Supporting someone";
+
+/// The library from the phone's copy (a client's phone keeps it with their own things).
+pub fn library_from_copy(
+    copy: &crate::domain::DeviceCopy,
+    _now: chrono::NaiveDateTime,
+) -> Option<Vec<Resource>> {
+    Some(copy.articles()).filter(|articles| !articles.is_empty())
+}
+
 #[component]
 pub fn LearnPage() -> impl IntoView {
-    let library = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_education().await, |copy, _| {
-            Some(copy.articles()).filter(|articles| !articles.is_empty())
-        })
-        .await
-    });
     view! {
-        <Title text="Supporting someone"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                page_or_error(library.await, |resources| view! {
-                    <h1>"Supporting someone"</h1>
-                    <p>"Help and information for family and friends. Open to everyone; no sign-in needed."</p>
-                    <section aria-labelledby="library-heading">
-                        <h2 id="library-heading">"Where to find help and information"</h2>
-                        <ul class="plain-list">
-                            {resources.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
-                        </ul>
-                    </section>
-                })
-            })}
-        </Transition>
+        <Title text=LEARN_TITLE/>
+        {served(get_education, |library| view! { <LibraryView library/> })}
+    }
+}
+
+#[component]
+pub fn LibraryView(library: Vec<Resource>) -> impl IntoView {
+    view! {
+        <h1>"Supporting someone"</h1>
+        <p>"Help and information for family and friends. Open to everyone; no sign-in needed."</p>
+        <section aria-labelledby="library-heading">
+            <h2 id="library-heading">"Where to find help and information"</h2>
+            <ul class="plain-list">
+                {library.into_iter().map(|resource| view! { <li><ResourceCard resource/></li> }).collect_view()}
+            </ul>
+        </section>
     }
 }

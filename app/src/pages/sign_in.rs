@@ -39,10 +39,21 @@ pub fn Field(
     }
 }
 
+pub const SIGN_IN_TITLE: &str = "Sign in";
+pub const UNLOCK_TITLE: &str = "Welcome back";
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     view! {
-        <Title text="Sign in"/>
+        <Title text=SIGN_IN_TITLE/>
+        <SignInView/>
+    }
+}
+
+/// The sign-in page's body, also shown offline once the phone has signed out.
+#[component]
+pub fn SignInView() -> impl IntoView {
+    view! {
         <h1>"Sign in"</h1>
         <FormMessage/>
         <form class="form" method="post" action="/sign-in">
@@ -50,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
             <Field id="passphrase" label="Passphrase" kind="password" autocomplete="current-password"/>
             <button class="button" type="submit">"Sign in"</button>
         </form>
-        <crate::pages::passkeys::PasskeySignIn/>
+        <crate::components::Slot name=crate::pages::passkeys::PASSKEY_SIGN_IN/>
         <section class="aside" aria-labelledby="new-heading">
             <h2 id="new-heading">"New here?"</h2>
             <p>"If you were given a code to set up your sign-in, start here."</p>
@@ -64,7 +75,16 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     view! {
-        <Title text="Welcome back"/>
+        <Title text=UNLOCK_TITLE/>
+        <UnlockView/>
+    }
+}
+
+/// The body of the page that asks for the passphrase again, also checked offline
+/// (`device::reopen`).
+#[component]
+pub fn UnlockView() -> impl IntoView {
+    view! {
         <h1>"Welcome back"</h1>
         <p>"For your privacy, please enter your passphrase again."</p>
         <FormMessage/>

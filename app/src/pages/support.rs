@@ -1,4 +1,4 @@
-use crate::components::{loaded, ResourceCard};
+use crate::components::{served, ResourceCard};
 use crate::domain::{Audience, Resource, ResourceKind};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -14,22 +14,26 @@ pub async fn get_resources() -> Result<Vec<Resource>, AppError> {
     .await
 }
 
+pub const TITLE: &str = "Support";
+
+/// The page from the phone's copy.
+pub fn resources_from_copy(
+    copy: &crate::domain::DeviceCopy,
+    _now: chrono::NaiveDateTime,
+) -> Option<Vec<Resource>> {
+    copy.profile().map(|_| copy.resources())
+}
+
 #[component]
 pub fn SupportPage() -> impl IntoView {
-    let resources = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_resources().await, |copy, _| {
-            copy.profile().map(|_| copy.resources())
-        })
-        .await
-    });
     view! {
-        <Title text="Support"/>
-        {loaded(resources, |resources| view! { <SupportView resources/> })}
+        <Title text=TITLE/>
+        {served(get_resources, |resources| view! { <SupportView resources/> })}
     }
 }
 
 #[component]
-fn SupportView(resources: Vec<Resource>) -> impl IntoView {
+pub fn SupportView(resources: Vec<Resource>) -> impl IntoView {
     let (crisis, rest): (Vec<_>, Vec<_>) = resources
         .into_iter()
         .partition(|r| r.kind == ResourceKind::CrisisLine);

@@ -1,7 +1,8 @@
-use crate::components::{loaded, AppointmentDetails};
+use crate::components::{served, AppointmentDetails};
 use crate::domain::{tel_href, Appointment, Goal, Resource, StageChange};
 use crate::error::AppError;
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -91,19 +92,18 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
     .await
 }
 
+pub const TITLE: &str = "Today";
+
 #[component]
 pub fn TodayPage() -> impl IntoView {
-    let overview = leptos::prelude::Resource::new(crate::components::copy_changes, |_| async {
-        crate::components::or_from_copy(get_today().await, TodayOverview::from_copy).await
-    });
     view! {
-        <Title text="Today"/>
-        {loaded(overview, |overview| view! { <TodayView overview/> })}
+        <Title text=TITLE/>
+        {served(get_today, |overview| view! { <TodayView overview/> })}
     }
 }
 
 #[component]
-fn TodayView(overview: TodayOverview) -> impl IntoView {
+pub fn TodayView(overview: TodayOverview) -> impl IntoView {
     let today = overview.today;
     view! {
         <h1>{format!("Hi, {}", overview.preferred_name)}</h1>
@@ -113,24 +113,23 @@ fn TodayView(overview: TodayOverview) -> impl IntoView {
             {match overview.next_appointment {
                 Some(appointment) => {
                     let href = format!("/appointments/{}", appointment.id);
-                    view! {
+                    Either::Left(view! {
                         <article class="card">
                             <h3>{appointment.kind.label()}</h3>
                             <AppointmentDetails appointment today/>
                             <a class="link" href=href>"See details"</a>
                         </article>
-                    }
-                        .into_any()
+                    })
                 }
-                None => view! { <p class="card">"Nothing booked right now."</p> }.into_any(),
+                None => Either::Right(view! { <p class="card">"Nothing booked right now."</p> }),
             }}
         </section>
         <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">"What you're working on"</h2>
             {if overview.goals_in_progress.is_empty() {
-                view! { <p class="card">"No goals in progress. Your plan has the rest."</p> }.into_any()
+                Either::Left(view! { <p class="card">"No goals in progress. Your plan has the rest."</p> })
             } else {
-                view! {
+                Either::Right(view! {
                     <ul class="plain-list">
                         {overview
                             .goals_in_progress
@@ -138,8 +137,7 @@ fn TodayView(overview: TodayOverview) -> impl IntoView {
                             .map(|goal| view! { <li><GoalNextStep goal/></li> })
                             .collect_view()}
                     </ul>
-                }
-                    .into_any()
+                })
             }}
             <a class="link" href="/plan">"See your whole plan"</a>
         </section>
@@ -168,11 +166,11 @@ fn GoalNextStep(goal: Goal) -> impl IntoView {
             <h3>{goal.own_words.clone()}</h3>
             <p class="small">{goal.domain.label()}</p>
             {match goal.next_step() {
-                Some(step) => view! {
+                Some(step) => Either::Left(view! {
                     <p><strong>"Next step: "</strong>{step.description.clone()}</p>
                     <p class="small">{format!("Who: {}", step.doer.label())}</p>
-                }.into_any(),
-                None => view! { <p>"All steps are done."</p> }.into_any(),
+                }),
+                None => Either::Right(view! { <p>"All steps are done."</p> }),
             }}
             <p class="small">{format!("{} of {} steps done", progress.done, progress.total)}</p>
         </article>
