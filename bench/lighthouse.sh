@@ -44,6 +44,8 @@ print(f"| {'page':<14} | {'score':>5} | {'FCP ms':>7} | {'LCP ms':>7} | {'TBT ms
 print(f"| {'-'*14} | {'-'*5} | {'-'*7} | {'-'*7} | {'-'*7} | {'-'*7} | {'-'*6} |")
 for page in ["/", "/plan", "/appointments", "/learn"]:
     reports = [json.load(open(f)) for f in sorted(glob.glob(f"{data}/perf-{page.replace('/', '_')}-*.json"))]
+    # A run Lighthouse could not finish has no score; the medians are of the others.
+    reports = [r for r in reports if r["categories"]["performance"]["score"] is not None]
     if not reports:
         print(f"| {page:<14} | no run finished |")
         continue

@@ -98,17 +98,28 @@ impl Bundle {
     }
 
     /// The inline script that starts the bundle on a page rendered by the server, once the
-    /// page has loaded and the browser is idle: nothing of the app is fetched ahead of the
-    /// page's own content, which is whole and usable (plain forms) before the wasm arrives.
+    /// page has loaded, painted (the frame after `load`) and the browser is idle: nothing of
+    /// the app is fetched ahead of the page's own content, which is whole and usable (plain
+    /// forms) before the wasm arrives.
     /// A page the browser brings back from its back-forward cache is loaded afresh: it may
     /// show someone who has signed out since, or a page of the other bundle half left.
     pub fn start_script(&self) -> String {
         let (script, wasm, entry) = (&self.script, &self.wasm, self.entry);
+        // The service worker that keeps the client bundle for offline is registered then too
+        // (its script, and its download of the shell, come after the page as well).
+        let worker = if self.is_app_shell {
+            "const worker = document.createElement(\"script\");\
+             worker.src = \"/register-sw.js\";\
+             document.head.append(worker);"
+        } else {
+            ""
+        };
         // The wasm's download starts beside the script's (a hint added now, not in the
         // page's head), and the script's own fetch of it then takes that download.
         format!(
             "(() => {{\
                const start = () => {{\
+                 {worker}\
                  const hint = document.createElement(\"link\");\
                  Object.assign(hint, {{ rel: \"preload\", as: \"fetch\", href: {wasm:?}, crossOrigin: \"\" }});\
                  hint.type = \"application/wasm\";\
@@ -118,8 +129,9 @@ impl Bundle {
                }};\
                const idle = () => \"requestIdleCallback\" in window\
                  ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 0);\
-               if (document.readyState === \"complete\") idle();\
-               else addEventListener(\"load\", idle, {{ once: true }});\
+               const painted = () => requestAnimationFrame(() => setTimeout(idle, 0));\
+               if (document.readyState === \"complete\") painted();\
+               else addEventListener(\"load\", painted, {{ once: true }});\
                addEventListener(\"pageshow\", (shown) => shown.persisted && location.reload());\
              }})();"
         )

@@ -48,12 +48,11 @@ use leptos_router::{
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::{HashedStylesheet, MetaTags};
-    // The page's bundle starts after the page has painted and loaded (see `bundle`): no
-    // hint or preload puts the wasm ahead of the page's own content. The service worker
-    // keeps the client bundle for the phone to open offline; staff pages (with the staff
-    // bundle, on a computer at the clinic) do not register it.
-    let bundle = bundle::Bundle::for_request(&options);
-    let (start, offline_app) = (bundle.start_script(), bundle.is_app_shell);
+    // The page's bundle starts after the page has loaded and painted (see `bundle`): no
+    // hint or preload puts the wasm ahead of the page's own content. The client bundle's
+    // start registers the service worker, which keeps it for the phone to open offline;
+    // staff pages (with the staff bundle, on a computer at the clinic) do not.
+    let start = bundle::Bundle::for_request(&options).start_script();
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -66,7 +65,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-                {offline_app.then(|| view! { <script src="/register-sw.js" defer></script> })}
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options/>
                 <script type="module" nonce=nonce>{start}</script>
