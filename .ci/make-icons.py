@@ -10,7 +10,7 @@ def png(path, size, maskable):
     s = size / 64.0
     # A maskable icon fills the square and keeps its drawing inside the middle 80 %.
     k = 0.72 if maskable else 1.0
-    rows = []
+    rows, palette = [], {}
     for y in range(size):
         row = bytearray([0])
         for x in range(size):
@@ -36,14 +36,22 @@ def png(path, size, maskable):
             a = cover / 16
             w = white / max(cover, 1)
             rgb = [round(TEAL[i] * (1 - w) + WHITE[i] * w) for i in range(3)]
-            row += bytes(rgb + [round(a * 255)])
+            colour = tuple(rgb + [round(a * 255)])
+            # An indexed PNG: the drawing has a few dozen colours (teal, white and their
+            # smoothed edges), so a palette keeps every pixel as it is at a third of the size.
+            row.append(palette.setdefault(colour, len(palette)))
         rows.append(bytes(row))
+    assert len(palette) <= 256, f"{path}: {len(palette)} colours"
     raw = zlib.compress(b"".join(rows), 9)
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    colours = sorted(palette, key=palette.get)
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)))
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 3, 0, 0, 0)))
+        f.write(chunk(b"PLTE", b"".join(bytes(c[:3]) for c in colours)))
+        if any(c[3] < 255 for c in colours):
+            f.write(chunk(b"tRNS", bytes(c[3] for c in colours)))
         f.write(chunk(b"IDAT", raw))
         f.write(chunk(b"IEND", b""))
 

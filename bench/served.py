@@ -108,8 +108,9 @@ def first_visit(browser, page):
     links = Links()
     text = body.decode()
     links.feed(text)
-    # The script that starts the app names its script and wasm (app/src/bundle.rs).
-    started = re.findall(r'(?:import\(|module_or_path: )"(/pkg/[^"]+)"', text)
+    # The script that starts the app names its script and wasm, and the client bundle's the
+    # service worker's registration (app/src/bundle.rs).
+    started = re.findall(r'(?:import\(|module_or_path: |\.src = )"(/[^"]+)"', text)
     queue = list(links.urls) + started
     while queue:
         url = urllib.parse.urljoin(BASE + page, queue.pop(0))
