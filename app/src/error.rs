@@ -21,6 +21,8 @@ pub enum AppError {
     TooManyTries,
     #[error("Something went wrong on our side. Nothing you saved is lost. Please try again in a few minutes.")]
     Unavailable,
+    #[error("Waypoint is very busy right now. Please wait a moment, then try again.")]
+    Busy,
     #[error("We couldn't reach Waypoint. Check your connection and try again.")]
     Offline,
     #[error("We couldn't read what this page sent, so nothing was changed. Please reload the page and try again.")]
@@ -34,7 +36,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::Locked => 401,
             AppError::PasskeyRefused | AppError::BadRequest => 400,
             AppError::TooManyTries => 429,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Busy => 503,
             AppError::Offline => 502,
         }
     }
@@ -48,6 +50,7 @@ impl AppError {
             AppError::PasskeyRefused => "passkey_refused",
             AppError::TooManyTries => "too_many_tries",
             AppError::Unavailable => "unavailable",
+            AppError::Busy => "busy",
             AppError::Offline => "offline",
             AppError::BadRequest => "bad_request",
         }
@@ -61,6 +64,7 @@ impl AppError {
             AppError::PasskeyRefused => "Passkey not accepted",
             AppError::TooManyTries => "Please wait",
             AppError::Unavailable => "Something went wrong",
+            AppError::Busy => "Please wait a moment",
             AppError::Offline => "No connection",
             AppError::BadRequest => "Please try again",
         }
@@ -99,6 +103,18 @@ pub fn set_response_status(error: AppError) {
     }
 }
 
+/// How long a busy answer asks the browser to wait before trying again.
+#[cfg(feature = "ssr")]
+pub const BUSY_RETRY_AFTER_SECONDS: &str = "2";
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::Busy> for AppError {
+    fn from(_: crate::auth::Busy) -> Self {
+        tracing::warn!("too many passphrase checks under way; asked to try again");
+        AppError::Busy
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<crate::secrets::NoRandomness> for AppError {
     fn from(error: crate::secrets::NoRandomness) -> Self {
@@ -124,6 +140,13 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status())
             .unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);
-        (status, format!("{}. {self}", self.heading())).into_response()
+        let mut response = (status, format!("{}. {self}", self.heading())).into_response();
+        if self == AppError::Busy {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }

@@ -6,6 +6,7 @@
 use crate::db::{self, ClientHome, LiveSession, SessionEnd};
 use crate::domain::{device_label, session_rules, RecordId, Role};
 use crate::error::AppError;
+use crate::proxy::TrustedProxies;
 use crate::secrets::secret_hash;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
@@ -36,6 +37,13 @@ pub enum Visitor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
+impl ClientAddress {
+    /// The client's address for a connection from `peer` (see [`TrustedProxies`]).
+    pub fn of(proxies: &TrustedProxies, peer: SocketAddr, headers: &http::HeaderMap) -> Self {
+        ClientAddress(proxies.client_address(peer.ip(), headers).to_string())
+    }
+}
+
 /// Who is asking, from where and on what device: what every entry point and every action
 /// starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +52,8 @@ pub struct Asking {
     pub address: ClientAddress,
     /// A plain description of the device (see `domain::device_label`).
     pub device: String,
+    /// The tokens of the device cookie: this phone has signed in to those accounts before.
+    pub known_device_tokens: Vec<String>,
 }
 
 impl Asking {
@@ -99,8 +109,8 @@ where
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|peer| peer.0.ip().to_string())
-            .unwrap_or_default();
+            .map(|peer| ClientAddress::of(&state.trusted_proxies, peer.0, &parts.headers))
+            .unwrap_or(ClientAddress(String::new()));
         let agent = parts
             .headers
             .get(http::header::USER_AGENT)
@@ -108,8 +118,9 @@ where
             .unwrap_or_default();
         let asking = Asking {
             visitor,
-            address: ClientAddress(address),
+            address,
             device: device_label(agent),
+            known_device_tokens: device_tokens(&parts.headers, state.secure_cookies),
         };
         if let Some(person) = asking.holder() {
             // The request's span (server/src/startup.rs) declares these.
@@ -221,6 +232,47 @@ pub fn session_cookie(token: &str, secure: bool, role: Role) -> String {
     let max_age = session_rules(role).lifetime.num_seconds();
     format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
 }
+
+/// How long a phone is remembered as one that has signed in before, and how many people's
+/// tokens one phone keeps (a shared phone).
+const DEVICE_MEMORY_DAYS: i64 = 180;
+pub const DEVICE_TOKENS_KEPT: usize = 4;
+
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-waypoint_d"
+    } else {
+        "waypoint_d"
+    }
+}
+
+/// The device cookie's tokens (hex, joined by dots); anything else in it is ignored.
+pub fn device_tokens(headers: &http::HeaderMap, secure: bool) -> Vec<String> {
+    let jar = axum_extra::extract::cookie::CookieJar::from_headers(headers);
+    let Some(cookie) = jar.get(device_cookie_name(secure)) else {
+        return Vec::new();
+    };
+    cookie
+        .value()
+        .split('.')
+        .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+        .take(DEVICE_TOKENS_KEPT)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A `Set-Cookie` value for the device cookie. Signing out leaves it: it says only that
+/// this phone has signed in before, and holds no session.
+pub fn device_cookie(tokens: &[String], secure: bool) -> String {
+    let name = device_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    let max_age = Duration::days(DEVICE_MEMORY_DAYS).num_seconds();
+    let value = tokens.join(".");
+    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
+}
+
+/// How long an unused device token is kept on the server.
+pub const DEVICE_MEMORY: Duration = Duration::days(DEVICE_MEMORY_DAYS);
 
 /// A `Set-Cookie` value that removes the named cookie.
 pub fn cookie_removal(name: &str) -> String {

@@ -16,4 +16,6 @@ pub struct AppState {
     pub public_url: String,
     /// The WebAuthn relying party; `None` when the public address has no domain name.
     pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
+    /// Whose forwarding headers say where a request comes from (`WAYPOINT_TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<crate::proxy::TrustedProxies>,
 }

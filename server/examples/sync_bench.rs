@@ -53,6 +53,7 @@ async fn measure(engine: &str, db: &Db, clients: usize) {
         visitor: Visitor::SignedIn(alex_signed_in(db).await),
         address: ClientAddress("192.0.2.1".into()),
         device: "bench phone".into(),
+        known_device_tokens: Vec::new(),
     };
     let (mut first, mut unchanged) = (Vec::new(), Vec::new());
     let (mut items, mut bytes) = (0, 0);

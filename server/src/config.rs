@@ -84,6 +84,14 @@ pub struct Config {
     )]
     pub public_url: String,
 
+    /// Reverse proxies in front of Waypoint, whose `Forwarded` or `X-Forwarded-For` header
+    /// says which address a request comes from: addresses or ranges, separated by commas
+    /// (`127.0.0.1,10.0.0.0/8`). Without it, the connection's own address is used, and behind
+    /// a proxy every request would seem to come from the proxy: one person's wrong guesses
+    /// would slow everyone down.
+    #[arg(long, env = "WAYPOINT_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: app::proxy::TrustedProxies,
+
     /// Log format.
     #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -132,6 +140,7 @@ impl Config {
             db_connections: 4,
             session_key: None,
             public_url: "http://localhost".to_owned(),
+            trusted_proxies: Default::default(),
             log_format: LogFormat::Text,
         }
     }

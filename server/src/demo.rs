@@ -444,6 +444,8 @@ pub enum DemoError {
     Db(#[from] DbError),
     #[error(transparent)]
     Hash(#[from] app::auth::HashError),
+    #[error(transparent)]
+    Busy(#[from] app::auth::Busy),
     /// The demo data breaks one of the domain's rules: a mistake in this file.
     #[error("the demo data breaks a rule: {0}")]
     Rule(String),
@@ -470,7 +472,7 @@ pub async fn seed_with(
         return Ok(SeedOutcome::AlreadyThere);
     }
     // One Argon2id hash for every demo account: hashing thirty would take seconds.
-    let passphrase_hash = app::auth::hash_passphrase_blocking(DEMO_PASSPHRASE.to_owned()).await?;
+    let passphrase_hash = app::auth::hash_passphrase_in_turn(DEMO_PASSPHRASE.to_owned()).await??;
     let today = now
         .with_timezone(&TIME_ZONE.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
         .date_naive();

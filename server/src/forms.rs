@@ -11,7 +11,9 @@ use app::db::CheckInOutcome;
 use app::domain::{home_of, is_form_key, CheckInAction, RecordId, Role, Share};
 use app::error::AppError;
 use app::notice::{Notice, Problem};
-use app::session::{cookie_removal, session_cookie, session_cookie_name, Asking, NEW_CODE_COOKIE};
+use app::session::{
+    cookie_removal, device_cookie, session_cookie, session_cookie_name, Asking, NEW_CODE_COOKIE,
+};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -95,8 +97,31 @@ fn refused(page: &str, error: AppError) -> Response {
         AppError::Locked => Redirect::to("/unlock").into_response(),
         AppError::NotFound => (StatusCode::NOT_FOUND, "Not found").into_response(),
         AppError::TooManyTries => back(page, Problem::Wait),
+        AppError::Busy => busy(page),
         _ => back(page, Problem::Unavailable),
     }
+}
+
+/// Too many passphrase checks under way: "busy, try again in a moment", with the status and
+/// `Retry-After` that say so to anything that reads them, and a link back to the form.
+fn busy(page: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Waypoint</title></head><body><main><h1>{}</h1><p>{}</p>\
+         <p><a href=\"{page}\">Try again</a></p></main></body></html>",
+        AppError::Busy.heading(),
+        AppError::Busy
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, app::error::BUSY_RETRY_AFTER_SECONDS),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn wait(path: &str, until: DateTime<Utc>) -> Response {
@@ -116,10 +141,15 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
     response
 }
 
-/// Into a new session: its cookie, and on to `to`.
+/// Into a new session: its cookie (and the device cookie when the phone was new to the
+/// account), and on to `to`.
 fn signed_in_response(state: &AppState, started: &Started, to: &str) -> Response {
     let cookie = session_cookie(&started.token, state.secure_cookies, started.role);
-    with_cookie(Redirect::to(to).into_response(), &cookie)
+    let mut response = with_cookie(Redirect::to(to).into_response(), &cookie);
+    if let Some(tokens) = &started.device_tokens {
+        response = with_cookie(response, &device_cookie(tokens, state.secure_cookies));
+    }
+    response
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,9 @@
 use crate::nonce::CspNonce;
 use app::audit;
 use app::domain::{home_of, Role};
-use app::session::{cookie_removal, session_cookie_name, session_token, Asking, Visitor};
+use app::session::{
+    cookie_removal, session_cookie_name, session_token, Asking, ClientAddress, Visitor,
+};
 use app::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -65,8 +67,9 @@ pub async fn protect(
     if changes_something(request.method()) && is_cross_site(request.headers()) {
         let nobody = Asking {
             visitor: Visitor::Anonymous,
-            address: app::session::ClientAddress(peer.ip().to_string()),
+            address: ClientAddress::of(&state.trusted_proxies, peer, request.headers()),
             device: String::new(),
+            known_device_tokens: Vec::new(),
         };
         audit::record_refusal(&state.db, &nobody, "request.cross_site", None).await;
         let refused = (

@@ -88,6 +88,7 @@ impl Application {
             session_key,
             secure_cookies: config.public_url.starts_with("https://"),
             public_url: config.public_url.clone(),
+            trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         };
         let router = router(state);
         let listener = TcpListener::bind(config.addr)
@@ -135,14 +136,29 @@ impl Application {
 }
 
 /// Hourly: forgets what was sent to devices whose sessions are over (sessions left to expire
-/// are never ended by a request).
+/// are never ended by a request), tries at secrets too old to count, and passkey ceremonies
+/// nobody finished. Nothing here grows for ever.
 async fn housekeeping(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
         every.tick().await;
-        if let Err(error) = app::db::forget_sync_of_past_sessions(&db, chrono::Utc::now()).await {
-            tracing::warn!(%error, "housekeeping: could not forget past sessions' sync state");
-        }
+        tidy(&db, chrono::Utc::now()).await;
+    }
+}
+
+/// One round of housekeeping; each part goes on when another fails.
+pub async fn tidy(db: &Db, now: chrono::DateTime<chrono::Utc>) {
+    if let Err(error) = app::db::forget_sync_of_past_sessions(db, now).await {
+        tracing::warn!(%error, "housekeeping: could not forget past sessions' sync state");
+    }
+    if let Err(error) = app::db::prune_attempts(db, now - app::auth::FAILURE_MEMORY).await {
+        tracing::warn!(%error, "housekeeping: could not forget old sign-in tries");
+    }
+    if let Err(error) = app::db::prune_known_devices(db, now - app::session::DEVICE_MEMORY).await {
+        tracing::warn!(%error, "housekeeping: could not forget devices unused for months");
+    }
+    if let Err(error) = app::db::prune_ceremonies(db, now).await {
+        tracing::warn!(%error, "housekeeping: could not forget unfinished passkey ceremonies");
     }
 }
 

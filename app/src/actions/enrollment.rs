@@ -1,9 +1,12 @@
 //! A client's first sign-in: their case manager makes a set-up code, and the client uses it
 //! to choose a sign-in name and passphrase.
-use super::sessions::{start_session, throttled, Started};
+use super::sessions::{start_session, Started};
+use super::turns::{take_turn, Attempt, Turn};
 use super::{traced, Outcome};
 use crate::audit;
-use crate::auth::{self, check_new_passphrase, hash_passphrase_blocking, normalize_code};
+use crate::auth::{
+    self, check_new_passphrase, hash_passphrase_in_turn, normalize_code, ThrottleKey,
+};
 use crate::db::{self, Db};
 use crate::domain::{RecordId, Role, SignInName};
 use crate::error::AppError;
@@ -75,19 +78,64 @@ pub(super) struct NewCredentials {
     pub passphrase_hash: String,
 }
 
-/// Whether a new sign-in may be tried now (`throttle_key`: the kind of code it comes with),
-/// then its name and passphrase checked and hashed.
+/// A new sign-in's name and passphrase against their rules (they try no secret, so they
+/// come before any turn is taken).
+fn check_rules(chosen: ChosenSignIn<'_>) -> Result<SignInName, Problem> {
+    let name = SignInName::parse(chosen.sign_in_name)?;
+    check_new_passphrase(chosen.passphrase, chosen.repeated, name.as_str())?;
+    Ok(name)
+}
+
+/// A new passphrase's hash, or why there is none (logged here).
+fn hashed(hash: Result<String, auth::HashError>) -> Result<String, AppError> {
+    hash.map_err(|error| {
+        tracing::error!(%error, "could not hash a new passphrase");
+        AppError::Unavailable
+    })
+}
+
+/// A code and the new sign-in that comes with it, checked: the sign-in's rules first, then
+/// the try at the code takes its turn (throttled per address the codes are typed from),
+/// then the passphrase is hashed. The caller checks the code and settles the attempt.
 pub(super) async fn new_credentials(
     db: &Db,
     asking: &Asking,
-    throttle_key: &str,
+    refusal: crate::db::AuditEvent,
     chosen: ChosenSignIn<'_>,
     now: DateTime<Utc>,
+) -> Result<Result<(NewCredentials, Attempt), Problem>, AppError> {
+    let name = match check_rules(chosen) {
+        Ok(name) => name,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let key = ThrottleKey::Code(asking.address.0.clone());
+    let attempt = match take_turn(db, asking, key, refusal, now).await? {
+        Turn::Go(attempt) => attempt,
+        Turn::Wait(_) => return Ok(Err(Problem::Wait)),
+    };
+    let hashing = hash_passphrase_in_turn(chosen.passphrase.to_owned());
+    let passphrase_hash = hashed(attempt.check(db, hashing, now).await?)?;
+    let credentials = NewCredentials {
+        name,
+        passphrase_hash,
+    };
+    Ok(Ok((credentials, attempt)))
+}
+
+/// A new sign-in made by someone already signed in (an admin adding staff): no code, no
+/// turn to take.
+pub(super) async fn check_credentials(
+    chosen: ChosenSignIn<'_>,
 ) -> Result<Result<NewCredentials, Problem>, AppError> {
-    if throttled(db, throttle_key, asking, now).await?.is_some() {
-        return Ok(Err(Problem::Wait));
-    }
-    check_credentials(chosen).await
+    let name = match check_rules(chosen) {
+        Ok(name) => name,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let passphrase_hash = hashed(hash_passphrase_in_turn(chosen.passphrase.to_owned()).await?)?;
+    Ok(Ok(NewCredentials {
+        name,
+        passphrase_hash,
+    }))
 }
 
 /// Gives `person_id` the new sign-in, in the change under way; `NameTaken` when someone has
@@ -101,29 +149,6 @@ pub(super) async fn add_sign_in(
     let (name, hash) = (credentials.name.as_str(), &credentials.passphrase_hash);
     let added = db::insert_account(conn, person_id, name, hash, now).await?;
     Ok(added.map_err(|_| Problem::NameTaken))
-}
-
-/// Checks a new sign-in, then hashes its passphrase (slow on purpose, off the async threads).
-pub(super) async fn check_credentials(
-    chosen: ChosenSignIn<'_>,
-) -> Result<Result<NewCredentials, Problem>, AppError> {
-    let name = match SignInName::parse(chosen.sign_in_name) {
-        Ok(name) => name,
-        Err(problem) => return Ok(Err(problem.into())),
-    };
-    if let Err(problem) = check_new_passphrase(chosen.passphrase, chosen.repeated, name.as_str()) {
-        return Ok(Err(problem.into()));
-    }
-    let passphrase_hash = hash_passphrase_blocking(chosen.passphrase.to_owned())
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "could not hash a new passphrase");
-            AppError::Unavailable
-        })?;
-    Ok(Ok(NewCredentials {
-        name,
-        passphrase_hash,
-    }))
 }
 
 impl Outcome for Started {
@@ -142,9 +167,10 @@ pub async fn enrol(
     now: DateTime<Utc>,
 ) -> Result<Result<Started, Problem>, AppError> {
     traced("enrol", asking, async {
-        let throttle_key = "enrollment";
-        let credentials = match new_credentials(db, asking, throttle_key, chosen, now).await? {
-            Ok(credentials) => credentials,
+        let refusal = audit::allowed(asking, "enrol.throttled");
+        let (credentials, attempt) = match new_credentials(db, asking, refusal, chosen, now).await?
+        {
+            Ok(checked) => checked,
             Err(problem) => return Ok(Err(problem)),
         };
         let mut change = db.change().await?;
@@ -153,7 +179,7 @@ pub async fn enrol(
             None => None,
         };
         let Some(client_id) = client_id else {
-            db::record_sign_in_failure(&mut change, throttle_key, &asking.address.0, now).await?;
+            attempt.failed(&mut change, now).await?;
             let refusal = audit::allowed(asking, "enrol.failed").refused();
             change.keep(&[refusal], now).await?;
             return Ok(Err(Problem::CodeInvalid));
@@ -163,8 +189,11 @@ pub async fn enrol(
         }
         if let Err(taken) = add_sign_in(&mut change, &client_id, &credentials, now).await? {
             // Dropped: the code stays unused.
+            drop(change);
+            attempt.came_to_nothing(db, now).await?;
             return Ok(Err(taken));
         }
+        attempt.succeeded(&mut change).await?;
         let started = start_session(&mut change, &client_id, Role::Client, asking, now).await?;
         let entry = audit::allowed(asking, "enrol").by(&client_id, Some(Role::Client));
         change.keep(&[entry], now).await?;

@@ -94,12 +94,13 @@ pub async fn join(
     now: DateTime<Utc>,
 ) -> Result<Result<Started, Problem>, AppError> {
     traced("grant.accept", asking, async {
-        let throttle_key = "invite";
         let Some(name_shown) = shown_name(name_shown) else {
             return Ok(Err(Problem::NameMissing));
         };
-        let credentials = match new_credentials(db, asking, throttle_key, chosen, now).await? {
-            Ok(credentials) => credentials,
+        let refusal = audit::allowed(asking, "join.throttled");
+        let (credentials, attempt) = match new_credentials(db, asking, refusal, chosen, now).await?
+        {
+            Ok(checked) => checked,
             Err(problem) => return Ok(Err(problem)),
         };
         let mut change = db.change().await?;
@@ -109,7 +110,7 @@ pub async fn join(
             None => None,
         };
         let (Some(grant), Some(code_hash)) = (grant, code_hash) else {
-            db::record_sign_in_failure(&mut change, throttle_key, &asking.address.0, now).await?;
+            attempt.failed(&mut change, now).await?;
             let refusal = audit::allowed(asking, "join.failed").refused();
             change.keep(&[refusal], now).await?;
             return Ok(Err(Problem::InviteInvalid));
@@ -129,11 +130,14 @@ pub async fn join(
         )
         .await?;
         if let Err(taken) = add_sign_in(&mut change, &supporter_id, &credentials, now).await? {
+            drop(change);
+            attempt.came_to_nothing(db, now).await?;
             return Ok(Err(taken));
         }
         if !db::accept_invite(&mut change, &code_hash, &grant.grant_id, &supporter_id, now).await? {
             return Ok(Err(Problem::InviteInvalid));
         }
+        attempt.succeeded(&mut change).await?;
         let started =
             start_session(&mut change, &supporter_id, Role::Supporter, asking, now).await?;
         let entry = audit::allowed(asking, "grant.accept")

@@ -19,6 +19,7 @@ pub mod resources;
 pub mod sessions;
 pub mod stages;
 pub mod sync;
+mod turns;
 
 use crate::db::{self, AuditEvent, Saved};
 use crate::domain::SaveAnswer;

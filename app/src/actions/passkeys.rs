@@ -1,10 +1,11 @@
 //! Passkeys: adding one to the signed-in person's account, and signing in with one after
 //! typing the sign-in name. The server's half of each ceremony is kept in the database for
 //! five minutes and used once.
-use super::sessions::{start_session, throttled, typed_name, Started};
+use super::sessions::{sign_in_key, start_session, Started};
+use super::turns::{take_turn, Attempt, Turn};
 use super::{traced, Outcome};
 use crate::audit;
-use crate::db::{self, Db, DbError};
+use crate::db::{self, Ceremony, Db, DbError, NewCeremony};
 use crate::domain::SignInName;
 use crate::error::AppError;
 use crate::session::Asking;
@@ -71,10 +72,17 @@ pub async fn start_registration(
         ) else {
             return Ok(Err(PasskeyProblem::Refused));
         };
-        let expires_at = now + CEREMONY_LIFETIME;
         let state = json(&state)?;
-        let ceremony =
-            db::insert_ceremony(db, &person.person_id, "register", &state, expires_at).await?;
+        let ceremony = NewCeremony {
+            person_id: &person.person_id,
+            kind: "register",
+            state: &state,
+            attempt_id: None,
+            expires_at: now + CEREMONY_LIFETIME,
+        };
+        let mut change = db.change().await?;
+        let ceremony = db::insert_ceremony(&mut change, &ceremony).await?;
+        change.keep(&[], now).await?;
         Ok(Ok((ceremony, options)))
     })
     .await
@@ -92,7 +100,12 @@ pub async fn finish_registration(
     let action = "passkey.add";
     traced(action, asking, async {
         let person = asking.signed_in()?;
-        let Some((owner, state)) = db::take_ceremony(db, ceremony, "register", now).await? else {
+        let Some(Ceremony {
+            person_id: owner,
+            state,
+            ..
+        }) = db::take_ceremony(db, ceremony, "register", now).await?
+        else {
             return Ok(Err(PasskeyProblem::Refused));
         };
         if owner != person.person_id {
@@ -136,11 +149,13 @@ pub async fn start_sign_in(
     now: DateTime<Utc>,
 ) -> Result<Result<(String, RequestChallengeResponse), PasskeyProblem>, AppError> {
     traced("passkey.sign_in_start", asking, async {
-        let name = typed_name(typed);
-        if throttled(db, &name, asking, now).await?.is_some() {
-            return Ok(Err(PasskeyProblem::Wait));
-        }
-        let account = match SignInName::parse(&name) {
+        let key = sign_in_key(db, asking, typed).await?;
+        let refusal = audit::allowed(asking, "sign_in.passkey.throttled");
+        let attempt = match take_turn(db, asking, key, refusal, now).await? {
+            Turn::Go(attempt) => attempt,
+            Turn::Wait(_) => return Ok(Err(PasskeyProblem::Wait)),
+        };
+        let account = match SignInName::parse(typed) {
             Ok(valid) => db::account_by_sign_in_name(db, valid.as_str()).await?,
             Err(_) => None,
         };
@@ -155,31 +170,44 @@ pub async fn start_sign_in(
                 .map(|(options, state)| (account.person_id.clone(), options, state)),
             _ => None,
         };
+        let mut change = db.change().await?;
         let Some((person_id, options, state)) = started else {
             // Counted as a failure, so probing for names is slowed like guessing passphrases.
-            refuse_sign_in(db, asking, &name, None, now).await?;
+            attempt.failed(&mut change, now).await?;
+            let refusal = audit::allowed(asking, "sign_in.passkey.failed").refused();
+            change.keep(&[refusal], now).await?;
             return Ok(Err(PasskeyProblem::Refused));
         };
+        // A start counts until the passkey answers: starts cannot pile up ceremonies for
+        // one name faster than the throttle allows guesses.
         let expires_at = now + CEREMONY_LIFETIME;
         let state = json(&state)?;
-        let ceremony = db::insert_ceremony(db, &person_id, "sign_in", &state, expires_at).await?;
+        let ceremony = NewCeremony {
+            person_id: &person_id,
+            kind: "sign_in",
+            state: &state,
+            attempt_id: Some(&attempt.id),
+            expires_at,
+        };
+        let ceremony = db::insert_ceremony(&mut change, &ceremony).await?;
+        change.keep(&[], now).await?;
         Ok(Ok((ceremony, options)))
     })
     .await
 }
 
-/// A refused passkey sign-in: a failure for throttling (when there is a name to count it
-/// against) and an audit entry, kept together.
+/// A refused passkey sign-in: its try (when the ceremony had one) settled as a failure,
+/// and an audit entry, kept together.
 async fn refuse_sign_in(
     db: &Db,
     asking: &Asking,
-    name: &str,
+    attempt: Option<&Attempt>,
     person_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut change = db.change().await?;
-    if !name.is_empty() {
-        db::record_sign_in_failure(&mut change, name, &asking.address.0, now).await?;
+    if let Some(attempt) = attempt {
+        attempt.failed(&mut change, now).await?;
     }
     let mut refusal = audit::allowed(asking, "sign_in.passkey.failed").refused();
     if let Some(person_id) = person_id {
@@ -199,10 +227,18 @@ pub async fn finish_sign_in(
     now: DateTime<Utc>,
 ) -> Result<Result<Started, PasskeyProblem>, AppError> {
     traced("sign_in.passkey", asking, async {
-        let Some((person_id, state)) = db::take_ceremony(db, ceremony, "sign_in", now).await?
+        let Some(Ceremony {
+            person_id,
+            state,
+            attempt_id,
+        }) = db::take_ceremony(db, ceremony, "sign_in", now).await?
         else {
-            refuse_sign_in(db, asking, "", None, now).await?;
+            refuse_sign_in(db, asking, None, None, now).await?;
             return Ok(Err(PasskeyProblem::Refused));
+        };
+        let attempt = match attempt_id {
+            Some(id) => Attempt::resume(db, &id).await?,
+            None => None,
         };
         let result = match (
             serde_json::from_str::<PasskeyAuthentication>(&state),
@@ -224,15 +260,15 @@ pub async fn finish_sign_in(
             })
         });
         let Some((passkey_id, passkey)) = matched else {
-            let name = db::sign_in_name_of(db, &person_id)
-                .await?
-                .unwrap_or_default();
-            refuse_sign_in(db, asking, &name, Some(&person_id), now).await?;
+            refuse_sign_in(db, asking, attempt.as_ref(), Some(&person_id), now).await?;
             return Ok(Err(PasskeyProblem::Refused));
         };
         let role = db::role_of_person(db, &person_id).await?;
         let mut change = db.change().await?;
         db::passkey_used(&mut change, &passkey_id, &json(&passkey)?, now).await?;
+        if let Some(attempt) = &attempt {
+            attempt.succeeded(&mut change).await?;
+        }
         let started = start_session(&mut change, &person_id, role, asking, now).await?;
         let entry = audit::allowed(asking, "sign_in.passkey").by(&person_id, Some(role));
         change.keep(&[entry], now).await?;

@@ -1,13 +1,14 @@
 //! Signing in with a passphrase, coming back after a pause, signing out, and ending
 //! sessions: one's own devices, or (for an admin) everyone's of one person.
+use super::turns::{take_turn, Turn};
 use super::{traced, Outcome};
 use crate::audit;
-use crate::auth::{next_attempt_allowed_at, verify_passphrase_blocking, FAILURE_MEMORY};
+use crate::auth::{verify_passphrase_in_turn, ThrottleKey};
 use crate::db::{self, Db, NewSession, SessionEnd, Sessions};
 use crate::domain::{session_rules, Role, SignInName};
 use crate::error::AppError;
 use crate::secrets::{new_session_token, secret_hash};
-use crate::session::Asking;
+use crate::session::{Asking, DEVICE_TOKENS_KEPT};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
@@ -16,6 +17,9 @@ use sqlx::AnyConnection;
 pub struct Started {
     pub token: String,
     pub role: Role,
+    /// The device cookie's tokens to keep, when this phone was new to the account (its new
+    /// token last); `None` leaves the cookie as it is.
+    pub device_tokens: Option<Vec<String>>,
 }
 
 /// What a sign-in (or an unlock, which starts the same session anew) came to.
@@ -59,42 +63,57 @@ pub(super) async fn start_session(
         now,
     )
     .await?;
-    Ok(Started { token, role })
-}
-
-/// When the next try may be made, if not now: the later of what the failures for `key` (a
-/// sign-in name, or a code's kind) and for the address allow.
-pub(super) async fn throttled(
-    db: &Db,
-    key: &str,
-    asking: &Asking,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, AppError> {
-    let (by_key, by_address) =
-        db::recent_sign_in_failures(db, key, &asking.address.0, now - FAILURE_MEMORY).await?;
-    Ok(next_attempt_allowed_at(&by_key, now).max(next_attempt_allowed_at(&by_address, now)))
-}
-
-/// A typed sign-in name as throttling keys it: what was typed, cut short, so junk cannot
-/// grow the table much.
-pub(super) fn typed_name(typed: &str) -> String {
-    typed.trim().to_lowercase().chars().take(40).collect()
-}
-
-/// What a failure leads to: wrong, or (after too many) a wait.
-async fn after_failure(
-    db: &Db,
-    key: &str,
-    asking: &Asking,
-    now: DateTime<Utc>,
-) -> Result<SignIn, AppError> {
-    Ok(match throttled(db, key, asking, now).await? {
-        Some(until) => SignIn::Wait(until),
-        None => SignIn::Wrong,
+    let device_tokens = remember_device(conn, person_id, asking, now).await?;
+    Ok(Started {
+        token,
+        role,
+        device_tokens,
     })
 }
 
-/// Signs in with a sign-in name and passphrase.
+fn hashes(tokens: &[String]) -> Vec<String> {
+    tokens.iter().map(|token| secret_hash(token)).collect()
+}
+
+/// Marks the phone as one that has signed in to `person_id`: its known token is used again,
+/// or a new one is added to its cookie (the oldest dropped past a few people).
+async fn remember_device(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    asking: &Asking,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<String>>, AppError> {
+    let known = &asking.known_device_tokens;
+    if let Some(device) = db::known_device_of(conn, person_id, &hashes(known)).await? {
+        db::known_device_used(conn, &device, now).await?;
+        return Ok(None);
+    }
+    let token = new_session_token()?;
+    db::insert_known_device(conn, person_id, &secret_hash(&token), now).await?;
+    let skip = (known.len() + 1).saturating_sub(DEVICE_TOKENS_KEPT);
+    let mut tokens: Vec<String> = known.iter().skip(skip).cloned().collect();
+    tokens.push(token);
+    Ok(Some(tokens))
+}
+
+/// What a try at signing in as `typed` counts against: this phone's own allowance when it
+/// has signed in to that account before, else the name.
+pub(super) async fn sign_in_key(
+    db: &Db,
+    asking: &Asking,
+    typed: &str,
+) -> Result<ThrottleKey, AppError> {
+    let known = &asking.known_device_tokens;
+    if let (Ok(name), false) = (SignInName::parse(typed), known.is_empty()) {
+        if let Some(device) = db::known_device_for_name(db, name.as_str(), &hashes(known)).await? {
+            return Ok(ThrottleKey::Device(device));
+        }
+    }
+    Ok(ThrottleKey::typed_name(typed))
+}
+
+/// Signs in with a sign-in name and passphrase. The try is counted before the passphrase is
+/// checked (see `turns`).
 pub async fn sign_in(
     db: &Db,
     asking: &Asking,
@@ -103,40 +122,40 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<SignIn, AppError> {
     traced("sign_in", asking, async {
-        let name = typed_name(typed);
-        if let Some(until) = throttled(db, &name, asking, now).await? {
-            let refusal = audit::allowed(asking, "sign_in.throttled").refused();
-            db::record_audit_now(db, &[refusal], now).await?;
-            return Ok(SignIn::Wait(until));
-        }
-        let account = match SignInName::parse(&name) {
+        let key = sign_in_key(db, asking, typed).await?;
+        let refusal = audit::allowed(asking, "sign_in.throttled");
+        let attempt = match take_turn(db, asking, key, refusal, now).await? {
+            Turn::Go(attempt) => attempt,
+            Turn::Wait(until) => return Ok(SignIn::Wait(until)),
+        };
+        let account = match SignInName::parse(typed.trim()) {
             Ok(name) => db::account_by_sign_in_name(db, name.as_str()).await?,
             Err(_) => None,
         };
         let role = account.as_ref().map(db::role_of).transpose()?;
-        let matches = verify_passphrase_blocking(
-            passphrase.chars().take(1024).collect(),
-            account.as_ref().map(|a| a.passphrase_hash.clone()),
-        )
-        .await;
+        let passphrase: String = passphrase.chars().take(1024).collect();
+        let stored = account.as_ref().map(|a| a.passphrase_hash.clone());
+        let matches = attempt
+            .check(db, verify_passphrase_in_turn(passphrase, stored), now)
+            .await?;
         let mut change = db.change().await?;
         match (account, role) {
             (Some(account), Some(role)) if matches => {
                 let started =
                     start_session(&mut change, &account.person_id, role, asking, now).await?;
-                db::clear_sign_in_failures(&mut change, &name).await?;
+                attempt.succeeded(&mut change).await?;
                 let entry = audit::allowed(asking, "sign_in").by(&account.person_id, Some(role));
                 change.keep(&[entry], now).await?;
                 Ok(SignIn::Started(started))
             }
             (account, role) => {
-                db::record_sign_in_failure(&mut change, &name, &asking.address.0, now).await?;
+                let wait = attempt.failed(&mut change, now).await?;
                 let mut entry = audit::allowed(asking, "sign_in.failed").refused();
                 if let Some(account) = &account {
                     entry = entry.by(&account.person_id, role);
                 }
                 change.keep(&[entry], now).await?;
-                after_failure(db, &name, asking, now).await
+                Ok(wait.map_or(SignIn::Wrong, SignIn::Wait))
             }
         }
     })
@@ -152,32 +171,39 @@ pub async fn unlock(
 ) -> Result<SignIn, AppError> {
     traced("unlock", asking, async {
         let person = asking.holder().ok_or(AppError::NotSignedIn)?;
-        let key = format!("person:{}", person.person_id);
-        if let Some(until) = throttled(db, &key, asking, now).await? {
-            return Ok(SignIn::Wait(until));
-        }
+        let key = ThrottleKey::Person(person.person_id.clone());
+        let refusal = audit::allowed(asking, "unlock.throttled");
+        let attempt = match take_turn(db, asking, key, refusal, now).await? {
+            Turn::Go(attempt) => attempt,
+            Turn::Wait(until) => return Ok(SignIn::Wait(until)),
+        };
         let stored = db::passphrase_hash_of(db, &person.person_id).await?;
-        let matches =
-            verify_passphrase_blocking(passphrase.chars().take(1024).collect(), stored).await;
+        let passphrase: String = passphrase.chars().take(1024).collect();
+        let matches = attempt
+            .check(db, verify_passphrase_in_turn(passphrase, stored), now)
+            .await?;
         let mut change = db.change().await?;
         if !matches {
-            db::record_sign_in_failure(&mut change, &key, &asking.address.0, now).await?;
+            let wait = attempt.failed(&mut change, now).await?;
             let refusal = audit::allowed(asking, "unlock.failed").refused();
             change.keep(&[refusal], now).await?;
-            return after_failure(db, &key, asking, now).await;
+            return Ok(wait.map_or(SignIn::Wrong, SignIn::Wait));
         }
         let token = new_session_token()?;
         if !db::renew_session(&mut change, &person.session_id, &secret_hash(&token), now).await? {
             // Ended meanwhile (signed out elsewhere): nothing to unlock.
+            drop(change);
+            attempt.came_to_nothing(db, now).await?;
             return Ok(SignIn::Wrong);
         }
-        db::clear_sign_in_failures(&mut change, &key).await?;
+        attempt.succeeded(&mut change).await?;
         change
             .keep(&[audit::allowed(asking, "unlock")], now)
             .await?;
         Ok(SignIn::Started(Started {
             token,
             role: person.role,
+            device_tokens: None,
         }))
     })
     .await

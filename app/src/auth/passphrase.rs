@@ -3,7 +3,8 @@ use crate::domain::{check_passphrase_shape, PassphraseProblem};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 /// 46 MiB, one pass, one lane: the first of OWASP's Argon2id settings (ASVS 5.0).
 const MEMORY_KIB: u32 = 47_104;
@@ -47,8 +48,8 @@ pub fn check_new_passphrase(
 #[error("passphrase hashing failed: {0}")]
 pub struct HashError(String);
 
-/// The PHC string to store. Slow on purpose (tens of milliseconds): call it off the async
-/// threads, as [`hash_passphrase_blocking`] does.
+/// The PHC string to store. Slow on purpose (tens of milliseconds): call it through
+/// [`hash_passphrase_in_turn`].
 pub fn hash_passphrase(passphrase: &str) -> Result<String, HashError> {
     let salt = crate::secrets::random_bytes::<16>().map_err(|e| HashError(e.to_string()))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
@@ -78,19 +79,76 @@ pub fn decoy_hash() -> &'static str {
     })
 }
 
-pub async fn hash_passphrase_blocking(passphrase: String) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || hash_passphrase(&passphrase))
-        .await
-        .map_err(|e| HashError(e.to_string()))?
+/// Every Argon2 hash waits its turn here, so that however many people sign in at once, no
+/// more than one hash per core is in memory (46 MiB each). The queue behind them is short:
+/// when it is full, the person is told to try again in a moment, not kept waiting.
+struct HashQueue {
+    running: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
 }
 
-pub async fn verify_passphrase_blocking(passphrase: String, stored: Option<String>) -> bool {
+/// Hashes waiting per core before the queue is full; with a hash taking about 50 ms in a
+/// release build, the last in line waits about half a second.
+const WAITING_PER_CORE: usize = 8;
+
+fn hash_queue() -> &'static HashQueue {
+    static QUEUE: OnceLock<HashQueue> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        HashQueue {
+            running: Arc::new(Semaphore::new(cores)),
+            admitted: Arc::new(Semaphore::new(cores * (1 + WAITING_PER_CORE))),
+        }
+    })
+}
+
+/// Too many hashes are under way or waiting: try again in a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many passphrase checks under way")]
+pub struct Busy;
+
+/// Runs `work` (an Argon2 hash) off the async threads when its turn comes, or says `Busy`.
+/// The turn is held by the hash itself, not by the request: a request dropped meanwhile
+/// does not let another hash start before this one ends.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    let queue = hash_queue();
+    let place = queue
+        .admitted
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| Busy)?;
+    let turn = queue
+        .running
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| Busy)?;
     tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop((turn, place));
+        done
+    })
+    .await
+    .map_err(|_| Busy)
+}
+
+/// A new passphrase's PHC string, hashed in turn.
+pub async fn hash_passphrase_in_turn(
+    passphrase: String,
+) -> Result<Result<String, HashError>, Busy> {
+    in_turn(move || hash_passphrase(&passphrase)).await
+}
+
+/// Whether `passphrase` matches `stored` (the decoy when there is no account), checked in turn.
+pub async fn verify_passphrase_in_turn(
+    passphrase: String,
+    stored: Option<String>,
+) -> Result<bool, Busy> {
+    in_turn(move || {
         let stored = stored.as_deref().unwrap_or_else(|| decoy_hash());
         verify_passphrase(&passphrase, stored)
     })
     .await
-    .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -133,5 +191,35 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashes_take_turns_one_per_core_and_a_full_queue_says_busy() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tries: Vec<_> = (0..cores * (1 + WAITING_PER_CORE) + 20)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(in_turn(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        let mut busy = 0;
+        for done in tries {
+            if done.await.unwrap().is_err() {
+                busy += 1;
+            }
+        }
+        assert!(
+            most.load(Ordering::SeqCst) <= cores,
+            "never more hashes than cores at once"
+        );
+        assert!(busy >= 1, "a full queue answers busy");
     }
 }

@@ -30,6 +30,52 @@ pub fn next_attempt_allowed_at(
     (allowed > now).then_some(allowed)
 }
 
+/// What a try at a secret counts against, besides the address it comes from. Each kind
+/// has its own prefix, so nothing typed as a sign-in name can collide with another kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThrottleKey {
+    /// A sign-in name as typed (cut short, so junk cannot grow the table much).
+    Name(String),
+    /// A signed-in person proving their passphrase again (unlock, passphrase change).
+    Person(String),
+    /// A phone that has signed in to the account before: its own allowance (OWASP's
+    /// "device cookies"), so a storm against the name does not lock its owner out.
+    Device(String),
+    /// Set-up and invite codes, per address they are tried from.
+    Code(String),
+}
+
+impl ThrottleKey {
+    pub fn typed_name(typed: &str) -> ThrottleKey {
+        ThrottleKey::Name(typed.trim().to_lowercase().chars().take(40).collect())
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            ThrottleKey::Name(name) => format!("name:{name}"),
+            ThrottleKey::Person(id) => format!("person:{id}"),
+            ThrottleKey::Device(id) => format!("device:{id}"),
+            ThrottleKey::Code(address) => format!("code:{address}"),
+        }
+    }
+
+    /// Whether tries against this key also count against their address: all but a phone's
+    /// own allowance, which a storm from elsewhere must not use up.
+    pub fn counts_address(&self) -> bool {
+        !matches!(self, ThrottleKey::Device(_))
+    }
+
+    /// [`ThrottleKey::counts_address`] for a key's stored text.
+    pub fn text_counts_address(text: &str) -> bool {
+        !text.starts_with("device:")
+    }
+}
+
+/// The key for tries from one address, whatever they are against.
+pub fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +105,15 @@ mod tests {
     fn old_failures_are_forgotten() {
         let five: Vec<_> = (0..5).map(at).collect();
         assert_eq!(next_attempt_allowed_at(&five, at(5) + FAILURE_MEMORY), None);
+    }
+
+    #[test]
+    fn keys_of_different_kinds_never_collide() {
+        // Someone who signs in as "code:1.2.3.4" shares nothing with that address's codes.
+        let typed = ThrottleKey::typed_name("code:1.2.3.4");
+        assert_eq!(typed.text(), "name:code:1.2.3.4");
+        assert_ne!(typed.text(), ThrottleKey::Code("1.2.3.4".into()).text());
+        assert_ne!(typed.text(), address_key("1.2.3.4"));
+        assert_eq!(ThrottleKey::typed_name("  Alex ").text(), "name:alex");
     }
 }

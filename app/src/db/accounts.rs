@@ -1,4 +1,4 @@
-use super::{instant_text, new_id, read_instant, Db, DbError, Result};
+use super::{instant_text, Db, DbError, Result};
 use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -196,63 +196,6 @@ pub async fn redeem_enrollment_code(
     .fetch_optional(conn)
     .await?;
     Ok(client_id)
-}
-
-// Throttling ------------------------------------------------------------------------------
-
-pub async fn record_sign_in_failure(
-    conn: &mut AnyConnection,
-    sign_in_name: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO sign_in_failures (id, sign_in_name, address, failed_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(new_id())
-    .bind(sign_in_name)
-    .bind(address)
-    .bind(instant_text(now))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Recent failures for a sign-in name and for an address.
-pub async fn recent_sign_in_failures(
-    db: &Db,
-    sign_in_name: &str,
-    address: &str,
-    since: DateTime<Utc>,
-) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
-    let read = |rows: Vec<String>| -> Result<Vec<DateTime<Utc>>> {
-        rows.iter().map(|at| read_instant(at)).collect()
-    };
-    let by_name: Vec<String> = sqlx::query_scalar(
-        "SELECT failed_at FROM sign_in_failures WHERE sign_in_name = $1 AND failed_at > $2",
-    )
-    .bind(sign_in_name)
-    .bind(instant_text(since))
-    .fetch_all(db.pool())
-    .await?;
-    let by_address: Vec<String> = sqlx::query_scalar(
-        "SELECT failed_at FROM sign_in_failures WHERE address = $1 AND failed_at > $2",
-    )
-    .bind(address)
-    .bind(instant_text(since))
-    .fetch_all(db.pool())
-    .await?;
-    Ok((read(by_name)?, read(by_address)?))
-}
-
-/// A successful sign-in clears the name's failures (not the address's: someone trying many
-/// names from one place stays slowed down).
-pub async fn clear_sign_in_failures(conn: &mut AnyConnection, sign_in_name: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE sign_in_name = $1")
-        .bind(sign_in_name)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 pub async fn sign_in_name_of(db: &Db, person_id: &str) -> Result<Option<String>> {

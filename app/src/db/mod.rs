@@ -4,6 +4,7 @@
 
 mod accounts;
 mod appointments;
+mod attempts;
 mod audit;
 mod caseload;
 mod check_ins;
@@ -20,6 +21,7 @@ mod sync;
 
 pub use accounts::*;
 pub use appointments::*;
+pub use attempts::*;
 pub use audit::*;
 pub use caseload::*;
 pub use check_ins::*;

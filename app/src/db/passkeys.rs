@@ -74,44 +74,71 @@ pub async fn remove_passkey(db: &Db, person_id: &str, id: &str) -> Result<bool> 
     Ok(done.rows_affected() == 1)
 }
 
-/// Keeps the server's half of a ceremony until the browser answers (at most five minutes).
+/// A ceremony's server half, kept until the browser answers (at most a few minutes).
+pub struct NewCeremony<'a> {
+    pub person_id: &'a str,
+    pub kind: &'a str,
+    pub state: &'a str,
+    /// A sign-in's try, settled when the passkey answers.
+    pub attempt_id: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A ceremony taken out to finish it.
+pub struct Ceremony {
+    pub person_id: String,
+    pub state: String,
+    pub attempt_id: Option<String>,
+}
+
 pub async fn insert_ceremony(
-    db: &Db,
-    person_id: &str,
-    kind: &str,
-    state: &str,
-    expires_at: DateTime<Utc>,
+    conn: &mut AnyConnection,
+    ceremony: &NewCeremony<'_>,
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO passkey_ceremonies (id, person_id, kind, state, expires_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO passkey_ceremonies (id, person_id, kind, state, attempt_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
-    .bind(person_id)
-    .bind(kind)
-    .bind(state)
-    .bind(instant_text(expires_at))
-    .execute(db.pool())
+    .bind(ceremony.person_id)
+    .bind(ceremony.kind)
+    .bind(ceremony.state)
+    .bind(ceremony.attempt_id)
+    .bind(instant_text(ceremony.expires_at))
+    .execute(conn)
     .await?;
     Ok(id)
 }
 
-/// Takes a ceremony's state out, once: (person, state). Expired ones are gone.
+/// Takes a ceremony's state out, once. Expired ones are gone.
 pub async fn take_ceremony(
     db: &Db,
     id: &str,
     kind: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(String, String)>> {
-    let found: Option<(String, String)> = sqlx::query_as(
+) -> Result<Option<Ceremony>> {
+    let found: Option<(String, String, Option<String>)> = sqlx::query_as(
         "DELETE FROM passkey_ceremonies WHERE id = $1 AND kind = $2 AND expires_at > $3
-         RETURNING person_id, state",
+         RETURNING person_id, state, attempt_id",
     )
     .bind(id)
     .bind(kind)
     .bind(instant_text(now))
     .fetch_optional(db.pool())
     .await?;
-    Ok(found)
+    Ok(found.map(|(person_id, state, attempt_id)| Ceremony {
+        person_id,
+        state,
+        attempt_id,
+    }))
+}
+
+/// Forgets ceremonies nobody finished.
+pub async fn prune_ceremonies(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    let gone = sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at <= $1")
+        .bind(instant_text(now))
+        .execute(db.pool())
+        .await?;
+    Ok(gone.rows_affected())
 }

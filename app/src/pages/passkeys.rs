@@ -100,12 +100,21 @@ pub async fn finish_passkey_sign_in(
         let started = finish_sign_in(&state.db, &webauthn, &asking, &ceremony, &credential, now)
             .await?
             .map_err(server::problem)?;
-        let cookie =
-            crate::session::session_cookie(&started.token, state.secure_cookies, started.role);
+        let secure = state.secure_cookies;
+        let mut cookies = vec![crate::session::session_cookie(
+            &started.token,
+            secure,
+            started.role,
+        )];
+        if let Some(tokens) = &started.device_tokens {
+            cookies.push(crate::session::device_cookie(tokens, secure));
+        }
         let response =
             use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Unavailable)?;
-        let cookie = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Unavailable)?;
-        response.append_header(http::header::SET_COOKIE, cookie);
+        for cookie in cookies {
+            let cookie = http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Unavailable)?;
+            response.append_header(http::header::SET_COOKIE, cookie);
+        }
         Ok(crate::domain::home_of(started.role).to_owned())
     })
     .await

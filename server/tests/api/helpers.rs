@@ -144,7 +144,12 @@ pub async fn spawn_app_with(test_db: &TestDb, config: Config) -> TestApp {
 }
 
 fn browser_client() -> reqwest::Client {
+    browser_client_with(reqwest::header::HeaderMap::new())
+}
+
+fn browser_client_with(headers: reqwest::header::HeaderMap) -> reqwest::Client {
     reqwest::Client::builder()
+        .default_headers(headers)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         // A page that never finishes fails its test instead of stalling the whole run.
@@ -167,6 +172,17 @@ impl TestApp {
         TestApp {
             base: self.base.clone(),
             http: browser_client(),
+        }
+    }
+
+    /// Another browser, whose requests reach the server through a reverse proxy on the
+    /// loopback that says they come from `address` (as nginx does in `X-Forwarded-For`).
+    pub fn browser_behind_proxy(&self, address: &str) -> TestApp {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().expect("header value"));
+        TestApp {
+            base: self.base.clone(),
+            http: browser_client_with(headers),
         }
     }
 

@@ -147,7 +147,7 @@ async fn failures_are_throttled_per_account_and_per_address() {
         "/sign-in?problem=wait&minutes=1"
     );
     // Each further failure doubles the wait.
-    sqlx::query("UPDATE sign_in_failures SET failed_at = $1")
+    sqlx::query("UPDATE sign_in_attempts SET attempted_at = $1")
         .bind(minutes_ago(2))
         .execute(t.db.pool())
         .await
@@ -158,7 +158,7 @@ async fn failures_are_throttled_per_account_and_per_address() {
     );
 
     // The address is throttled too: many names tried from one place.
-    sqlx::query("DELETE FROM sign_in_failures")
+    sqlx::query("DELETE FROM sign_in_attempts")
         .execute(t.db.pool())
         .await
         .unwrap();
@@ -452,4 +452,189 @@ fn codes_cannot_be_guessed_in_practice() {
     let code = auth::new_code().unwrap();
     assert_eq!(code.replace('-', "").len(), 10);
     assert!(32_f64.powi(10).log2() >= 50.0);
+}
+
+/// A storm of wrong passphrases for one name, all at once: every attempt is recorded, and
+/// no more of them are checked (each an Argon2 hash of 46 MiB) than the throttle allows,
+/// however many arrive before the first is refused. Nobody is answered with an error.
+#[tokio::test]
+async fn a_storm_of_guesses_for_one_name_checks_no_more_than_the_throttle_allows() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let guesses: Vec<_> = (0..200)
+            .map(|i| {
+                let browser = app.browser();
+                tokio::spawn(async move {
+                    let guess = format!("wrong guess {i}");
+                    browser
+                        .post_form(
+                            "/sign-in",
+                            &[("sign_in_name", "alex"), ("passphrase", &guess)],
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for guess in guesses {
+            let (status, to) = guess.await.expect("guess");
+            assert!(
+                status == 303 && to.starts_with("/sign-in?problem=") || status == 503,
+                "{status} {to}"
+            );
+        }
+        let count = |sql: &'static str| {
+            let pool = t.db.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let recorded = count("SELECT COUNT(*) FROM sign_in_attempts").await;
+        assert_eq!(recorded, 200, "{}: every attempt recorded", t.engine);
+        // Checked: the attempts whose passphrase was hashed.
+        let checked =
+            count("SELECT COUNT(*) FROM sign_in_attempts WHERE outcome IN ('failed', 'succeeded')")
+                .await;
+        assert!(
+            checked <= auth::FREE_FAILURES as i64,
+            "{}: {checked} guesses checked where the throttle allows {}",
+            t.engine,
+            auth::FREE_FAILURES
+        );
+        let refused = count("SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in.throttled'");
+        assert_eq!(
+            refused.await,
+            200 - checked,
+            "{}: each refusal in the trail",
+            t.engine
+        );
+        t
+    })
+    .await;
+}
+
+/// Behind a reverse proxy every connection is the proxy's. With the proxy trusted, one
+/// person's wrong guesses slow down only their own address; without it, the forwarding
+/// header is anyone's to write and is not believed.
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_address_cannot_lock_everyone_out() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let mut config = Config::for_tests(&t.url);
+    config.trusted_proxies = "127.0.0.1".parse().unwrap();
+    let app = spawn_app_with(&t, config).await;
+    let guesser = app.browser_behind_proxy("203.0.113.9");
+    for name in ["bea", "carlos", "dana", "eli", "finn"] {
+        guesser.sign_in_with(name, "not it at all").await;
+    }
+    assert_eq!(
+        guesser.sign_in_with("gus", "not it at all").await,
+        "/sign-in?problem=wait&minutes=1",
+        "the guesser's own address waits"
+    );
+    let someone_else = app.browser_behind_proxy("198.51.100.20");
+    someone_else.sign_in("bea").await;
+
+    // Not trusted: the header is ignored, and the loopback address is the one that waits.
+    let untrusted = spawn_app(&t).await;
+    for (i, name) in ["bea", "carlos", "dana", "eli", "finn"].iter().enumerate() {
+        let made_up = format!("192.0.2.{i}");
+        untrusted
+            .browser_behind_proxy(&made_up)
+            .sign_in_with(name, "not it at all")
+            .await;
+    }
+    assert_eq!(
+        untrusted
+            .browser_behind_proxy("192.0.2.99")
+            .sign_in_with("amara", DEMO_PASSPHRASE)
+            .await,
+        "/sign-in?problem=wait&minutes=1",
+        "made-up addresses do not spread guesses"
+    );
+    t.cleanup().await;
+}
+
+/// A storm of guesses at one name throttles the name, but not its owner's phone: a phone
+/// that has signed in to the account before keeps its own allowance (a device cookie).
+#[tokio::test]
+async fn a_storm_at_a_name_does_not_lock_out_the_owners_phone() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let owners_phone = app.browser_signed_in("alex").await;
+        assert_eq!(owners_phone.post_form("/sign-out", &[]).await.0, 303);
+        let guesses: Vec<_> = (0..40)
+            .map(|i| {
+                let stranger = app.browser();
+                tokio::spawn(
+                    async move { stranger.sign_in_with("alex", &format!("guess {i}")).await },
+                )
+            })
+            .collect();
+        for guess in guesses {
+            guess.await.expect("guess");
+        }
+        let new_phone = app.browser().sign_in_with("alex", DEMO_PASSPHRASE).await;
+        assert!(
+            new_phone.starts_with("/sign-in?problem=wait"),
+            "{}: a new phone waits, even with the right passphrase: {new_phone}",
+            t.engine
+        );
+        assert_eq!(
+            owners_phone.sign_in_with("alex", DEMO_PASSPHRASE).await,
+            "/",
+            "{}: the owner's phone signs in",
+            t.engine
+        );
+        t
+    })
+    .await;
+}
+
+/// Wrong set-up codes slow down the address they come from, not the whole program: there
+/// is no shared key that one person's guesses could fill for every new client.
+#[tokio::test]
+async fn wrong_codes_from_one_address_do_not_stop_another_from_enrolling() {
+    let t = sqlite().await;
+    let clients = seeded(&t.db).await;
+    let mut config = Config::for_tests(&t.url);
+    config.trusted_proxies = "127.0.0.1".parse().unwrap();
+    let app = spawn_app_with(&t, config).await;
+    let guesser = app.browser_behind_proxy("203.0.113.9");
+    for i in 0..5 {
+        let wrong = format!("ABCDE-FGH{i}J");
+        assert_eq!(
+            enrol(&guesser, &wrong, &format!("guess.{i}")).await,
+            "/enrol?problem=code_invalid"
+        );
+    }
+    assert_eq!(
+        enrol(&guesser, "ABCDE-FGHKJ", "guess.x").await,
+        "/enrol?problem=wait"
+    );
+    let priya: String =
+        sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'priya'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+    let code = auth::new_code().unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    db::insert_enrollment_code(
+        &mut tx,
+        &app::secrets::secret_hash(&code),
+        &named(&clients, "Devi").client_id,
+        &priya,
+        Utc::now(),
+        Utc::now() + auth::CODE_LIFETIME,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let devi = app.browser_behind_proxy("198.51.100.20");
+    assert_eq!(enrol(&devi, &code, "devi.p").await, "/");
+    t.cleanup().await;
 }

@@ -93,6 +93,7 @@ fn phone_of(client: &SignedIn) -> Asking {
         visitor: Visitor::SignedIn(client.clone()),
         address: ClientAddress("192.0.2.1".into()),
         device: "test phone".into(),
+        known_device_tokens: Vec::new(),
     }
 }
 
