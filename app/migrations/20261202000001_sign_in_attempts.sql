@@ -44,3 +44,23 @@ CREATE TABLE known_devices (
     last_used_at TEXT NOT NULL
 );
 CREATE INDEX known_devices_person ON known_devices (person_id);
+
+-- Each time staff reset a person's sign-in (a new set-up code for someone already signed
+-- up): the person is told when, and by whom.
+CREATE TABLE sign_in_resets (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    reset_by TEXT NOT NULL REFERENCES people (id),
+    reset_at TEXT NOT NULL
+);
+CREATE INDEX sign_in_resets_person ON sign_in_resets (person_id, reset_at);
+
+-- Refusals of requests by nobody known (not signed in, another site, throttled tries at a
+-- name), counted per action and hour rather than one chained entry each: a flood of them
+-- would otherwise fill the trail and queue every writer behind its head.
+CREATE TABLE refusal_counts (
+    action TEXT NOT NULL,
+    hour TEXT NOT NULL,
+    refused INTEGER NOT NULL CHECK (refused > 0),
+    PRIMARY KEY (action, hour)
+);

@@ -17,6 +17,8 @@ pub enum AppError {
     Locked,
     #[error("That passkey didn't work. Please try again, or use your passphrase.")]
     PasskeyRefused,
+    #[error("That passphrase doesn't match. Please check it and try again.")]
+    WrongPassphrase,
     #[error("Too many tries. For your safety, please wait a few minutes, then try again.")]
     TooManyTries,
     #[error("Something went wrong on our side. Nothing you saved is lost. Please try again in a few minutes.")]
@@ -34,7 +36,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::NotSignedIn | AppError::Locked => 401,
-            AppError::PasskeyRefused | AppError::BadRequest => 400,
+            AppError::PasskeyRefused | AppError::WrongPassphrase | AppError::BadRequest => 400,
             AppError::TooManyTries => 429,
             AppError::Unavailable | AppError::Busy => 503,
             AppError::Offline => 502,
@@ -48,6 +50,7 @@ impl AppError {
             AppError::NotSignedIn => "not_signed_in",
             AppError::Locked => "locked",
             AppError::PasskeyRefused => "passkey_refused",
+            AppError::WrongPassphrase => "wrong_passphrase",
             AppError::TooManyTries => "too_many_tries",
             AppError::Unavailable => "unavailable",
             AppError::Busy => "busy",
@@ -62,6 +65,7 @@ impl AppError {
             AppError::NotSignedIn => "Please sign in",
             AppError::Locked => "Welcome back",
             AppError::PasskeyRefused => "Passkey not accepted",
+            AppError::WrongPassphrase => "Please check your passphrase",
             AppError::TooManyTries => "Please wait",
             AppError::Unavailable => "Something went wrong",
             AppError::Busy => "Please wait a moment",

@@ -40,6 +40,8 @@ coded_enum! {
         StepDone = "step_done" => "Well done. Your case manager will see that you did this step.",
         WillCome = "will_come" => "Thank you. Your case manager knows you will be there.",
         CantCome = "cant_come" => "Thank you for letting us know. Your case manager will be in touch about another time.",
+        PassphraseChanged = "passphrase_changed" => "Your passphrase is changed. Your other devices are signed out.",
+        PasskeyRemoved = "passkey_removed" => "That passkey is removed. It can no longer be used to sign in.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

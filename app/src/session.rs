@@ -100,7 +100,8 @@ where
         }
         let state = AppState::from_ref(state);
         let token = session_token(&parts.headers, state.secure_cookies);
-        let visitor = resolve_visitor(&state.db, token.as_deref(), Utc::now())
+        let activity = parts.uri.path() != crate::domain::SYNC_PATH;
+        let visitor = resolve_visitor(&state.db, token.as_deref(), activity, Utc::now())
             .await
             .map_err(|error| {
                 tracing::error!(%error, "could not look up the session");
@@ -137,9 +138,13 @@ where
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// Decides who a session cookie's token belongs to, ending sessions that ran out.
+/// `activity`: whether the request is the person's doing (a page, a form), which keeps the
+/// session from locking, or the phone's own (an automatic sync), which does not: a phone
+/// left unlocked on a table must still lock after the idle time.
 pub async fn resolve_visitor(
     db: &db::Db,
     token: Option<&str>,
+    activity: bool,
     now: DateTime<Utc>,
 ) -> Result<Visitor, db::DbError> {
     let Some(token) = token.filter(|t| t.len() == 64) else {
@@ -164,7 +169,7 @@ pub async fn resolve_visitor(
         }
         return Ok(Visitor::Locked(person));
     }
-    if now - session.last_seen_at > TOUCH_EVERY {
+    if activity && now - session.last_seen_at > TOUCH_EVERY {
         db::touch_session(db, &session.session_id, now).await?;
     }
     Ok(Visitor::SignedIn(person))

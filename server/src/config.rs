@@ -92,6 +92,14 @@ pub struct Config {
     #[arg(long, env = "WAYPOINT_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: app::proxy::TrustedProxies,
 
+    /// Seconds a connection may take to send a request's head before it is closed.
+    #[arg(long, env = "WAYPOINT_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a request may take, body and answer, before it is answered 408.
+    #[arg(long, env = "WAYPOINT_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+
     /// Log format.
     #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -141,6 +149,8 @@ impl Config {
             session_key: None,
             public_url: "http://localhost".to_owned(),
             trusted_proxies: Default::default(),
+            header_timeout_seconds: 10,
+            request_timeout_seconds: 30,
             log_format: LogFormat::Text,
         }
     }

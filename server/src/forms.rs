@@ -2,6 +2,7 @@
 //! Plain HTML forms, so they work before the wasm loads and with no JavaScript at all. Each
 //! handler reads the form, calls one action (`app::actions`), and sends the person back with
 //! a problem or notice code; what they typed never goes into an address.
+use app::actions::account;
 use app::actions::admin::{self, AddedBy, NewStaff};
 use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
 use app::actions::enrollment::{self, ChosenSignIn};
@@ -33,6 +34,8 @@ fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/enrol", post(enrol)),
         ("/join", post(join)),
         ("/account/devices/end", post(end_device)),
+        ("/account/passphrase", post(change_passphrase)),
+        ("/account/passkeys/remove", post(remove_passkey)),
         ("/supporters/invite", post(invite_supporter)),
         ("/supporters/revoke", post(revoke_supporter)),
         ("/check-ins/step", post(step_done)),
@@ -281,6 +284,53 @@ async fn end_device(
     const PAGE: &str = "/account";
     match sessions::end_device(&state.db, &asking, &form.session_id, Utc::now()).await {
         Ok(true) => done(PAGE, Notice::DeviceEnded),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct PassphraseForm {
+    #[serde(default)]
+    current_passphrase: String,
+    #[serde(default)]
+    passphrase: String,
+    #[serde(default)]
+    repeat_passphrase: String,
+}
+
+async fn change_passphrase(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<PassphraseForm>,
+) -> Response {
+    const PAGE: &str = "/account";
+    let typed = account::NewPassphrase {
+        current: &form.current_passphrase,
+        passphrase: &form.passphrase,
+        repeated: &form.repeat_passphrase,
+    };
+    match account::change_passphrase(&state.db, &asking, typed, Utc::now()).await {
+        Ok(Ok(())) => done(PAGE, Notice::PassphraseChanged),
+        Ok(Err(problem)) => back(PAGE, problem),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasskeyForm {
+    #[serde(default)]
+    passkey_id: String,
+}
+
+async fn remove_passkey(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<PasskeyForm>,
+) -> Response {
+    const PAGE: &str = "/account";
+    match account::remove_passkey(&state.db, &asking, &form.passkey_id, Utc::now()).await {
+        Ok(true) => done(PAGE, Notice::PasskeyRemoved),
         Ok(false) => back(PAGE, Problem::NotFound),
         Err(error) => refused(PAGE, error),
     }

@@ -32,24 +32,21 @@ fn is_static(path: &str) -> bool {
 
 /// A change must come from a page of this site. Browsers say where a request came from in
 /// `Sec-Fetch-Site`, which is trusted when present. Without it (older browsers), `Origin`
-/// must name this host; `Origin: null` is what a same-origin form sends under
-/// `Referrer-Policy: no-referrer`, so it passes, and `SameSite=Lax` keeps the session cookie
-/// off any cross-site post. Programs that send neither header are not browsers, so no one's
-/// cookies can be ridden through them.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+/// must be this site's public address (`WAYPOINT_PUBLIC_URL`), not whatever the `Host`
+/// header says, which a proxy or the sender chooses; `Origin: null` is what a same-origin
+/// form sends under `Referrer-Policy: no-referrer` in some of those browsers, so it passes,
+/// and `SameSite=Lax` keeps the session cookie off any cross-site post. A change with
+/// neither header is refused: every browser sends one of them, so no one's cookies can be
+/// ridden through it, and a program that sends neither has no business changing anything.
+fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
         return !matches!(site, "same-origin" | "none");
     }
-    match (text("origin"), text("host")) {
-        (None | Some("null"), _) => false,
-        (Some(origin), Some(host)) => {
-            let origin_host = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
-            origin_host != Some(host)
-        }
-        (Some(_), None) => true,
+    match text("origin") {
+        None => true,
+        Some("null") => false,
+        Some(origin) => origin != public_origin,
     }
 }
 
@@ -64,7 +61,8 @@ pub async fn protect(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
-    if changes_something(request.method()) && is_cross_site(request.headers()) {
+    if changes_something(request.method()) && is_cross_site(request.headers(), &state.public_origin)
+    {
         let nobody = Asking {
             visitor: Visitor::Anonymous,
             address: ClientAddress::of(&state.trusted_proxies, peer, request.headers()),
@@ -174,35 +172,46 @@ mod tests {
         map
     }
 
+    const SITE: &str = "https://w.example";
+
     #[test]
     fn only_same_site_browser_requests_pass() {
-        assert!(!is_cross_site(&headers(&[])));
-        assert!(!is_cross_site(&headers(&[
-            ("host", "w.example"),
-            ("origin", "https://w.example")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "w.example"),
-            ("origin", "https://evil.example")
-        ])));
+        // Neither header: not a browser, refused.
+        assert!(is_cross_site(&headers(&[]), SITE));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "https://w.example")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://evil.example")]),
+            SITE
+        ));
+        // The Host header is the sender's to choose: only the public address counts.
+        assert!(is_cross_site(
+            &headers(&[("host", "evil.example"), ("origin", "https://evil.example")]),
+            SITE
+        ));
         // What a same-origin form sends under `Referrer-Policy: no-referrer`.
-        assert!(!is_cross_site(&headers(&[
-            ("host", "w.example"),
-            ("origin", "null")
-        ])));
-        assert!(!is_cross_site(&headers(&[
-            ("origin", "null"),
-            ("sec-fetch-site", "same-origin")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "null"),
-            ("sec-fetch-site", "cross-site")
-        ])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
+        assert!(!is_cross_site(&headers(&[("origin", "null")]), SITE));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "cross-site")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            SITE
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            SITE
+        ));
     }
 }

@@ -49,6 +49,7 @@ pub struct Application {
     address: SocketAddr,
     router: Router,
     db: Db,
+    limits: Limits,
 }
 
 impl Application {
@@ -88,6 +89,7 @@ impl Application {
             session_key,
             secure_cookies: config.public_url.starts_with("https://"),
             public_url: config.public_url.clone(),
+            public_origin: app::state::origin_of(&config.public_url),
             trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         };
         let router = router(state);
@@ -106,6 +108,10 @@ impl Application {
             address,
             router,
             db,
+            limits: Limits {
+                header_read: std::time::Duration::from_secs(config.header_timeout_seconds),
+                request: std::time::Duration::from_secs(config.request_timeout_seconds),
+            },
         })
     }
 
@@ -119,20 +125,87 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests under way finish.
     pub async fn run_until_stopped(self) -> Result<(), StartError> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
         let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(StartError::Serve);
+        let served = serve(self.listener, self.router, self.limits, shutdown_signal()).await;
         housekeeping.abort();
         served?;
         self.db.close().await;
         tracing::info!("waypoint stopped cleanly");
         Ok(())
     }
+}
+
+/// How long a connection may take. A phone on a slow network sends a request's head in well
+/// under a second; a connection that has not in `header_read` is someone holding it open on
+/// purpose (slowloris) and is closed. A request whose answer takes longer than `request`
+/// (a body trickled in, a stuck database) is answered 408 and its work dropped.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_read: std::time::Duration,
+    pub request: std::time::Duration,
+}
+
+/// Accepts connections until `stop`, each served by hyper with the header-read timeout, then
+/// waits (at most 30 s) for the requests under way.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), StartError> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use tower::ServiceExt;
+    let router = router.layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        limits.request,
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, for one: wait a moment rather than spin.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = router.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request.map(axum::body::Body::new)
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read);
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection closed early (a timeout, the phone went away) is nothing to log.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {
+            tracing::warn!("stopped with requests still under way after 30 s");
+        }
+    }
+    Ok(())
 }
 
 /// Hourly: forgets what was sent to devices whose sessions are over (sessions left to expire
@@ -296,6 +369,15 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("stopping: finishing requests under way");
+}
+
+/// The paths of the app's pages, as the router declares them (`/caseload/:id`), so that tests
+/// can check they walk every one.
+pub fn page_paths() -> Vec<String> {
+    page_routes()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
 }
 
 /// The app's page routes, worked out once per process. While Leptos works them out it holds

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// The path of protocol v1.
-pub const PATH: &str = "/api/v1/sync";
+pub const PATH: &str = app::domain::SYNC_PATH;
 
 /// A refusal: a stable code for the device to act on, and words for the person.
 fn refusal(status: StatusCode, code: &'static str, message: &'static str) -> Response {

@@ -104,8 +104,8 @@ pub async fn export_audit(
 ) -> Result<Vec<AuditEntry>, AppError> {
     let action = "audit.export";
     traced(action, asking, async {
-        asking.as_role(Role::Admin)?;
-        let entries = db::audit_between(db, from, to).await?;
+        let admin = asking.as_role(Role::Admin)?;
+        let entries = db::audit_between(db, &admin.organisation_id, from, to).await?;
         db::record_audit_now(db, &[audit::allowed(asking, action)], now).await?;
         Ok(entries)
     })

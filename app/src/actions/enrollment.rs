@@ -23,7 +23,7 @@ pub struct NewCode {
 }
 
 /// A case manager makes a set-up code for a client on their care team; any earlier unused
-/// code stops working. `None` when the client is not theirs (the refusal is recorded).
+/// code stops working, and a client already signed up has their sign-in reset. `None` when the client is not theirs (the refusal is recorded).
 pub async fn make_code(
     db: &Db,
     asking: &Asking,
@@ -46,6 +46,11 @@ pub async fn make_code(
         }
         let code = auth::new_code()?;
         let mut change = db.change().await?;
+        // Someone already signed up: whatever was wrong (a lost phone, a passphrase someone
+        // else knows), their old sign-in stops working now, not when the code is used.
+        let by = &case_manager.person_id;
+        let reset = db::reset_sign_in(&mut change, client_id, by, now).await?;
+        let reset_entry = audit::allowed(asking, "sign_in.reset").about(client_id);
         db::insert_enrollment_code(
             &mut change,
             &secret_hash(&code),
@@ -55,7 +60,12 @@ pub async fn make_code(
             now + auth::CODE_LIFETIME,
         )
         .await?;
-        change.keep(&[entry], now).await?;
+        let entries = if reset {
+            vec![entry, reset_entry]
+        } else {
+            vec![entry]
+        };
+        change.keep(&entries, now).await?;
         Ok(Some(NewCode {
             client_id: client_id.to_owned(),
             code,
@@ -80,14 +90,14 @@ pub(super) struct NewCredentials {
 
 /// A new sign-in's name and passphrase against their rules (they try no secret, so they
 /// come before any turn is taken).
-fn check_rules(chosen: ChosenSignIn<'_>) -> Result<SignInName, Problem> {
+pub(super) fn check_rules(chosen: ChosenSignIn<'_>) -> Result<SignInName, Problem> {
     let name = SignInName::parse(chosen.sign_in_name)?;
     check_new_passphrase(chosen.passphrase, chosen.repeated, name.as_str())?;
     Ok(name)
 }
 
 /// A new passphrase's hash, or why there is none (logged here).
-fn hashed(hash: Result<String, auth::HashError>) -> Result<String, AppError> {
+pub(super) fn hashed(hash: Result<String, auth::HashError>) -> Result<String, AppError> {
     hash.map_err(|error| {
         tracing::error!(%error, "could not hash a new passphrase");
         AppError::Unavailable

@@ -6,6 +6,7 @@
 //!
 //! Each action runs in a tracing span named `action` with its name, the role and id of who
 //! asked (never a name or anything they typed) and its outcome ([`traced`]).
+pub mod account;
 pub mod admin;
 pub mod appointments;
 pub mod check_ins;

@@ -5,6 +5,7 @@ use super::sessions::{sign_in_key, start_session, Started};
 use super::turns::{take_turn, Attempt, Turn};
 use super::{traced, Outcome};
 use crate::audit;
+use crate::auth::{verify_passphrase_in_turn, ThrottleKey};
 use crate::db::{self, Ceremony, Db, DbError, NewCeremony};
 use crate::domain::SignInName;
 use crate::error::AppError;
@@ -24,6 +25,8 @@ const CEREMONY_LIFETIME: Duration = Duration::minutes(5);
 pub enum PasskeyProblem {
     Refused,
     Wait,
+    /// Adding a passkey: the passphrase typed first is not theirs.
+    WrongPassphrase,
 }
 
 impl<T> Outcome for Result<T, PasskeyProblem> {
@@ -32,6 +35,7 @@ impl<T> Outcome for Result<T, PasskeyProblem> {
             Ok(_) => "done",
             Err(PasskeyProblem::Refused) => "refused",
             Err(PasskeyProblem::Wait) => "throttled",
+            Err(PasskeyProblem::WrongPassphrase) => "wrong_passphrase",
         }
     }
 }
@@ -47,11 +51,14 @@ fn stored_passkeys(rows: &[db::StoredPasskey]) -> Result<Vec<Passkey>, DbError> 
 }
 
 /// Starts adding a passkey to the signed-in person's account: the ceremony id and the
-/// options for `navigator.credentials.create`.
+/// options for `navigator.credentials.create`. The passphrase is asked again first (and its
+/// try counts like an unlock): someone holding an unlocked phone must not be able to give
+/// themselves a way back in.
 pub async fn start_registration(
     db: &Db,
     webauthn: &Webauthn,
     asking: &Asking,
+    passphrase: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<(String, CreationChallengeResponse), PasskeyProblem>, AppError> {
     traced("passkey.registration_start", asking, async {
@@ -59,17 +66,36 @@ pub async fn start_registration(
         let Ok(user_id) = Uuid::parse_str(&person.person_id) else {
             return Ok(Err(PasskeyProblem::Refused));
         };
+        let key = ThrottleKey::Person(person.person_id.clone());
+        let refusal = audit::allowed(asking, "passkey.add.throttled");
+        let attempt = match take_turn(db, asking, key, refusal, now).await? {
+            Turn::Go(attempt) => attempt,
+            Turn::Wait(_) => return Ok(Err(PasskeyProblem::Wait)),
+        };
+        let stored = db::passphrase_hash_of(db, &person.person_id).await?;
+        let typed: String = passphrase.chars().take(1024).collect();
+        let verifying = verify_passphrase_in_turn(typed, stored);
+        if !attempt.check(db, verifying, now).await? {
+            let mut change = db.change().await?;
+            attempt.failed(&mut change, now).await?;
+            let refusal = audit::allowed(asking, "passkey.add.failed").refused();
+            change.keep(&[refusal], now).await?;
+            return Ok(Err(PasskeyProblem::WrongPassphrase));
+        }
         let existing = stored_passkeys(&db::passkeys_of(db, &person.person_id).await?)?;
         let exclude = existing.iter().map(|p| p.cred_id().clone()).collect();
         let sign_in_name = db::sign_in_name_of(db, &person.person_id)
             .await?
             .unwrap_or_else(|| person.display_name.clone());
+        let mut change = db.change().await?;
+        attempt.succeeded(&mut change).await?;
         let Ok((options, state)) = webauthn.start_passkey_registration(
             user_id,
             &sign_in_name,
             &person.display_name,
             Some(exclude),
         ) else {
+            change.keep(&[], now).await?;
             return Ok(Err(PasskeyProblem::Refused));
         };
         let state = json(&state)?;
@@ -80,7 +106,6 @@ pub async fn start_registration(
             attempt_id: None,
             expires_at: now + CEREMONY_LIFETIME,
         };
-        let mut change = db.change().await?;
         let ceremony = db::insert_ceremony(&mut change, &ceremony).await?;
         change.keep(&[], now).await?;
         Ok(Ok((ceremony, options)))

@@ -31,6 +31,20 @@ pub async fn passphrase_hash_of(db: &Db, person_id: &str) -> Result<Option<Strin
     )
 }
 
+/// A new passphrase hash for a person's sign-in.
+pub async fn set_passphrase_hash(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    passphrase_hash: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE accounts SET passphrase_hash = $2 WHERE person_id = $1")
+        .bind(person_id)
+        .bind(passphrase_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn has_account(conn: &mut AnyConnection, person_id: &str) -> Result<bool> {
     let found: Option<String> =
         sqlx::query_scalar("SELECT person_id FROM accounts WHERE person_id = $1")
@@ -83,6 +97,15 @@ pub async fn replace_sign_in(
         .bind(person_id)
         .execute(&mut *conn)
         .await?;
+    end_what_opens_sign_in(conn, person_id, now).await
+}
+
+/// Ends everything that opens a person's sign-in but the account row itself.
+async fn end_what_opens_sign_in(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     super::end_sessions(
         conn,
         super::Sessions::AllOf(person_id),
@@ -90,7 +113,56 @@ pub async fn replace_sign_in(
         now,
     )
     .await?;
+    // Nothing of the old sign-in opens the new one: not a passkey, not a phone's allowance.
+    for sql in [
+        "DELETE FROM passkeys WHERE person_id = $1",
+        "DELETE FROM known_devices WHERE person_id = $1",
+    ] {
+        sqlx::query(sql).bind(person_id).execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// Staff reset a person's sign-in: the old passphrase stops working (the name stays theirs
+/// until they set up again), every session ends, and no passkey or phone's allowance of the
+/// old sign-in is kept. False when the person has no sign-in to reset.
+pub async fn reset_sign_in(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    reset_by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    // Not a PHC string: no passphrase matches it.
+    let reset = sqlx::query("UPDATE accounts SET passphrase_hash = '!reset' WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    if reset.rows_affected() == 0 {
+        return Ok(false);
+    }
+    end_what_opens_sign_in(conn, person_id, now).await?;
+    sqlx::query(
+        "INSERT INTO sign_in_resets (id, person_id, reset_by, reset_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(super::new_id())
+    .bind(person_id)
+    .bind(reset_by)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// When a person's sign-in was last reset, and the name of who did it.
+pub async fn last_sign_in_reset(db: &Db, person_id: &str) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.reset_at, p.display_name FROM sign_in_resets r
+         JOIN people p ON p.id = r.reset_by
+         WHERE r.person_id = $1 ORDER BY r.reset_at DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(db.pool())
+    .await?)
 }
 
 /// A person of one organisation, as staff lists show them.

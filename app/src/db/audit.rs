@@ -132,12 +132,31 @@ impl<'a> From<&'a AuditEntry> for AuditFields<'a> {
     }
 }
 
-/// Appends events to the trail inside the caller's transaction.
+/// Whether an event is a refusal of nobody known, counted rather than chained.
+fn is_anonymous_refusal(event: &AuditEvent) -> bool {
+    event.actor_id.is_none() && event.outcome == Outcome::Refused
+}
+
+/// Appends events to the trail inside the caller's transaction; refusals of nobody known
+/// are counted per action and hour instead (`refusal_counts`).
 pub async fn record_audit(
     conn: &mut AnyConnection,
     events: &[AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (counted, events): (Vec<&AuditEvent>, Vec<&AuditEvent>) =
+        events.iter().partition(|event| is_anonymous_refusal(event));
+    let hour = now.format("%Y-%m-%dT%H").to_string();
+    for event in counted {
+        sqlx::query(
+            "INSERT INTO refusal_counts (action, hour, refused) VALUES ($1, $2, 1)
+             ON CONFLICT (action, hour) DO UPDATE SET refused = refusal_counts.refused + 1",
+        )
+        .bind(event.action)
+        .bind(&hour)
+        .execute(&mut *conn)
+        .await?;
+    }
     if events.is_empty() {
         return Ok(());
     }
@@ -283,18 +302,27 @@ pub async fn looks_at_client(db: &Db, client_id: &str, limit: i64) -> Result<Vec
 }
 
 /// Entries from `from` (inclusive) to `to` (exclusive), oldest first.
+/// The entries of one organisation between two instants: those by one of its people or
+/// about one of its clients. Entries by nobody known (an anonymous refusal) belong to no
+/// organisation and are left out: many clinics may share one database.
 pub async fn audit_between(
     db: &Db,
+    organisation_id: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
         "SELECT seq, at, actor_id, actor_role, action, client_id, target, address, outcome,
                 prev_hash, hash
-         FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY seq",
+         FROM audit_events
+         WHERE at >= $1 AND at < $2
+           AND (actor_id IN (SELECT id FROM people WHERE organisation_id = $3)
+                OR client_id IN (SELECT id FROM people WHERE organisation_id = $3))
+         ORDER BY seq",
     )
     .bind(instant_text(from))
     .bind(instant_text(to))
+    .bind(organisation_id)
     .fetch_all(db.pool())
     .await?)
 }

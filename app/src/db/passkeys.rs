@@ -64,12 +64,12 @@ pub async fn passkey_used(
     Ok(())
 }
 
-/// Removes one of a person's passkeys; false when it is not theirs.
-pub async fn remove_passkey(db: &Db, person_id: &str, id: &str) -> Result<bool> {
+/// Removes one of a person's passkeys, in the change under way; false when it is not theirs.
+pub async fn remove_passkey(conn: &mut AnyConnection, person_id: &str, id: &str) -> Result<bool> {
     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND person_id = $2")
         .bind(id)
         .bind(person_id)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -315,16 +315,24 @@ pub async fn send_plan_revision(
     sent_by: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let number = pending_revision(conn, client_id).await?;
+    insert_revision(conn, client_id, number, summary, sent_by, now).await?;
+    Ok(number)
+}
+
+/// Inserts revision `number`; the primary key refuses a number already taken.
+async fn insert_revision(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    number: i64,
+    summary: &str,
+    sent_by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let plan_id: String = sqlx::query_scalar("SELECT id FROM support_plans WHERE client_id = $1")
         .bind(client_id)
         .fetch_one(&mut *conn)
         .await?;
-    let number: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(number), 0) + 1 FROM plan_revisions WHERE plan_id = $1",
-    )
-    .bind(&plan_id)
-    .fetch_one(&mut *conn)
-    .await?;
     let goals = goals_of_client(conn, client_id).await?;
     let snapshot = serde_json::to_string(&goals)?;
     sqlx::query(
@@ -339,7 +347,7 @@ pub async fn send_plan_revision(
     .bind(instant_text(now))
     .execute(&mut *conn)
     .await?;
-    Ok(number)
+    Ok(())
 }
 
 /// The goals as they were sent in revision `number`, for comparing revisions.
@@ -583,6 +591,14 @@ pub async fn send_plan_update(
     {
         return Ok(Sent::NothingChanged);
     }
-    let number = send_plan_revision(conn, client_id, summary, sent_by, now).await?;
-    Ok(Sent::Sent { number })
+    // The number the sender saw plus one, not whatever is next by now: an update sent
+    // meanwhile has taken it, and this one is outdated rather than sent after it.
+    let number = latest + 1;
+    match insert_revision(conn, client_id, number, summary, sent_by, now).await {
+        Ok(()) => Ok(Sent::Sent { number }),
+        // Another update took this number after this one looked (on PostgreSQL, where
+        // changes run side by side): the constraint decides, and this one is outdated.
+        Err(error) if error.is_unique_violation() => Ok(Sent::Outdated { latest: latest + 1 }),
+        Err(error) => Err(error),
+    }
 }

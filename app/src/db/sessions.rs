@@ -147,6 +147,11 @@ pub enum Sessions<'a> {
     },
     /// Every session of a person.
     AllOf(&'a str),
+    /// Every session of a person but the one they are using.
+    OthersOf {
+        person_id: &'a str,
+        keep: &'a str,
+    },
 }
 
 /// Ends live sessions and forgets what their devices were sent; how many ended.
@@ -169,6 +174,11 @@ pub async fn end_sessions(
         Sessions::AllOf(person_id) => (
             "person_id = $3",
             vec![person_id],
+            EndedSessions::OfPerson(person_id),
+        ),
+        Sessions::OthersOf { person_id, keep } => (
+            "person_id = $3 AND id <> $4",
+            vec![person_id, keep],
             EndedSessions::OfPerson(person_id),
         ),
     };

@@ -196,7 +196,7 @@ pub async fn sync_now() -> Synced {
     let Ok(body) = serde_json::to_string(&copy.request()) else {
         return Synced::NotNow;
     };
-    let answer = match post("/api/v1/sync", Body::Json(&body)).await {
+    let answer = match post(crate::domain::SYNC_PATH, Body::Json(&body)).await {
         // Read like the stored copy (from bytes), so every type is compiled in once.
         Ok((200, text)) => match serde_json::from_slice::<SyncAnswer>(text.as_bytes()) {
             Ok(answer) => answer,

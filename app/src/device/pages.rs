@@ -9,7 +9,7 @@ use crate::components::{page_title, Address, ErrorMessage, Frame, DEVICE_LINES};
 use crate::domain::{DeviceCopy, PhonePage};
 use crate::error::AppError;
 use crate::pages::appointments::{
-    AppointmentDetail, AppointmentList, AppointmentListView, AppointmentView,
+    AppointmentDetail, AppointmentList, AppointmentListView, AppointmentView, APPOINTMENT_TITLE,
 };
 use crate::pages::passkeys::{self, PasskeyButton, ADD_PASSKEY, PASSKEY_SIGN_IN};
 use crate::pages::plan::{PlanOverview, PlanView};
@@ -41,7 +41,9 @@ pub fn fill_slots() {
     ];
     for (action, label) in passkey_buttons {
         if let Some(slot) = slot_named(action) {
-            slot.set_inner_html(&view! { <PasskeyButton action label/> }.to_html());
+            let asks_passphrase = action == ADD_PASSKEY;
+            let button = view! { <PasskeyButton action label asks_passphrase/> };
+            slot.set_inner_html(&button.to_html());
         }
     }
     on_window("popstate", || {
@@ -205,7 +207,12 @@ fn page_html(page: PhonePage, copy: Result<DeviceCopy, AppError>) -> (&'static s
         PhonePage::Appointment(id) => from_copy(&copy, |copy, now| {
             AppointmentDetail::from_copy(copy, now, &id)
         })
-        .map(|detail| (detail.title(), framed(view! { <AppointmentView detail/> }))),
+        .map(|detail| {
+            (
+                APPOINTMENT_TITLE,
+                framed(view! { <AppointmentView detail/> }),
+            )
+        }),
         PhonePage::Referrals => from_copy(&copy, ReferralList::from_copy)
             .map(|list| (referrals::TITLE, framed(view! { <ReferralListView list/> }))),
         PhonePage::Support => from_copy(&copy, resources_from_copy)

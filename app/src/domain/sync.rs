@@ -20,6 +20,10 @@ pub const DEVICE_COPY_DAYS: i64 = 30;
 /// The most check-ins one request may carry; a longer queue is sent over several requests.
 pub const MAX_CHECK_INS_PER_SYNC: usize = 50;
 
+/// Where the phone syncs. A sync is the phone's own doing, not the person's: it does not
+/// count as activity for the idle lock (`session::resolve_visitor`).
+pub const SYNC_PATH: &str = "/api/v1/sync";
+
 /// Idle minutes after which a client or supporter types their passphrase again before
 /// seeing anything: the server's rule online, the phone's offline.
 pub const REOPEN_AFTER_IDLE_MINUTES: i64 = 15;

@@ -21,8 +21,16 @@ pub struct AccountOverview {
     pub display_name: String,
     pub is_client: bool,
     pub devices: Vec<Device>,
-    /// Each passkey, described by the device it was added on and when.
-    pub passkeys: Vec<String>,
+    pub passkeys: Vec<PasskeyListing>,
+    /// "Your sign-in was reset on ... by ...", after staff reset it.
+    pub reset: Option<String>,
+}
+
+/// A passkey, described by the device it was added on and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyListing {
+    pub passkey_id: String,
+    pub description: String,
 }
 
 /// "2026-11-26T14:05:00Z" as "2026-11-26 14:05 UTC".
@@ -54,9 +62,16 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
         let passkeys = db::passkeys_of(&state.db, &person.person_id)
             .await?
             .into_iter()
-            .map(|p| format!("{}, added {}", p.device, instant_label(&p.created_at)))
+            .map(|p| PasskeyListing {
+                description: format!("{}, added {}", p.device, instant_label(&p.created_at)),
+                passkey_id: p.id,
+            })
             .collect();
+        let reset = db::last_sign_in_reset(&state.db, &person.person_id)
+            .await?
+            .map(|(at, by)| format!("Your sign-in was reset on {} by {by}.", instant_label(&at)));
         Ok(AccountOverview {
+            reset,
             passkeys,
             display_name: person.display_name,
             is_client: person.role == Role::Client,
@@ -79,6 +94,7 @@ fn AccountView(account: AccountOverview) -> impl IntoView {
     view! {
         <h1>"Account"</h1>
         <p>{format!("Signed in as {}.", account.display_name)}</p>
+        {account.reset.map(|reset| view! { <p class="card">{reset}" If you didn't ask for this, tell your care team."</p> })}
         <FormMessage/>
         <form method="post" action="/sign-out">
             <button class="button" type="submit">"Sign out"</button>
@@ -96,19 +112,59 @@ fn AccountView(account: AccountOverview) -> impl IntoView {
                 view! { <p>"You have no passkeys yet."</p> }.into_any()
             } else {
                 view! {
+                    <p>"If you don't know where a passkey came from, remove it."</p>
                     <ul class="plain-list">
-                        {account.passkeys.into_iter().map(|p| view! { <li class="card">{p}</li> }).collect_view()}
+                        {account.passkeys.into_iter().map(|passkey| view! { <li><PasskeyCard passkey/></li> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
             <crate::components::Slot name=crate::pages::passkeys::ADD_PASSKEY/>
         </section>
+        <PassphraseForm/>
         <section aria-labelledby="devices-heading">
             <h2 id="devices-heading">"Signed-in devices"</h2>
             <p>"If you lost a phone or used a shared one, sign it out here."</p>
             <ul class="plain-list">
                 {account.devices.into_iter().map(|device| view! { <li><DeviceCard device/></li> }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+#[component]
+fn PasskeyCard(passkey: PasskeyListing) -> impl IntoView {
+    view! {
+        <article class="card">
+            <p>{passkey.description}</p>
+            <form method="post" action="/account/passkeys/remove">
+                <input type="hidden" name="passkey_id" value=passkey.passkey_id/>
+                <button class="button secondary" type="submit">"Remove this passkey"</button>
+            </form>
+        </article>
+    }
+}
+
+/// Changing the passphrase: the current one first, so that someone holding an unlocked
+/// phone cannot.
+#[component]
+fn PassphraseForm() -> impl IntoView {
+    use crate::pages::sign_in::Field;
+    view! {
+        <section aria-labelledby="passphrase-heading">
+            <h2 id="passphrase-heading">"Change your passphrase"</h2>
+            <p>"Your other devices will be signed out."</p>
+            <form class="form" method="post" action="/account/passphrase">
+                <Field id="current_passphrase" label="Your passphrase now" kind="password" autocomplete="current-password"/>
+                <Field
+                    id="passphrase"
+                    label="New passphrase"
+                    hint="At least 8 characters. A few words you will remember works well."
+                    kind="password"
+                    autocomplete="new-password"
+                />
+                <Field id="repeat_passphrase" label="Type the new passphrase again" kind="password" autocomplete="new-password"/>
+                <button class="button" type="submit">"Change passphrase"</button>
+            </form>
         </section>
     }
 }
@@ -179,6 +235,7 @@ fn action_label(action: &str) -> &'static str {
         "read.shared_record" => "Looked at what you share with them",
         "grant.accept" => "Accepted your invitation",
         "enrollment_code.create" => "Made a set-up code for you",
+        "sign_in.reset" => "Reset your sign-in and signed out your devices",
         a if a.starts_with("read.") => "Looked at your information",
         _ => "Changed your information",
     }

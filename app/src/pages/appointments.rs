@@ -163,24 +163,22 @@ pub fn AppointmentPage() -> impl IntoView {
         move || get_appointment(id),
         |detail| {
             view! {
-                <Title text=detail.title()/>
+                <Title text=APPOINTMENT_TITLE/>
                 <AppointmentView detail/>
             }
         },
     )
 }
 
-impl AppointmentDetail {
-    /// The page's title: what kind of appointment it is.
-    pub fn title(&self) -> &'static str {
-        self.appointment.kind.label()
-    }
-}
+/// The appointment page's title. Titles end up in the browser's history and tab switcher,
+/// where anyone holding the phone can read them: never the kind of appointment
+/// ("Counselling", "Pharmacy pick-up"), which the page's own heading shows.
+pub const APPOINTMENT_TITLE: &str = "Appointment";
 
 #[component]
 pub fn AppointmentView(detail: AppointmentDetail) -> impl IntoView {
     view! {
-        <h1>{detail.title()}</h1>
+        <h1>{detail.appointment.kind.label()}</h1>
         <FormMessage/>
         <div class="card">
             <AppointmentDetails appointment=detail.appointment.clone() today=detail.today/>

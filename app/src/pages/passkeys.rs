@@ -36,6 +36,7 @@ mod server {
         match problem {
             PasskeyProblem::Refused => AppError::PasskeyRefused,
             PasskeyProblem::Wait => AppError::TooManyTries,
+            PasskeyProblem::WrongPassphrase => AppError::WrongPassphrase,
         }
     }
 
@@ -50,12 +51,13 @@ mod server {
 }
 
 #[server(endpoint = "passkey_registration_start")]
-pub async fn start_passkey_registration() -> Result<Ceremony, AppError> {
+pub async fn start_passkey_registration(passphrase: String) -> Result<Ceremony, AppError> {
     use crate::actions::passkeys::start_registration;
     crate::request::answer("passkey.registration_start", async move {
         let (state, asking, webauthn) = server::start().await?;
         let now = chrono::Utc::now();
-        server::ceremony(start_registration(&state.db, &webauthn, &asking, now).await?)
+        let started = start_registration(&state.db, &webauthn, &asking, &passphrase, now).await?;
+        server::ceremony(started)
     })
     .await
 }
@@ -127,10 +129,28 @@ pub const ADD_PASSKEY: &str = "add-passkey";
 /// Where the sign-in page's "Sign in with a passkey" goes, the same way.
 pub const PASSKEY_SIGN_IN: &str = "passkey-sign-in";
 
-/// The button in its slot, and where its outcome is said.
+/// The field for the passphrase that adding a passkey asks for first.
+pub const PASSKEY_PASSPHRASE: &str = "passkey_passphrase";
+
+/// The button in its slot (after the passphrase field, for adding one), and where its
+/// outcome is said.
 #[component]
-pub fn PasskeyButton(action: &'static str, label: &'static str) -> impl IntoView {
+pub fn PasskeyButton(
+    action: &'static str,
+    label: &'static str,
+    #[prop(optional)] asks_passphrase: bool,
+) -> impl IntoView {
+    use crate::pages::sign_in::Field;
     view! {
+        {asks_passphrase.then(|| view! {
+            <Field
+                id=PASSKEY_PASSPHRASE
+                label="Your passphrase"
+                hint="To add a passkey, type your passphrase first."
+                kind="password"
+                autocomplete="current-password"
+            />
+        })}
         <button class="button secondary" type="button" data-device-action=action>{label}</button>
         <p role="status"></p>
     }
@@ -198,8 +218,29 @@ pub mod browser {
         }
     }
 
+    fn typed_into(id: &str) -> Option<web_sys::HtmlInputElement> {
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(id)?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()
+    }
+
     async fn register() -> Result<(), String> {
-        let ceremony: Ceremony = call(StartPasskeyRegistration::PATH, &[]).await?;
+        let field = typed_into(PASSKEY_PASSPHRASE);
+        let passphrase = field.as_ref().map(|f| f.value()).unwrap_or_default();
+        if passphrase.is_empty() {
+            return Err("Please type your passphrase first, then choose \"Add a passkey\".".into());
+        }
+        let asked = call(
+            StartPasskeyRegistration::PATH,
+            &[("passphrase", &passphrase)],
+        )
+        .await;
+        if let Some(field) = &field {
+            field.set_value("");
+        }
+        let ceremony: Ceremony = asked?;
         let credential = create_credential(&ceremony.options)
             .await
             .map_err(|_| "No passkey was added. You can try again.".to_owned())?
@@ -213,12 +254,7 @@ pub mod browser {
     }
 
     fn typed_sign_in_name() -> Option<String> {
-        let input = web_sys::window()?
-            .document()?
-            .get_element_by_id("sign_in_name")?
-            .dyn_into::<web_sys::HtmlInputElement>()
-            .ok()?;
-        let name = input.value();
+        let name = typed_into("sign_in_name")?.value();
         (!name.trim().is_empty()).then_some(name)
     }
 

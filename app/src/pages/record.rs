@@ -221,6 +221,8 @@ pub fn RecordPage() -> impl IntoView {
     }
 }
 
+pub const RECORD_TITLE: &str = "Client record";
+
 #[component]
 fn RecordView(record: ClientRecord) -> impl IntoView {
     let title = record.preferred_name.clone();
@@ -237,7 +239,8 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <Title text=title.clone()/>
+        // Not the client's name: a title stays in the browser's history.
+        <Title text=RECORD_TITLE/>
         <div class="record-page">
         <nav class="crumbs" aria-label="Breadcrumb"><a class="link" href="/caseload">"Caseload"</a></nav>
         <h1>{title}</h1>

@@ -96,6 +96,7 @@ async fn bad_input_gets_a_clear_message_and_changes_nothing() {
         let response = browser
             .http
             .post(format!("{}{path}", browser.base))
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/json")
             .body("{\"label\": 42}")
             .send()
@@ -111,6 +112,7 @@ async fn bad_input_gets_a_clear_message_and_changes_nothing() {
         let response = browser
             .http
             .post(format!("{}{path}", browser.base))
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(vec![b'a', b'=', 0xff, 0xfe])
             .send()

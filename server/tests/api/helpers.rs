@@ -1,4 +1,7 @@
-use app::db::{ClientListing, Db};
+use app::auth;
+use app::db::{self, ClientListing, Db, NewGrant};
+use app::domain::Share;
+use chrono::{Duration, Utc};
 use server::config::Config;
 use server::demo;
 use server::startup::Application;
@@ -122,6 +125,7 @@ pub fn named<'a>(clients: &'a [ClientListing], name: &str) -> &'a ClientListing 
 }
 
 /// The real application on a free port, over `db`.
+#[derive(Clone)]
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
@@ -273,6 +277,7 @@ impl TestApp {
             .build()
             .expect("client")
             .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
             .header("cookie", cookie)
             .form(form)
             .send()
@@ -335,4 +340,51 @@ fn location_of(response: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The passphrase supporters made by [`add_supporter`] choose.
+pub const SUPPORTER_PASSPHRASE: &str = "lantern by the quiet river";
+
+/// A supporter of `client_id` with `shares`, joined through an invite: their browser and
+/// the grant's id.
+pub async fn add_supporter(
+    app: &TestApp,
+    t: &TestDb,
+    client_id: &str,
+    shares: &[Share],
+    sign_in_name: &str,
+) -> (TestApp, String) {
+    let code = auth::new_code().unwrap();
+    let now = Utc::now();
+    let mut tx = t.db.begin().await.unwrap();
+    let grant_id = db::create_grant(
+        &mut tx,
+        &NewGrant {
+            client_id,
+            label: "Family",
+            shares,
+            ends_on: (now + Duration::days(30)).date_naive(),
+            invite_code_hash: &app::secrets::secret_hash(&code),
+            invite_expires_at: now + auth::CODE_LIFETIME,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let browser = app.browser();
+    let (_, to) = browser
+        .post_form(
+            "/join",
+            &[
+                ("code", &code),
+                ("display_name", "Jordan"),
+                ("sign_in_name", sign_in_name),
+                ("passphrase", SUPPORTER_PASSPHRASE),
+                ("repeat_passphrase", SUPPORTER_PASSPHRASE),
+            ],
+        )
+        .await;
+    assert_eq!(to, "/supporting", "{sign_in_name} joins");
+    (browser, grant_id)
 }

@@ -192,6 +192,7 @@ async fn server_functions_answer_with_the_status_of_their_error() {
     let call = |path: &'static str, body: &'static str| {
         app.http
             .post(format!("{}{path}", app.base))
+            .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
             .send()
@@ -212,5 +213,40 @@ async fn server_functions_answer_with_the_status_of_their_error() {
         call(GetToday::PATH, "").await.unwrap().status().as_u16(),
         503
     );
+    t.cleanup().await;
+}
+
+/// Connections that never finish their request (slowloris) are closed after the header-read
+/// timeout, and meanwhile the server answers everyone else.
+#[tokio::test]
+async fn slow_connections_are_closed_and_others_are_still_answered() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = crate::helpers::sqlite().await;
+    let mut config = server::config::Config::for_tests(&t.url);
+    config.header_timeout_seconds = 1;
+    let app = crate::helpers::spawn_app_with(&t, config).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..500 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: waypoint\r\n")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    assert_eq!(app.get("/healthz").await.0, 200, "answered while 500 wait");
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let closed = futures::future::join_all(slow.iter_mut().map(|stream| async move {
+        let mut buffer = [0u8; 256];
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), stream.read(&mut buffer));
+        // Closed (end of stream or reset), or answered and closed; not still waiting.
+        matches!(read.await, Ok(Ok(0)) | Ok(Err(_)))
+    }))
+    .await;
+    let closed = closed.into_iter().filter(|closed| *closed).count();
+    assert_eq!(closed, 500, "slow connections closed by the server");
+    assert_eq!(app.get("/healthz").await.0, 200);
     t.cleanup().await;
 }

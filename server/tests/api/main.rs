@@ -1,9 +1,11 @@
 //! Server integration tests, in one binary for fast linking. Every database test runs on a
 //! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
 mod actions;
+mod audit;
 mod bad_input;
 mod cli;
 mod consent;
+mod discretion;
 mod helpers;
 mod http;
 mod logs;

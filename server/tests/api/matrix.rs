@@ -2,9 +2,10 @@
 //! kind of person, against what each may do. A denial must look exactly like a request for
 //! something that does not exist. The test fails when a server function or form route has
 //! no row.
-use crate::helpers::{id_of, on_each_engine, seeded, spawn_app, TestApp, TestDb};
-use app::auth;
-use app::db::{self, NewGrant};
+use crate::helpers::{
+    add_supporter, id_of, on_each_engine, seeded, spawn_app, TestApp, TestDb, SUPPORTER_PASSPHRASE,
+};
+use app::db;
 use app::domain::Share;
 use chrono::{Duration, Utc};
 use std::collections::BTreeSet;
@@ -126,6 +127,7 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
             Admin => Allow { sees_a: false },
             _ => Deny,
         },
+        // With each one's own passphrase.
         "passkey_registration_start" => match actor {
             Anonymous => Deny,
             a => Allow {
@@ -150,6 +152,13 @@ fn form_rule(path: &str, actor: Actor) -> May {
             _ => Allow { sees_a: false },
         },
         "/account/devices/end" | "/supporters/revoke" => only(actor, &[ClientA]),
+        // A wrong current passphrase: back to the account page with the problem.
+        "/account/passphrase" => match actor {
+            Anonymous => Deny,
+            _ => Allow { sees_a: false },
+        },
+        // A passkey nobody has: not found for everyone.
+        "/account/passkeys/remove" => Deny,
         "/supporters/invite" => only(actor, &[ClientA, ClientB]),
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
@@ -172,48 +181,6 @@ struct Cast {
     alex_spare_session: String,
     alex_spare_grant: String,
     grants: Vec<(Actor, String)>,
-}
-
-async fn add_supporter(
-    app: &TestApp,
-    t: &TestDb,
-    client_id: &str,
-    shares: &[Share],
-    sign_in_name: &str,
-) -> (TestApp, String) {
-    let code = auth::new_code().unwrap();
-    let now = Utc::now();
-    let mut tx = t.db.begin().await.unwrap();
-    let grant_id = db::create_grant(
-        &mut tx,
-        &NewGrant {
-            client_id,
-            label: "Family",
-            shares,
-            ends_on: (now + Duration::days(30)).date_naive(),
-            invite_code_hash: &app::secrets::secret_hash(&code),
-            invite_expires_at: now + auth::CODE_LIFETIME,
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let browser = app.browser();
-    let (_, to) = browser
-        .post_form(
-            "/join",
-            &[
-                ("code", &code),
-                ("display_name", "Jordan"),
-                ("sign_in_name", sign_in_name),
-                ("passphrase", "lantern by the quiet river"),
-                ("repeat_passphrase", "lantern by the quiet river"),
-            ],
-        )
-        .await;
-    assert_eq!(to, "/supporting", "{sign_in_name} joins");
-    (browser, grant_id)
 }
 
 async fn cast(app: &TestApp, t: &TestDb) -> Cast {
@@ -334,6 +301,12 @@ impl Cast {
                 vec![("ceremony", db::new_id()), ("credential", "{}".to_owned())]
             }
             "passkey_sign_in_start" => vec![("sign_in_name", "alex".to_owned())],
+            "passkey_registration_start" if is_supporter(actor) => {
+                vec![("passphrase", SUPPORTER_PASSPHRASE.to_owned())]
+            }
+            "passkey_registration_start" => {
+                vec![("passphrase", server::demo::DEMO_PASSPHRASE.to_owned())]
+            }
             "client-record" | "check-ins-seen" => vec![("client_id", self.alex_id.clone())],
             "compare-revisions" => vec![
                 ("client_id", self.alex_id.clone()),
@@ -439,6 +412,12 @@ impl Cast {
                 ("sign_in_name", s("someone.new")),
             ],
             "/account/devices/end" => vec![("session_id", self.alex_spare_session.clone())],
+            "/account/passphrase" => vec![
+                ("current_passphrase", s("not the passphrase")),
+                ("passphrase", s("a brand new passphrase")),
+                ("repeat_passphrase", s("a brand new passphrase")),
+            ],
+            "/account/passkeys/remove" => vec![("passkey_id", s("no-such-passkey"))],
             "/supporters/revoke" => vec![("grant_id", self.alex_spare_grant.clone())],
             "/supporters/invite" => vec![
                 ("label", s("Cousin")),
@@ -486,6 +465,7 @@ async fn every_role_gets_exactly_what_it_may() {
         .collect();
         let rejection_bodies: BTreeSet<String> = [
             app::error::AppError::PasskeyRefused,
+            app::error::AppError::WrongPassphrase,
             app::error::AppError::TooManyTries,
         ]
         .iter()

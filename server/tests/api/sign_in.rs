@@ -75,6 +75,7 @@ async fn cookies_are_http_only_and_host_prefixed_and_secure_over_tls() {
     let response = app
         .http
         .post(format!("{}/sign-in", app.base))
+        .header("sec-fetch-site", "same-origin")
         .form(&[("sign_in_name", "alex"), ("passphrase", DEMO_PASSPHRASE)])
         .send()
         .await
@@ -103,6 +104,7 @@ async fn cookies_are_http_only_and_host_prefixed_and_secure_over_tls() {
     let response = tls
         .http
         .post(format!("{}/sign-in", tls.base))
+        .header("sec-fetch-site", "same-origin")
         .form(&[("sign_in_name", "alex"), ("passphrase", DEMO_PASSPHRASE)])
         .send()
         .await
@@ -176,13 +178,20 @@ async fn failures_are_throttled_per_account_and_per_address() {
         app.sign_in_with("fatima", DEMO_PASSPHRASE).await,
         "/sign-in?problem=wait&minutes=1"
     );
-    // Every attempt is in the audit trail.
-    let attempts: i64 =
+    // Every attempt is in the audit trail: an entry each, or (refused, by nobody known)
+    // counted per hour.
+    let chained: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'sign_in%'")
             .fetch_one(t.db.pool())
             .await
             .unwrap();
-    assert_eq!(attempts, 13);
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(refused), 0) FROM refusal_counts WHERE action LIKE 'sign_in%'",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(chained + counted, 13);
     t.cleanup().await;
 }
 
@@ -308,10 +317,15 @@ async fn changes_from_another_site_are_refused() {
     seeded(&t.db).await;
     let app = spawn_app(&t).await;
     app.sign_in("alex").await;
+    // The server is reached at 127.0.0.1, but its public address is http://localhost: an
+    // Origin that matches only the Host header is refused too.
+    let own_host = app.base.clone();
     for (name, value) in [
         ("origin", "http://evil.example"),
         ("sec-fetch-site", "cross-site"),
         ("origin", "http://127.0.0.1.evil.example"),
+        ("origin", own_host.as_str()),
+        ("x-neither", "sec-fetch-site nor origin"),
     ] {
         for path in ["/sign-out", "/supporters/invite", "/api/today"] {
             let response = app
@@ -330,17 +344,33 @@ async fn changes_from_another_site_are_refused() {
     }
     // Still signed in: the refused sign-out did nothing.
     assert_eq!(app.get("/").await.0, 200);
+    // The public address's origin passes, without Sec-Fetch-Site (an older browser).
+    let from_public = app
+        .http
+        .post(format!("{}/sign-out", app.base))
+        .header("origin", "http://localhost")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_public.status().as_u16(), 303);
     // Server functions and form routes never answer GET.
     for path in ["/api/today", "/sign-out", "/supporters/revoke"] {
         assert_eq!(app.get(path).await.0, 405, "{path}");
     }
-    let refused: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_site' AND outcome = 'refused'",
+    // Refusals of nobody known are counted per hour, not chained one by one.
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(refused), 0) FROM refusal_counts WHERE action = 'request.cross_site'",
     )
     .fetch_one(t.db.pool())
     .await
     .unwrap();
-    assert_eq!(refused, 9);
+    assert_eq!(counted, 15);
+    let chained: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_site'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(chained, 0);
     t.cleanup().await;
 }
 
@@ -504,13 +534,13 @@ async fn a_storm_of_guesses_for_one_name_checks_no_more_than_the_throttle_allows
             t.engine,
             auth::FREE_FAILURES
         );
-        let refused = count("SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in.throttled'");
-        assert_eq!(
-            refused.await,
-            200 - checked,
-            "{}: each refusal in the trail",
-            t.engine
+        // Each refusal counted, per hour rather than one chained entry each.
+        let refused = count(
+            "SELECT COALESCE(SUM(refused), 0) FROM refusal_counts WHERE action = 'sign_in.throttled'",
         );
+        assert_eq!(refused.await, 200 - checked, "{}: each refusal counted", t.engine);
+        let chained = count("SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in.throttled'");
+        assert_eq!(chained.await, 0, "{}: and none chained", t.engine);
         t
     })
     .await;
@@ -637,4 +667,163 @@ async fn wrong_codes_from_one_address_do_not_stop_another_from_enrolling() {
     let devi = app.browser_behind_proxy("198.51.100.20");
     assert_eq!(enrol(&devi, &code, "devi.p").await, "/");
     t.cleanup().await;
+}
+
+/// A new set-up code for someone already signed up resets their sign-in at once: every
+/// session and passkey of the old one ends and the old passphrase stops working. They may
+/// keep their sign-in name, and their account page says when it was reset and by whom.
+#[tokio::test]
+async fn a_new_set_up_code_resets_the_old_sign_in() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let phone = app.browser_signed_in("alex").await;
+        let mut change = t.db.begin().await.unwrap();
+        db::insert_passkey(
+            &mut change,
+            &alex,
+            "\"cred\"",
+            "{}",
+            "Old phone",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        change.commit().await.unwrap();
+        let amara = app.browser_signed_in("amara").await;
+        let (_, to) = amara
+            .post_form("/caseload/enrollment-code", &[("client_id", &alex)])
+            .await;
+        assert_eq!(to, "/caseload", "{}", t.engine);
+        let (_, caseload) = amara.call("caseload", &[]).await;
+        let caseload: serde_json::Value = serde_json::from_str(&caseload).unwrap();
+        let code = caseload["new_code"]["code"].as_str().unwrap().to_owned();
+
+        assert_ne!(
+            phone.get("/").await.0,
+            200,
+            "{}: the phone is signed out",
+            t.engine
+        );
+        assert_eq!(
+            app.browser().sign_in_with("alex", DEMO_PASSPHRASE).await,
+            "/sign-in?problem=wrong_sign_in",
+            "{}: the old passphrase no longer works",
+            t.engine
+        );
+        assert!(
+            db::passkeys_of(&t.db, &alex).await.unwrap().is_empty(),
+            "{}",
+            t.engine
+        );
+
+        let again = app.browser();
+        assert_eq!(
+            enrol(&again, &code, "alex").await,
+            "/",
+            "{}: same name",
+            t.engine
+        );
+        let (status, account) = again.call("account", &[]).await;
+        assert_eq!(status, 200);
+        assert!(
+            account.contains("Your sign-in was reset on") && account.contains("Amara"),
+            "{}: {account}",
+            t.engine
+        );
+        t
+    })
+    .await;
+}
+
+/// Changing a passphrase needs the current one, and signs out every other device; a passkey
+/// can be removed by its owner only.
+#[tokio::test]
+async fn a_person_changes_their_passphrase_and_removes_a_passkey() {
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let alex = named(&clients, "Alex").client_id.clone();
+        let app = spawn_app(&t).await;
+        let (phone, laptop) = (
+            app.browser_signed_in("alex").await,
+            app.browser_signed_in("alex").await,
+        );
+        let change = |current: &str, new: &str| {
+            [
+                ("current_passphrase", current.to_owned()),
+                ("passphrase", new.to_owned()),
+                ("repeat_passphrase", new.to_owned()),
+            ]
+        };
+        let new = "a kettle singing by the sea";
+        let wrong = change("not my passphrase", new);
+        let wrong: Vec<_> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            phone.post_form("/account/passphrase", &wrong).await.1,
+            "/account?problem=wrong_passphrase",
+            "{}",
+            t.engine
+        );
+        assert_eq!(laptop.get("/").await.0, 200, "{}", t.engine);
+        let right = change(DEMO_PASSPHRASE, new);
+        let right: Vec<_> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            phone.post_form("/account/passphrase", &right).await.1,
+            "/account?notice=passphrase_changed",
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            phone.get("/").await.0,
+            200,
+            "{}: this device stays",
+            t.engine
+        );
+        assert_ne!(laptop.get("/").await.0, 200, "{}: the others end", t.engine);
+        assert_eq!(
+            app.browser().sign_in_with("alex", DEMO_PASSPHRASE).await,
+            "/sign-in?problem=wrong_sign_in"
+        );
+        assert_eq!(app.browser().sign_in_with("alex", new).await, "/");
+
+        let mut tx = t.db.begin().await.unwrap();
+        db::insert_passkey(
+            &mut tx,
+            &alex,
+            "\"cred\"",
+            "{}",
+            "Someone's phone",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let passkey = db::passkeys_of(&t.db, &alex).await.unwrap()[0].id.clone();
+        let bea = app.browser_signed_in("bea").await;
+        let remove = [("passkey_id", passkey.as_str())];
+        assert_eq!(
+            bea.post_form("/account/passkeys/remove", &remove).await.1,
+            "/account?problem=not_found",
+            "{}: not hers",
+            t.engine
+        );
+        assert_eq!(
+            phone.post_form("/account/passkeys/remove", &remove).await.1,
+            "/account?notice=passkey_removed",
+            "{}",
+            t.engine
+        );
+        assert!(db::passkeys_of(&t.db, &alex).await.unwrap().is_empty());
+        let removed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'passkey.remove' AND target = $1",
+        )
+        .bind(&passkey)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(removed, 1, "{}", t.engine);
+        t
+    })
+    .await;
 }

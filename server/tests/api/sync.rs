@@ -390,3 +390,65 @@ async fn only_signed_in_clients_and_supporters_sync_and_bad_requests_say_so() {
     })
     .await;
 }
+
+/// A phone left unlocked on a table syncs on its own; that is not the person using it, so
+/// the session still locks after the idle time. A page the person opens counts.
+#[tokio::test]
+async fn automatic_syncs_do_not_keep_the_session_from_locking() {
+    on_each_engine(|t| async move {
+        let _ = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let phone = app.browser_signed_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        let set_last_seen = |minutes: i64| {
+            let pool = t.db.pool().clone();
+            async move {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE ended_at IS NULL")
+                    .bind(db::instant_text(Utc::now() - Duration::minutes(minutes)))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        set_last_seen(10).await;
+        sync(&phone, &mut copy).await;
+        set_last_seen_later_by(&t, 6).await;
+        let (status, body) = phone.post_json(SYNC, &copy.request()).await;
+        assert_eq!(
+            status, 401,
+            "{}: locked after 16 idle minutes: {body}",
+            t.engine
+        );
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"], "locked", "{}", t.engine);
+
+        // A page opened counts as the person's activity.
+        let laptop = app.browser_signed_in("alex").await;
+        set_last_seen(10).await;
+        assert_eq!(laptop.get("/").await.0, 200);
+        set_last_seen_later_by(&t, 6).await;
+        assert_eq!(laptop.get("/").await.0, 200, "{}", t.engine);
+        t
+    })
+    .await;
+}
+
+/// Moves every live session's last activity `minutes` further into the past.
+async fn set_last_seen_later_by(t: &crate::helpers::TestDb, minutes: i64) {
+    let sessions: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, last_seen_at FROM sessions WHERE ended_at IS NULL")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap();
+    for (id, last_seen) in sessions {
+        let at = chrono::DateTime::parse_from_rfc3339(&last_seen)
+            .unwrap()
+            .with_timezone(&Utc);
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(db::instant_text(at - Duration::minutes(minutes)))
+            .bind(&id)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+    }
+}

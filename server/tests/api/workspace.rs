@@ -580,3 +580,54 @@ async fn moving_a_goal_changes_the_order_the_client_sees_once_sent() {
     })
     .await;
 }
+
+/// Two case managers send the same draft at the same moment: one update is sent, the other
+/// hears that someone sent one meanwhile. Never an error (on PostgreSQL the two would take
+/// the same revision number).
+#[tokio::test]
+async fn two_updates_sent_at_once_send_one_and_tell_the_other() {
+    on_each_engine(|t| async move {
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let (first, second) = (
+            app.browser_signed_in("amara").await,
+            app.browser_signed_in("amara").await,
+        );
+        for round in 0..6 {
+            let words = format!("Goal number {round}");
+            let saved = call_json(&first, "save-goal", &goal_args(&alex, "", "0", &words)).await;
+            assert_eq!(saved, "Saved");
+            let latest = db::support_plan(&t.db, &alex)
+                .await
+                .unwrap()
+                .latest
+                .map_or(0, |r| r.number)
+                .to_string();
+            let send = |browser: &TestApp| {
+                let (browser, alex, latest) = (browser.clone(), alex.clone(), latest.clone());
+                async move {
+                    let args = [
+                        ("client_id", alex.as_str()),
+                        ("after_revision", latest.as_str()),
+                        ("summary", "A new goal."),
+                    ];
+                    browser.call("send-plan", &args).await
+                }
+            };
+            let (a, b) = tokio::join!(send(&first), send(&second));
+            let mut answers = vec![a, b];
+            answers.sort();
+            assert_eq!(
+                answers,
+                vec![
+                    (200, "\"Outdated\"".to_owned()),
+                    (200, "\"Saved\"".to_owned())
+                ],
+                "{} round {round}",
+                t.engine
+            );
+        }
+        t
+    })
+    .await;
+}

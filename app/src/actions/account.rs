@@ -1,0 +1,98 @@
+//! What a person does to their own sign-in: changing the passphrase, removing a passkey.
+use super::enrollment::{check_rules, hashed};
+use super::traced;
+use super::turns::{take_turn, Turn};
+use crate::audit;
+use crate::auth::{hash_passphrase_in_turn, verify_passphrase_in_turn, ThrottleKey};
+use crate::db::{self, Db, SessionEnd, Sessions};
+use crate::error::AppError;
+use crate::notice::Problem;
+use crate::session::Asking;
+use chrono::{DateTime, Utc};
+
+/// A passphrase change as typed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPassphrase<'a> {
+    pub current: &'a str,
+    pub passphrase: &'a str,
+    pub repeated: &'a str,
+}
+
+/// Changes the signed-in person's passphrase. The current one is required (someone holding
+/// an unlocked phone does not know it), its try counts like an unlock, and every other
+/// session of theirs ends: a phone they lost, or someone who saw the old passphrase, is
+/// signed out.
+pub async fn change_passphrase(
+    db: &Db,
+    asking: &Asking,
+    typed: NewPassphrase<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Problem>, AppError> {
+    let action = "passphrase.change";
+    traced(action, asking, async {
+        let person = asking.signed_in()?;
+        let name = db::sign_in_name_of(db, &person.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let chosen = super::enrollment::ChosenSignIn {
+            sign_in_name: &name,
+            passphrase: typed.passphrase,
+            repeated: typed.repeated,
+        };
+        if let Err(problem) = check_rules(chosen) {
+            return Ok(Err(problem));
+        }
+        let key = ThrottleKey::Person(person.person_id.clone());
+        let refusal = audit::allowed(asking, "passphrase.change.throttled");
+        let attempt = match take_turn(db, asking, key, refusal, now).await? {
+            Turn::Go(attempt) => attempt,
+            Turn::Wait(_) => return Ok(Err(Problem::Wait)),
+        };
+        let stored = db::passphrase_hash_of(db, &person.person_id).await?;
+        let current: String = typed.current.chars().take(1024).collect();
+        let verifying = verify_passphrase_in_turn(current, stored);
+        if !attempt.check(db, verifying, now).await? {
+            let mut change = db.change().await?;
+            attempt.failed(&mut change, now).await?;
+            let refusal = audit::allowed(asking, "passphrase.change.failed").refused();
+            change.keep(&[refusal], now).await?;
+            return Ok(Err(Problem::WrongPassphrase));
+        }
+        let hashing = hash_passphrase_in_turn(typed.passphrase.to_owned());
+        let new_hash = hashed(attempt.check(db, hashing, now).await?)?;
+        let mut change = db.change().await?;
+        db::set_passphrase_hash(&mut change, &person.person_id, &new_hash).await?;
+        let others = Sessions::OthersOf {
+            person_id: &person.person_id,
+            keep: &person.session_id,
+        };
+        db::end_sessions(&mut change, others, SessionEnd::EndedByPerson, now).await?;
+        attempt.succeeded(&mut change).await?;
+        change.keep(&[audit::allowed(asking, action)], now).await?;
+        Ok(Ok(()))
+    })
+    .await
+}
+
+/// Removes one of the signed-in person's passkeys (one someone else added on their unlocked
+/// phone, or one on a phone they no longer have); false when it is not theirs.
+pub async fn remove_passkey(
+    db: &Db,
+    asking: &Asking,
+    passkey_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let action = "passkey.remove";
+    traced(action, asking, async {
+        let person = asking.signed_in()?;
+        let mut change = db.change().await?;
+        if !db::remove_passkey(&mut change, &person.person_id, passkey_id).await? {
+            return Ok(false);
+        }
+        change
+            .keep(&[audit::allowed(asking, action).on(passkey_id)], now)
+            .await?;
+        Ok(true)
+    })
+    .await
+}
