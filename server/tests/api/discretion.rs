@@ -69,7 +69,10 @@ async fn every_page_of_every_role_has_a_neutral_title() {
                 &format!("/appointments/{appointment}"),
             )
             .replace("/supporting/{id}", &format!("/supporting/{grant}"))
-            .replace("/caseload/{id}/compare", &format!("/caseload/{alex}/compare?from=1&to=2"))
+            .replace(
+                "/caseload/{id}/compare",
+                &format!("/caseload/{alex}/compare?from=1&to=2"),
+            )
             .replace("/caseload/{id}", &format!("/caseload/{alex}"));
         assert!(!path.contains('{'), "{route}: give the test an id for it");
         for (who, browser) in &people {
