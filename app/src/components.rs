@@ -411,3 +411,37 @@ mod tests {
         assert!(!is_current_tab("/plan", "/planner"));
     }
 }
+
+/// A labelled input with a hint, sized for thumbs.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = 256)] max: usize,
+    /// Filled in already (a code that came in a link).
+    #[prop(optional)]
+    value: Option<String>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                maxlength=max
+                value=value
+                required=true
+                autocapitalize="none"
+                spellcheck="false"
+                aria-describedby=hint.map(|_| hint_id.clone())
+            />
+        </div>
+    }
+}

@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { BrowserContext, Page, expect, test } from "@playwright/test";
 import { expectSoundPage, signInAs, waitForHydration, watchForProblems } from "./helpers";
 
-// Chromium's virtual authenticator stands in for the phone's screen lock.
-test("a client adds a passkey and signs in with it", async ({ page, context }) => {
+/** Chromium's virtual authenticator stands in for the phone's screen lock. */
+async function addScreenLock(page: Page, context: BrowserContext) {
   const cdp = await context.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
@@ -15,6 +15,10 @@ test("a client adds a passkey and signs in with it", async ({ page, context }) =
       automaticPresenceSimulation: true,
     },
   });
+}
+
+test("a client adds a passkey and signs in with it", async ({ page, context }) => {
+  await addScreenLock(page, context);
   const problems = watchForProblems(page);
   await signInAs(page, "dana");
   await page.goto("/account");
@@ -64,18 +68,7 @@ test("a client adds a passkey and signs in with it", async ({ page, context }) =
 // of their own; the owner finds it on the account page and removes it, and it signs in no
 // more.
 test("a passkey someone else added is removed by the owner and no longer signs in", async ({ page, context }) => {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addScreenLock(page, context);
   const problems = watchForProblems(page);
   await signInAs(page, "iris");
   await page.goto("/account");

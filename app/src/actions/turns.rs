@@ -43,6 +43,17 @@ async fn wait_for(
     Ok(wait)
 }
 
+/// How many tries may count and record at once. They write, one after another on SQLite
+/// anyway; the rest wait here, in memory, rather than each holding one of the pool's
+/// connections while it waits for the write lock, which would leave none for the pages of
+/// people already signed in during a storm.
+const TURNS_AT_ONCE: usize = 2;
+
+fn turn_gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Semaphore::new(TURNS_AT_ONCE))
+}
+
 /// Counts the recent guesses against `key` and from the asking address and records this
 /// try: as being checked, or (too many) as throttled, with `refusal` in the audit trail.
 pub(super) async fn take_turn(
@@ -52,6 +63,10 @@ pub(super) async fn take_turn(
     refusal: AuditEvent,
     now: DateTime<Utc>,
 ) -> Result<Turn, AppError> {
+    let _gate = turn_gate()
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable)?;
     let address = address_key(&asking.address.0);
     let counted = key.counts_address().then_some(address.as_str());
     let key = key.text();

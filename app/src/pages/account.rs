@@ -148,21 +148,15 @@ fn PasskeyCard(passkey: PasskeyListing) -> impl IntoView {
 /// phone cannot.
 #[component]
 fn PassphraseForm() -> impl IntoView {
-    use crate::pages::sign_in::Field;
+    use crate::components::Field;
+    use crate::pages::sign_in::NewPassphraseFields;
     view! {
         <section aria-labelledby="passphrase-heading">
             <h2 id="passphrase-heading">"Change your passphrase"</h2>
             <p>"Your other devices will be signed out."</p>
             <form class="form" method="post" action="/account/passphrase">
                 <Field id="current_passphrase" label="Your passphrase now" kind="password" autocomplete="current-password"/>
-                <Field
-                    id="passphrase"
-                    label="New passphrase"
-                    hint="At least 8 characters. A few words you will remember works well."
-                    kind="password"
-                    autocomplete="new-password"
-                />
-                <Field id="repeat_passphrase" label="Type the new passphrase again" kind="password" autocomplete="new-password"/>
+                <NewPassphraseFields label="New passphrase"/>
                 <button class="button" type="submit">"Change passphrase"</button>
             </form>
         </section>

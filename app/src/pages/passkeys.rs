@@ -140,7 +140,7 @@ pub fn PasskeyButton(
     label: &'static str,
     #[prop(optional)] asks_passphrase: bool,
 ) -> impl IntoView {
-    use crate::pages::sign_in::Field;
+    use crate::components::Field;
     view! {
         {asks_passphrase.then(|| view! {
             <Field

@@ -1,43 +1,9 @@
 //! Signing in, coming back after a pause, and first-time set-up with a code. Plain forms
 //! that post to the server's form handlers, so they work before (or without) the wasm.
-use crate::components::FormMessage;
+use crate::components::{Field, FormMessage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// A labelled input with a hint, sized for thumbs.
-#[component]
-pub fn Field(
-    id: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(default = 256)] max: usize,
-    /// Filled in already (a code that came in a link).
-    #[prop(optional)]
-    value: Option<String>,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
-            <input
-                id=id
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                maxlength=max
-                value=value
-                required=true
-                autocapitalize="none"
-                spellcheck="false"
-                aria-describedby=hint.map(|_| hint_id.clone())
-            />
-        </div>
-    }
-}
 
 pub const SIGN_IN_TITLE: &str = "Sign in";
 pub const UNLOCK_TITLE: &str = "Welcome back";
@@ -109,9 +75,17 @@ fn NewSignInFields() -> impl IntoView {
             autocomplete="username"
             max=64
         />
+        <NewPassphraseFields label="Choose a passphrase"/>
+    }
+}
+
+/// A new passphrase, typed twice (setting up, or changing it on the account page).
+#[component]
+pub fn NewPassphraseFields(label: &'static str) -> impl IntoView {
+    view! {
         <Field
             id="passphrase"
-            label="Choose a passphrase"
+            label=label
             hint="At least 8 characters. A few words you will remember works well, like \"blue kettle river song\"."
             kind="password"
             autocomplete="new-password"
