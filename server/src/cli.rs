@@ -74,17 +74,41 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
 }
 
 pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliError> {
-    let AuditCommand::Verify = command;
     let db = connect_and_migrate(config).await?;
-    let check = db::verify_audit_chain(&db).await?;
-    db.close().await;
-    match check {
-        ChainCheck::Intact { entries } => {
-            println!("audit trail intact: {entries} entries");
+    let outcome = match command {
+        AuditCommand::Head => {
+            let (seq, hash) = db::audit_head(&db).await?;
+            println!("{seq}:{hash}");
             Ok(())
         }
-        ChainCheck::Broken { at_seq, reason } => Err(CliError::Refused(format!(
-            "audit trail broken at entry {at_seq}: {reason}"
-        ))),
+        AuditCommand::Verify { expect } => verify(&db, expect.as_deref()).await,
+    };
+    db.close().await;
+    outcome
+}
+
+async fn verify(db: &db::Db, expect: Option<&str>) -> Result<(), CliError> {
+    let entries = match db::verify_audit_chain(db).await? {
+        ChainCheck::Intact { entries } => entries,
+        ChainCheck::Broken { at_seq, reason } => {
+            return Err(CliError::Refused(format!(
+                "audit trail broken at entry {at_seq}: {reason}"
+            )))
+        }
+    };
+    if let Some(expected) = expect {
+        let (seq, hash) = expected
+            .split_once(':')
+            .and_then(|(seq, hash)| Some((seq.parse::<i64>().ok()?, hash)))
+            .ok_or_else(|| {
+                CliError::Refused("--expect takes SEQ:HASH from `waypoint audit head`".into())
+            })?;
+        if db::audit_entry_hash(db, seq).await?.as_deref() != Some(hash) {
+            return Err(CliError::Refused(format!(
+                "audit trail cut back or rewritten: entry {seq} is not the one kept elsewhere"
+            )));
+        }
     }
+    println!("audit trail intact: {entries} entries");
+    Ok(())
 }

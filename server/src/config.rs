@@ -47,10 +47,19 @@ pub enum UserCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AuditCommand {
     /// Walk the whole audit trail and check that no entry was removed or altered.
-    Verify,
+    Verify {
+        /// `SEQ:HASH` printed by `waypoint audit head` earlier and kept elsewhere: the trail
+        /// must still hold that entry, so one cut back behind it (and re-chained by someone
+        /// with the database) is found.
+        #[arg(long)]
+        expect: Option<String>,
+    },
+    /// Print the newest entry's number and hash (`SEQ:HASH`), to keep somewhere the
+    /// database's users cannot reach.
+    Head,
 }
 
 #[derive(Debug, Clone, Parser)]

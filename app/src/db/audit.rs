@@ -225,6 +225,25 @@ pub enum ChainCheck {
     },
 }
 
+/// The newest entry's number and hash (`0` and the empty chain's hash before any entry).
+pub async fn audit_head(db: &Db) -> Result<(i64, String)> {
+    Ok(
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// The hash of entry `seq`, if the trail holds it.
+pub async fn audit_entry_hash(db: &Db, seq: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT hash FROM audit_events WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
 /// Walks the whole trail and checks every link.
 pub async fn verify_audit_chain(db: &Db) -> Result<ChainCheck> {
     let (head_seq, head_hash): (i64, String) =

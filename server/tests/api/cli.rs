@@ -81,3 +81,51 @@ async fn staff_are_created_from_the_command_line_and_the_audit_is_verified() {
     assert!(!ok && text.contains("broken at entry 1"), "{text}");
     t.cleanup().await;
 }
+
+/// Someone with the database alone can cut the trail back and leave a consistent chain; the
+/// head kept elsewhere (`waypoint audit head`) finds it.
+#[tokio::test]
+async fn a_trail_cut_back_behind_the_head_kept_elsewhere_is_found() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let event = |action| app::db::AuditEvent {
+        actor_id: Some("someone".into()),
+        actor_role: None,
+        action,
+        client_id: None,
+        target: None,
+        address: None,
+        outcome: app::db::Outcome::Allowed,
+    };
+    let now = chrono::Utc::now();
+    app::db::record_audit_now(&t.db, &[event("read.plan")], now)
+        .await
+        .unwrap();
+    let (ok, kept) = waypoint(&t.url, &["audit", "head"], "");
+    assert!(ok && kept.trim().starts_with("1:"), "{kept}");
+    let kept = kept.trim().to_owned();
+    app::db::record_audit_now(&t.db, &[event("read.stage")], now)
+        .await
+        .unwrap();
+    let (ok, text) = waypoint(&t.url, &["audit", "verify", "--expect", &kept], "");
+    assert!(ok && text.contains("intact: 2 entries"), "{text}");
+
+    // Cut back to nothing and written anew: a chain that checks, but not the one kept.
+    sqlx::query("DELETE FROM audit_events")
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_head SET seq = 0, hash = $1 WHERE id = 1")
+        .bind("0".repeat(64))
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    app::db::record_audit_now(&t.db, &[event("read.goals")], now)
+        .await
+        .unwrap();
+    let (ok, text) = waypoint(&t.url, &["audit", "verify"], "");
+    assert!(ok, "the chain alone looks intact: {text}");
+    let (ok, text) = waypoint(&t.url, &["audit", "verify", "--expect", &kept], "");
+    assert!(!ok && text.contains("cut back or rewritten"), "{text}");
+    t.cleanup().await;
+}
