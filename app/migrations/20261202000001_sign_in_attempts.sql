@@ -64,3 +64,7 @@ CREATE TABLE refusal_counts (
     refused INTEGER NOT NULL CHECK (refused > 0),
     PRIMARY KEY (action, hour)
 );
+
+-- A staff account an admin has deactivated: no sign-in until reactivated. Their records
+-- stay, attributed to them.
+ALTER TABLE people ADD COLUMN deactivated_at TEXT;

@@ -42,6 +42,8 @@ coded_enum! {
         CantCome = "cant_come" => "Thank you for letting us know. Your case manager will be in touch about another time.",
         PassphraseChanged = "passphrase_changed" => "Your passphrase is changed. Your other devices are signed out.",
         PasskeyRemoved = "passkey_removed" => "That passkey is removed. It can no longer be used to sign in.",
+        StaffDeactivated = "staff_deactivated" => "That account is deactivated: signed out everywhere, and off every care team. Their records stay.",
+        StaffReactivated = "staff_reactivated" => "That account can sign in again.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

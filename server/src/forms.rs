@@ -43,6 +43,8 @@ fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/caseload/enrollment-code", post(enrollment_code)),
         ("/admin/staff", post(add_staff)),
         ("/admin/end-sessions", post(end_all_sessions)),
+        ("/admin/staff/deactivate", post(deactivate_staff)),
+        ("/admin/staff/reactivate", post(reactivate_staff)),
     ]
 }
 
@@ -582,7 +584,7 @@ async fn add_staff(
 }
 
 #[derive(Deserialize)]
-struct EndSessionsForm {
+struct SignInNameForm {
     #[serde(default)]
     sign_in_name: String,
 }
@@ -590,11 +592,37 @@ struct EndSessionsForm {
 async fn end_all_sessions(
     State(state): State<AppState>,
     asking: Asking,
-    Input(form): Input<EndSessionsForm>,
+    Input(form): Input<SignInNameForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
     match sessions::end_everywhere(&state.db, &asking, &form.sign_in_name, Utc::now()).await {
         Ok(true) => done(PAGE, Notice::SessionsEnded),
+        Ok(false) => back(PAGE, Problem::NotFound),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+async fn deactivate_staff(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<SignInNameForm>,
+) -> Response {
+    set_staff_active(&state, &asking, &form.sign_in_name, false).await
+}
+
+async fn reactivate_staff(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<SignInNameForm>,
+) -> Response {
+    set_staff_active(&state, &asking, &form.sign_in_name, true).await
+}
+
+async fn set_staff_active(state: &AppState, asking: &Asking, name: &str, active: bool) -> Response {
+    const PAGE: &str = "/admin";
+    match admin::set_staff_active(&state.db, asking, name, active, Utc::now()).await {
+        Ok(true) if active => done(PAGE, Notice::StaffReactivated),
+        Ok(true) => done(PAGE, Notice::StaffDeactivated),
         Ok(false) => back(PAGE, Problem::NotFound),
         Err(error) => refused(PAGE, error),
     }

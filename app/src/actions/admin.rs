@@ -1,5 +1,5 @@
 //! What the admin does for the whole program: adding staff accounts (also from the command
-//! line) and exporting the audit trail.
+//! line), deactivating and reactivating them, and exporting the audit trail.
 use super::enrollment::{add_sign_in, check_credentials, ChosenSignIn};
 use super::traced;
 use crate::audit;
@@ -91,6 +91,47 @@ async fn create_staff(
     }
     change.keep(&[entry.on(&person_id)], now).await?;
     Ok(Ok(person_id))
+}
+
+/// An admin deactivates (`active: false`) or reactivates a staff member of their own
+/// organisation, named by sign-in name; false when there is no such staff member there (or
+/// it is themselves).
+pub async fn set_staff_active(
+    db: &Db,
+    asking: &Asking,
+    sign_in_name: &str,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let action = if active {
+        "staff.reactivate"
+    } else {
+        "staff.deactivate"
+    };
+    traced(action, asking, async {
+        let admin = asking.as_role(Role::Admin)?;
+        let Ok(name) = crate::domain::SignInName::parse(sign_in_name) else {
+            return Ok(false);
+        };
+        let Some(person) = db::person_with_sign_in_name(db, name.as_str()).await? else {
+            return Ok(false);
+        };
+        let org = &admin.organisation_id;
+        let mut change = db.change().await?;
+        let done = if active {
+            db::reactivate_staff(&mut change, org, &person).await?
+        } else {
+            db::deactivate_staff(&mut change, org, &person, &admin.person_id, now).await?
+        };
+        if !done {
+            return Ok(false);
+        }
+        change
+            .keep(&[audit::allowed(asking, action).on(&person)], now)
+            .await?;
+        Ok(true)
+    })
+    .await
 }
 
 /// An admin exports the audit trail from `from` (inclusive) to `to` (exclusive); the export

@@ -15,7 +15,7 @@ pub async fn account_by_sign_in_name(db: &Db, sign_in_name: &str) -> Result<Opti
     Ok(sqlx::query_as(
         "SELECT a.person_id, p.role, a.passphrase_hash
          FROM accounts a JOIN people p ON p.id = a.person_id
-         WHERE a.sign_in_name = $1",
+         WHERE a.sign_in_name = $1 AND p.deactivated_at IS NULL",
     )
     .bind(sign_in_name)
     .fetch_optional(db.pool())
@@ -165,6 +165,66 @@ pub async fn last_sign_in_reset(db: &Db, person_id: &str) -> Result<Option<(Stri
     .await?)
 }
 
+/// Deactivates a staff member of `organisation_id` (not `keep`, the admin doing it): every
+/// session ends, their passkeys and known devices go, and they leave every care team; their
+/// records stay. False when there is no such active staff member there.
+pub async fn deactivate_staff(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    person_id: &str,
+    keep: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE people SET deactivated_at = $4
+         WHERE id = $1 AND organisation_id = $2 AND id <> $3 AND deactivated_at IS NULL
+           AND role IN ('case_manager', 'admin')",
+    )
+    .bind(person_id)
+    .bind(organisation_id)
+    .bind(keep)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    end_what_opens_sign_in(conn, person_id, now).await?;
+    sqlx::query("DELETE FROM care_team WHERE case_manager_id = $1")
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Lets a deactivated staff member of `organisation_id` sign in again (with the passphrase
+/// they had); false when there is no such deactivated person there.
+pub async fn reactivate_staff(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    person_id: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE people SET deactivated_at = NULL
+         WHERE id = $1 AND organisation_id = $2 AND deactivated_at IS NOT NULL",
+    )
+    .bind(person_id)
+    .bind(organisation_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The person with this sign-in name, active or not.
+pub async fn person_with_sign_in_name(db: &Db, sign_in_name: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
+            .bind(sign_in_name)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
 /// A person of one organisation, as staff lists show them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonListing {
@@ -172,12 +232,14 @@ pub struct PersonListing {
     pub display_name: String,
     pub role: String,
     pub sign_in_name: Option<String>,
+    /// When an admin deactivated them, if they are.
+    pub deactivated_at: Option<String>,
 }
 
 /// Staff of an organisation (case managers and admins), by name.
 pub async fn staff_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<PersonListing>> {
     Ok(sqlx::query_as(
-        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at
          FROM people p LEFT JOIN accounts a ON a.person_id = p.id
          WHERE p.organisation_id = $1 AND p.role IN ('case_manager', 'admin')
          ORDER BY p.display_name, p.id",
@@ -194,7 +256,7 @@ pub async fn person_in_organisation(
     person_id: &str,
 ) -> Result<Option<PersonListing>> {
     Ok(sqlx::query_as(
-        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at
          FROM people p LEFT JOIN accounts a ON a.person_id = p.id
          WHERE p.organisation_id = $1 AND p.id = $2",
     )

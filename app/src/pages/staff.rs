@@ -202,6 +202,7 @@ pub struct StaffMember {
     pub display_name: String,
     pub role: String,
     pub sign_in_name: Option<String>,
+    pub active: bool,
 }
 
 #[server(endpoint = "admin")]
@@ -220,6 +221,7 @@ pub async fn get_staff() -> Result<Vec<StaffMember>, AppError> {
                         .map_or("Staff", Role::label)
                         .to_owned(),
                     sign_in_name: s.sign_in_name,
+                    active: s.deactivated_at.is_none(),
                 })
                 .collect(),
         )
@@ -244,10 +246,13 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
         <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
         <table class="table">
             <caption>"Staff"</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in name"</th></tr></thead>
+            <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in name"</th><th scope="col">"Status"</th></tr></thead>
             <tbody>
                 {staff.into_iter().map(|s| view! {
-                    <tr><th scope="row">{s.display_name}</th><td>{s.role}</td><td>{s.sign_in_name.unwrap_or_default()}</td></tr>
+                    <tr>
+                        <th scope="row">{s.display_name}</th><td>{s.role}</td><td>{s.sign_in_name.unwrap_or_default()}</td>
+                        <td>{if s.active { "Active" } else { "Deactivated" }}</td>
+                    </tr>
                 }).collect_view()}
             </tbody>
         </table>
@@ -275,6 +280,20 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
                 <div class="field"><label for="end_name">"Their sign-in name"</label>
                     <input id="end_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
                 <button class="button danger" type="submit">"Sign out everywhere"</button>
+            </form>
+        </section>
+        <section aria-labelledby="deactivate-heading">
+            <h2 id="deactivate-heading">"Deactivate or reactivate a staff account"</h2>
+            <p>"For someone who has left. They are signed out everywhere and taken off every care team; what they recorded stays, under their name."</p>
+            <form class="form" method="post" action="/admin/staff/deactivate">
+                <div class="field"><label for="deactivate_name">"Sign-in name to deactivate"</label>
+                    <input id="deactivate_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
+                <button class="button danger" type="submit">"Deactivate"</button>
+            </form>
+            <form class="form" method="post" action="/admin/staff/reactivate">
+                <div class="field"><label for="reactivate_name">"Sign-in name to reactivate"</label>
+                    <input id="reactivate_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
+                <button class="button secondary" type="submit">"Reactivate"</button>
             </form>
         </section>
         <section aria-labelledby="audit-heading">

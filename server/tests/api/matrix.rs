@@ -163,6 +163,8 @@ fn form_rule(path: &str, actor: Actor) -> May {
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
         "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
+        // Daniel, who is no one else in the matrix: deactivated, then back.
+        "/admin/staff/deactivate" | "/admin/staff/reactivate" => only(actor, &[Admin]),
         other => panic!("form route {other} has no row in the authorisation matrix"),
     }
 }
@@ -441,6 +443,9 @@ impl Cast {
                 ("passphrase", s("short")),
             ],
             "/admin/end-sessions" => vec![("sign_in_name", s("tara"))],
+            "/admin/staff/deactivate" | "/admin/staff/reactivate" => {
+                vec![("sign_in_name", s("daniel"))]
+            }
             "/sign-out" => vec![],
             other => panic!("form route {other} has no arguments in the matrix"),
         }

@@ -827,3 +827,79 @@ async fn a_person_changes_their_passphrase_and_removes_a_passkey() {
     })
     .await;
 }
+
+/// An admin deactivates a case manager who has left: signed out everywhere, no sign-in, off
+/// every care team, their records kept; reactivated, they sign in again. An admin cannot
+/// deactivate a client, or themselves.
+#[tokio::test]
+async fn an_admin_deactivates_and_reactivates_a_staff_account() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let amara = app.browser_signed_in("amara").await;
+        let admin = app.browser_signed_in("sam.admin").await;
+        let person: String =
+            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'amara'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        let teams = |person: String| {
+            let pool = t.db.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM care_team WHERE case_manager_id = $1",
+                )
+                .bind(person)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+            }
+        };
+        assert!(teams(person.clone()).await > 0);
+        let deactivate = |name: &'static str| {
+            let admin = admin.clone();
+            async move {
+                admin
+                    .post_form("/admin/staff/deactivate", &[("sign_in_name", name)])
+                    .await
+                    .1
+            }
+        };
+        assert_eq!(deactivate("alex").await, "/admin?problem=not_found", "a client");
+        assert_eq!(deactivate("sam.admin").await, "/admin?problem=not_found", "oneself");
+        assert_eq!(deactivate("amara").await, "/admin?notice=staff_deactivated");
+        assert_eq!(amara.call("caseload", &[]).await.0, 401, "{}", t.engine);
+        assert_eq!(
+            app.browser().sign_in_with("amara", DEMO_PASSPHRASE).await,
+            "/sign-in?problem=wrong_sign_in",
+            "{}",
+            t.engine
+        );
+        assert_eq!(teams(person.clone()).await, 0, "{}", t.engine);
+        let (_, staff) = admin.call("admin", &[]).await;
+        assert!(staff.contains("\"active\":false"), "{staff}");
+        let kept: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM plan_revisions WHERE sent_by = $1")
+                .bind(&person)
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        assert!(kept > 0, "{}: what they sent stays theirs", t.engine);
+
+        let (_, to) = admin
+            .post_form("/admin/staff/reactivate", &[("sign_in_name", "amara")])
+            .await;
+        assert_eq!(to, "/admin?notice=staff_reactivated");
+        app.browser().sign_in("amara").await;
+        let logged: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action IN ('staff.deactivate', 'staff.reactivate') AND target = $1",
+        )
+        .bind(&person)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(logged, 2, "{}", t.engine);
+        t
+    })
+    .await;
+}
