@@ -276,25 +276,13 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
         <section aria-labelledby="end-heading">
             <h2 id="end-heading">"Sign a person out everywhere"</h2>
             <p>"For a lost or shared phone. They can sign in again with their passphrase."</p>
-            <form class="form" method="post" action="/admin/end-sessions">
-                <div class="field"><label for="end_name">"Their sign-in name"</label>
-                    <input id="end_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
-                <button class="button danger" type="submit">"Sign out everywhere"</button>
-            </form>
+            <NameForm action="/admin/end-sessions" id="end_name" label="Their sign-in name" button="Sign out everywhere" class="button danger"/>
         </section>
         <section aria-labelledby="deactivate-heading">
             <h2 id="deactivate-heading">"Deactivate or reactivate a staff account"</h2>
             <p>"For someone who has left. They are signed out everywhere and taken off every care team; what they recorded stays, under their name."</p>
-            <form class="form" method="post" action="/admin/staff/deactivate">
-                <div class="field"><label for="deactivate_name">"Sign-in name to deactivate"</label>
-                    <input id="deactivate_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
-                <button class="button danger" type="submit">"Deactivate"</button>
-            </form>
-            <form class="form" method="post" action="/admin/staff/reactivate">
-                <div class="field"><label for="reactivate_name">"Sign-in name to reactivate"</label>
-                    <input id="reactivate_name" name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
-                <button class="button secondary" type="submit">"Reactivate"</button>
-            </form>
+            <NameForm action="/admin/staff/deactivate" id="deactivate_name" label="Sign-in name to deactivate" button="Deactivate" class="button danger"/>
+            <NameForm action="/admin/staff/reactivate" id="reactivate_name" label="Sign-in name to reactivate" button="Reactivate" class="button secondary"/>
         </section>
         <section aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit export"</h2>
@@ -305,5 +293,23 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
             </form>
         </section>
         <a class="link" href="/account">"Your account and devices"</a>
+    }
+}
+
+/// A form that acts on one person, named by their sign-in name.
+#[component]
+fn NameForm(
+    action: &'static str,
+    id: &'static str,
+    label: &'static str,
+    button: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <form class="form" method="post" action=action>
+            <div class="field"><label for=id>{label}</label>
+                <input id=id name="sign_in_name" maxlength="64" required=true autocomplete="off"/></div>
+            <button class=class type="submit">{button}</button>
+        </form>
     }
 }
