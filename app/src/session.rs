@@ -238,9 +238,10 @@ pub fn session_cookie(token: &str, secure: bool, role: Role) -> String {
     format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
 }
 
-/// How long a phone is remembered as one that has signed in before, and how many people's
-/// tokens one phone keeps (a shared phone).
-const DEVICE_MEMORY_DAYS: i64 = 180;
+/// How long a phone is remembered as one that has signed in before (its cookie, and its
+/// token on the server once unused), and how many people's tokens one phone keeps (a
+/// shared phone).
+pub const DEVICE_MEMORY: Duration = Duration::days(180);
 pub const DEVICE_TOKENS_KEPT: usize = 4;
 
 pub fn device_cookie_name(secure: bool) -> &'static str {
@@ -271,13 +272,10 @@ pub fn device_tokens(headers: &http::HeaderMap, secure: bool) -> Vec<String> {
 pub fn device_cookie(tokens: &[String], secure: bool) -> String {
     let name = device_cookie_name(secure);
     let flag = if secure { "; Secure" } else { "" };
-    let max_age = Duration::days(DEVICE_MEMORY_DAYS).num_seconds();
+    let max_age = DEVICE_MEMORY.num_seconds();
     let value = tokens.join(".");
     format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
 }
-
-/// How long an unused device token is kept on the server.
-pub const DEVICE_MEMORY: Duration = Duration::days(DEVICE_MEMORY_DAYS);
 
 /// A `Set-Cookie` value that removes the named cookie.
 pub fn cookie_removal(name: &str) -> String {

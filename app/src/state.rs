@@ -3,7 +3,6 @@ use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
 use leptos::prelude::LeptosOptions;
 
-/// What every request can reach. Leptos provides it as context to server functions.
 /// The origin of a public address, as browsers write it in `Origin`: scheme, host and a
 /// port other than the scheme's own.
 pub fn origin_of(public_url: &str) -> String {
@@ -12,6 +11,7 @@ pub fn origin_of(public_url: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What every request can reach. Leptos provides it as context to server functions.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,

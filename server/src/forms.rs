@@ -129,6 +129,16 @@ fn busy(page: &str) -> Response {
         .into_response()
 }
 
+/// How a form answers an action on one thing that may not be there (or not the person's):
+/// `notice` when it was done, "not found" when there was nothing of theirs to do it to.
+fn done_if_found(page: &str, notice: Notice, outcome: Result<bool, AppError>) -> Response {
+    match outcome {
+        Ok(true) => done(page, notice),
+        Ok(false) => back(page, Problem::NotFound),
+        Err(error) => refused(page, error),
+    }
+}
+
 fn wait(path: &str, until: DateTime<Utc>) -> Response {
     let minutes = ((until - Utc::now()).num_seconds() + 59) / 60;
     Redirect::to(&format!(
@@ -284,11 +294,8 @@ async fn end_device(
     Input(form): Input<DeviceForm>,
 ) -> Response {
     const PAGE: &str = "/account";
-    match sessions::end_device(&state.db, &asking, &form.session_id, Utc::now()).await {
-        Ok(true) => done(PAGE, Notice::DeviceEnded),
-        Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
-    }
+    let outcome = sessions::end_device(&state.db, &asking, &form.session_id, Utc::now()).await;
+    done_if_found(PAGE, Notice::DeviceEnded, outcome)
 }
 
 #[derive(Deserialize)]
@@ -331,11 +338,8 @@ async fn remove_passkey(
     Input(form): Input<PasskeyForm>,
 ) -> Response {
     const PAGE: &str = "/account";
-    match account::remove_passkey(&state.db, &asking, &form.passkey_id, Utc::now()).await {
-        Ok(true) => done(PAGE, Notice::PasskeyRemoved),
-        Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
-    }
+    let outcome = account::remove_passkey(&state.db, &asking, &form.passkey_id, Utc::now()).await;
+    done_if_found(PAGE, Notice::PasskeyRemoved, outcome)
 }
 
 /// Sets the cookie that lets the next page show a new code once, to this person only.
@@ -420,11 +424,8 @@ async fn revoke_supporter(
     Input(form): Input<RevokeForm>,
 ) -> Response {
     const PAGE: &str = "/supporters";
-    match grants::revoke(&state.db, &asking, &form.grant_id, Utc::now()).await {
-        Ok(true) => done(PAGE, Notice::AccessEnded),
-        Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
-    }
+    let outcome = grants::revoke(&state.db, &asking, &form.grant_id, Utc::now()).await;
+    done_if_found(PAGE, Notice::AccessEnded, outcome)
 }
 
 /// Records one check-in of a page's form, once per page-load key.
@@ -595,11 +596,9 @@ async fn end_all_sessions(
     Input(form): Input<SignInNameForm>,
 ) -> Response {
     const PAGE: &str = "/admin";
-    match sessions::end_everywhere(&state.db, &asking, &form.sign_in_name, Utc::now()).await {
-        Ok(true) => done(PAGE, Notice::SessionsEnded),
-        Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
-    }
+    let outcome =
+        sessions::end_everywhere(&state.db, &asking, &form.sign_in_name, Utc::now()).await;
+    done_if_found(PAGE, Notice::SessionsEnded, outcome)
 }
 
 async fn deactivate_staff(
@@ -620,10 +619,11 @@ async fn reactivate_staff(
 
 async fn set_staff_active(state: &AppState, asking: &Asking, name: &str, active: bool) -> Response {
     const PAGE: &str = "/admin";
-    match admin::set_staff_active(&state.db, asking, name, active, Utc::now()).await {
-        Ok(true) if active => done(PAGE, Notice::StaffReactivated),
-        Ok(true) => done(PAGE, Notice::StaffDeactivated),
-        Ok(false) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
-    }
+    let notice = if active {
+        Notice::StaffReactivated
+    } else {
+        Notice::StaffDeactivated
+    };
+    let outcome = admin::set_staff_active(&state.db, asking, name, active, Utc::now()).await;
+    done_if_found(PAGE, notice, outcome)
 }

@@ -1,9 +1,9 @@
 //! What a person does to their own sign-in: changing the passphrase, removing a passkey.
 use super::enrollment::{check_rules, hashed};
 use super::traced;
-use super::turns::{take_turn, Turn};
+use super::turns::{prove_passphrase, Proof, ProofActions};
 use crate::audit;
-use crate::auth::{hash_passphrase_in_turn, verify_passphrase_in_turn, ThrottleKey};
+use crate::auth::hash_passphrase_in_turn;
 use crate::db::{self, Db, SessionEnd, Sessions};
 use crate::error::AppError;
 use crate::notice::Problem;
@@ -42,22 +42,17 @@ pub async fn change_passphrase(
         if let Err(problem) = check_rules(chosen) {
             return Ok(Err(problem));
         }
-        let key = ThrottleKey::Person(person.person_id.clone());
-        let refusal = audit::allowed(asking, "passphrase.change.throttled");
-        let attempt = match take_turn(db, asking, key, refusal, now).await? {
-            Turn::Go(attempt) => attempt,
-            Turn::Wait(_) => return Ok(Err(Problem::Wait)),
+        let actions = ProofActions {
+            throttled: "passphrase.change.throttled",
+            failed: "passphrase.change.failed",
         };
-        let stored = db::passphrase_hash_of(db, &person.person_id).await?;
-        let current: String = typed.current.chars().take(1024).collect();
-        let verifying = verify_passphrase_in_turn(current, stored);
-        if !attempt.check(db, verifying, now).await? {
-            let mut change = db.change().await?;
-            attempt.failed(&mut change, now).await?;
-            let refusal = audit::allowed(asking, "passphrase.change.failed").refused();
-            change.keep(&[refusal], now).await?;
-            return Ok(Err(Problem::WrongPassphrase));
-        }
+        let current = typed.current;
+        let attempt =
+            match prove_passphrase(db, asking, &person.person_id, current, actions, now).await? {
+                Proof::Proved(attempt) => attempt,
+                Proof::Wrong(_) => return Ok(Err(Problem::WrongPassphrase)),
+                Proof::Wait(_) => return Ok(Err(Problem::Wait)),
+            };
         let hashing = hash_passphrase_in_turn(typed.passphrase.to_owned());
         let new_hash = hashed(attempt.check(db, hashing, now).await?)?;
         let mut change = db.change().await?;

@@ -23,7 +23,8 @@ pub struct NewCode {
 }
 
 /// A case manager makes a set-up code for a client on their care team; any earlier unused
-/// code stops working, and a client already signed up has their sign-in reset. `None` when the client is not theirs (the refusal is recorded).
+/// code stops working, and a client already signed up has their sign-in reset. `None` when
+/// the client is not theirs (the refusal is recorded).
 pub async fn make_code(
     db: &Db,
     asking: &Asking,

@@ -1,13 +1,11 @@
 //! Passkeys: adding one to the signed-in person's account, and signing in with one after
 //! typing the sign-in name. The server's half of each ceremony is kept in the database for
 //! five minutes and used once.
-use super::sessions::{sign_in_key, start_session, Started};
-use super::turns::{take_turn, Attempt, Turn};
+use super::sessions::{account_named, sign_in_key, start_session, Started};
+use super::turns::{prove_passphrase, take_turn, Attempt, Proof, ProofActions, Turn};
 use super::{traced, Outcome};
 use crate::audit;
-use crate::auth::{verify_passphrase_in_turn, ThrottleKey};
 use crate::db::{self, Ceremony, Db, DbError, NewCeremony};
-use crate::domain::SignInName;
 use crate::error::AppError;
 use crate::session::Asking;
 use chrono::{DateTime, Duration, Utc};
@@ -66,22 +64,24 @@ pub async fn start_registration(
         let Ok(user_id) = Uuid::parse_str(&person.person_id) else {
             return Ok(Err(PasskeyProblem::Refused));
         };
-        let key = ThrottleKey::Person(person.person_id.clone());
-        let refusal = audit::allowed(asking, "passkey.add.throttled");
-        let attempt = match take_turn(db, asking, key, refusal, now).await? {
-            Turn::Go(attempt) => attempt,
-            Turn::Wait(_) => return Ok(Err(PasskeyProblem::Wait)),
+        let actions = ProofActions {
+            throttled: "passkey.add.throttled",
+            failed: "passkey.add.failed",
         };
-        let stored = db::passphrase_hash_of(db, &person.person_id).await?;
-        let typed: String = passphrase.chars().take(1024).collect();
-        let verifying = verify_passphrase_in_turn(typed, stored);
-        if !attempt.check(db, verifying, now).await? {
-            let mut change = db.change().await?;
-            attempt.failed(&mut change, now).await?;
-            let refusal = audit::allowed(asking, "passkey.add.failed").refused();
-            change.keep(&[refusal], now).await?;
-            return Ok(Err(PasskeyProblem::WrongPassphrase));
-        }
+        let attempt = match prove_passphrase(
+            db,
+            asking,
+            &person.person_id,
+            passphrase,
+            actions,
+            now,
+        )
+        .await?
+        {
+            Proof::Proved(attempt) => attempt,
+            Proof::Wrong(_) => return Ok(Err(PasskeyProblem::WrongPassphrase)),
+            Proof::Wait(_) => return Ok(Err(PasskeyProblem::Wait)),
+        };
         let existing = stored_passkeys(&db::passkeys_of(db, &person.person_id).await?)?;
         let exclude = existing.iter().map(|p| p.cred_id().clone()).collect();
         let sign_in_name = db::sign_in_name_of(db, &person.person_id)
@@ -174,15 +174,12 @@ pub async fn start_sign_in(
     now: DateTime<Utc>,
 ) -> Result<Result<(String, RequestChallengeResponse), PasskeyProblem>, AppError> {
     traced("passkey.sign_in_start", asking, async {
-        let key = sign_in_key(db, asking, typed).await?;
+        let account = account_named(db, typed).await?;
+        let key = sign_in_key(db, asking, typed, account.as_ref()).await?;
         let refusal = audit::allowed(asking, "sign_in.passkey.throttled");
         let attempt = match take_turn(db, asking, key, refusal, now).await? {
             Turn::Go(attempt) => attempt,
             Turn::Wait(_) => return Ok(Err(PasskeyProblem::Wait)),
-        };
-        let account = match SignInName::parse(typed) {
-            Ok(valid) => db::account_by_sign_in_name(db, valid.as_str()).await?,
-            Err(_) => None,
         };
         let passkeys = match &account {
             Some(account) => stored_passkeys(&db::passkeys_of(db, &account.person_id).await?)?,

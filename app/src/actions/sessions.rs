@@ -1,6 +1,6 @@
 //! Signing in with a passphrase, coming back after a pause, signing out, and ending
 //! sessions: one's own devices, or (for an admin) everyone's of one person.
-use super::turns::{take_turn, Turn};
+use super::turns::{checked_part, prove_passphrase, take_turn, Proof, ProofActions, Turn};
 use super::{traced, Outcome};
 use crate::audit;
 use crate::auth::{verify_passphrase_in_turn, ThrottleKey};
@@ -96,16 +96,25 @@ async fn remember_device(
     Ok(Some(tokens))
 }
 
-/// What a try at signing in as `typed` counts against: this phone's own allowance when it
-/// has signed in to that account before, else the name.
+/// The account a typed sign-in name names, if any.
+pub(super) async fn account_named(db: &Db, typed: &str) -> Result<Option<db::Account>, AppError> {
+    Ok(match SignInName::parse(typed) {
+        Ok(name) => db::account_by_sign_in_name(db, name.as_str()).await?,
+        Err(_) => None,
+    })
+}
+
+/// What a try at signing in as `typed` (naming `account`) counts against: this phone's own
+/// allowance when it has signed in to that account before, else the name.
 pub(super) async fn sign_in_key(
     db: &Db,
     asking: &Asking,
     typed: &str,
+    account: Option<&db::Account>,
 ) -> Result<ThrottleKey, AppError> {
     let known = &asking.known_device_tokens;
-    if let (Ok(name), false) = (SignInName::parse(typed), known.is_empty()) {
-        if let Some(device) = db::known_device_for_name(db, name.as_str(), &hashes(known)).await? {
+    if let (Some(account), false) = (account, known.is_empty()) {
+        if let Some(device) = db::known_device_for(db, &account.person_id, &hashes(known)).await? {
             return Ok(ThrottleKey::Device(device));
         }
     }
@@ -122,22 +131,17 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<SignIn, AppError> {
     traced("sign_in", asking, async {
-        let key = sign_in_key(db, asking, typed).await?;
+        let account = account_named(db, typed).await?;
+        let key = sign_in_key(db, asking, typed, account.as_ref()).await?;
         let refusal = audit::allowed(asking, "sign_in.throttled");
         let attempt = match take_turn(db, asking, key, refusal, now).await? {
             Turn::Go(attempt) => attempt,
             Turn::Wait(until) => return Ok(SignIn::Wait(until)),
         };
-        let account = match SignInName::parse(typed.trim()) {
-            Ok(name) => db::account_by_sign_in_name(db, name.as_str()).await?,
-            Err(_) => None,
-        };
         let role = account.as_ref().map(db::role_of).transpose()?;
-        let passphrase: String = passphrase.chars().take(1024).collect();
         let stored = account.as_ref().map(|a| a.passphrase_hash.clone());
-        let matches = attempt
-            .check(db, verify_passphrase_in_turn(passphrase, stored), now)
-            .await?;
+        let verifying = verify_passphrase_in_turn(checked_part(passphrase), stored);
+        let matches = attempt.check(db, verifying, now).await?;
         let mut change = db.change().await?;
         match (account, role) {
             (Some(account), Some(role)) if matches => {
@@ -171,24 +175,25 @@ pub async fn unlock(
 ) -> Result<SignIn, AppError> {
     traced("unlock", asking, async {
         let person = asking.holder().ok_or(AppError::NotSignedIn)?;
-        let key = ThrottleKey::Person(person.person_id.clone());
-        let refusal = audit::allowed(asking, "unlock.throttled");
-        let attempt = match take_turn(db, asking, key, refusal, now).await? {
-            Turn::Go(attempt) => attempt,
-            Turn::Wait(until) => return Ok(SignIn::Wait(until)),
+        let actions = ProofActions {
+            throttled: "unlock.throttled",
+            failed: "unlock.failed",
         };
-        let stored = db::passphrase_hash_of(db, &person.person_id).await?;
-        let passphrase: String = passphrase.chars().take(1024).collect();
-        let matches = attempt
-            .check(db, verify_passphrase_in_turn(passphrase, stored), now)
-            .await?;
+        let attempt = match prove_passphrase(
+            db,
+            asking,
+            &person.person_id,
+            passphrase,
+            actions,
+            now,
+        )
+        .await?
+        {
+            Proof::Proved(attempt) => attempt,
+            Proof::Wrong(wait) => return Ok(wait.map_or(SignIn::Wrong, SignIn::Wait)),
+            Proof::Wait(until) => return Ok(SignIn::Wait(until)),
+        };
         let mut change = db.change().await?;
-        if !matches {
-            let wait = attempt.failed(&mut change, now).await?;
-            let refusal = audit::allowed(asking, "unlock.failed").refused();
-            change.keep(&[refusal], now).await?;
-            return Ok(wait.map_or(SignIn::Wrong, SignIn::Wait));
-        }
         let token = new_session_token()?;
         if !db::renew_session(&mut change, &person.session_id, &secret_hash(&token), now).await? {
             // Ended meanwhile (signed out elsewhere): nothing to unlock.

@@ -3,7 +3,11 @@
 //! turns (`db::take_turns`): so two hundred wrong passphrases sent at once are counted one
 //! after another, and only as many are checked as the throttle allows. A try being checked
 //! counts as a guess until it is settled, so a request dropped midway still counts.
-use crate::auth::{address_key, next_attempt_allowed_at, Busy, ThrottleKey, FAILURE_MEMORY};
+use crate::audit;
+use crate::auth::{
+    address_key, next_attempt_allowed_at, verify_passphrase_in_turn, Busy, ThrottleKey,
+    FAILURE_MEMORY,
+};
 use crate::db::{self, AttemptOutcome, AuditEvent, Db};
 use crate::error::AppError;
 use crate::session::Asking;
@@ -81,6 +85,58 @@ pub(super) async fn take_turn(
     change.keep(&[], now).await?;
     let address = counted.map(str::to_owned);
     Ok(Turn::Go(Attempt { id, key, address }))
+}
+
+/// What of a typed secret is checked: at most 1,024 characters, so that a huge one cannot
+/// make its hash any slower.
+pub(super) fn checked_part(typed: &str) -> String {
+    typed.chars().take(1024).collect()
+}
+
+/// What proving one's own passphrase again (an unlock, a passphrase change, adding a
+/// passkey) came to.
+pub(super) enum Proof {
+    /// Right: the try, to settle in the change that follows.
+    Proved(Attempt),
+    /// Wrong (settled, with its refusal in the trail); when the next try may be made, if
+    /// not now.
+    Wrong(Option<DateTime<Utc>>),
+    /// Too many recent guesses: not checked.
+    Wait(DateTime<Utc>),
+}
+
+/// The audit actions of one kind of proof: when it is throttled, when it is wrong.
+pub(super) struct ProofActions {
+    pub throttled: &'static str,
+    pub failed: &'static str,
+}
+
+/// The signed-in (or locked) person `person_id` proves their passphrase again: the try
+/// counts against them like any other (`ThrottleKey::Person`), a wrong one is recorded.
+pub(super) async fn prove_passphrase(
+    db: &Db,
+    asking: &Asking,
+    person_id: &str,
+    typed: &str,
+    actions: ProofActions,
+    now: DateTime<Utc>,
+) -> Result<Proof, AppError> {
+    let key = ThrottleKey::Person(person_id.to_owned());
+    let refusal = audit::allowed(asking, actions.throttled);
+    let attempt = match take_turn(db, asking, key, refusal, now).await? {
+        Turn::Go(attempt) => attempt,
+        Turn::Wait(until) => return Ok(Proof::Wait(until)),
+    };
+    let stored = db::passphrase_hash_of(db, person_id).await?;
+    let verifying = verify_passphrase_in_turn(checked_part(typed), stored);
+    if attempt.check(db, verifying, now).await? {
+        return Ok(Proof::Proved(attempt));
+    }
+    let mut change = db.change().await?;
+    let wait = attempt.failed(&mut change, now).await?;
+    let refusal = audit::allowed(asking, actions.failed).refused();
+    change.keep(&[refusal], now).await?;
+    Ok(Proof::Wrong(wait))
 }
 
 impl Attempt {

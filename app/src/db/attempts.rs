@@ -187,23 +187,14 @@ pub async fn known_device_of(
     Ok(None)
 }
 
-/// The known device among `token_hashes` that has signed in before to the account with
-/// this sign-in name.
-pub async fn known_device_for_name(
+/// [`known_device_of`], outside any change.
+pub async fn known_device_for(
     db: &Db,
-    sign_in_name: &str,
+    person_id: &str,
     token_hashes: &[String],
 ) -> Result<Option<String>> {
     let mut conn = db.pool().acquire().await?;
-    let person: Option<String> =
-        sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
-            .bind(sign_in_name)
-            .fetch_optional(&mut *conn)
-            .await?;
-    match person {
-        Some(person) => known_device_of(&mut conn, &person, token_hashes).await,
-        None => Ok(None),
-    }
+    known_device_of(&mut conn, person_id, token_hashes).await
 }
 
 pub async fn insert_known_device(

@@ -320,10 +320,10 @@ pub async fn looks_at_client(db: &Db, client_id: &str, limit: i64) -> Result<Vec
     .await?)
 }
 
-/// Entries from `from` (inclusive) to `to` (exclusive), oldest first.
-/// The entries of one organisation between two instants: those by one of its people or
-/// about one of its clients. Entries by nobody known (an anonymous refusal) belong to no
-/// organisation and are left out: many clinics may share one database.
+/// The entries of one organisation from `from` (inclusive) to `to` (exclusive), oldest
+/// first: those by one of its people or about one of its clients. Entries by nobody known
+/// (an anonymous refusal) belong to no organisation and are left out: many clinics may
+/// share one database.
 pub async fn audit_between(
     db: &Db,
     organisation_id: &str,
