@@ -33,9 +33,12 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$data/server.log
 
 cd end2end
 export PROBLEMS_LOG="$data/problems.log"
-if ! BASE_URL="$WAYPOINT_PUBLIC_URL" npx playwright test "$@"; then
+if ! BASE_URL="$WAYPOINT_PUBLIC_URL" npx playwright test "$@" 2>&1 | tee "$data/playwright.log"; then
   echo "--- server log ---"; tail -n 50 "$data/server.log"
   echo "--- problems the pages had (console errors, failed requests) ---"
   cat "$PROBLEMS_LOG" 2>/dev/null || echo "none"
+  # Again last, where a CI log's tail shows it: which tests failed, and why.
+  echo "--- failed tests ---"
+  grep -E -A 12 '^\s+[0-9]+\) ' "$data/playwright.log" | tail -n 60 || true
   exit 1
 fi

@@ -1,10 +1,11 @@
 //! Pieces shared by the pages: the frame around them, the error page, and small parts.
 use crate::domain::{
     day_label, duration_label, tel_href, time_label, Appointment, NaiveDateExt, Resource,
+    SharedAppointment,
 };
 use crate::error::AppError;
 use crate::notice::{Notice, Problem};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -318,11 +319,11 @@ pub fn Loading() -> impl IntoView {
 }
 
 /// "Tomorrow, 9:30 am".
-fn when_label(appointment: &Appointment, today: NaiveDate) -> String {
+fn when_label(starts_at: NaiveDateTime, today: NaiveDate) -> String {
     format!(
         "{}, {}",
-        day_label(appointment.starts_at.date(), today),
-        time_label(appointment.starts_at.time())
+        day_label(starts_at.date(), today),
+        time_label(starts_at.time())
     )
 }
 
@@ -330,7 +331,7 @@ fn when_label(appointment: &Appointment, today: NaiveDate) -> String {
 #[component]
 pub fn AppointmentCard(appointment: Appointment, today: NaiveDate) -> impl IntoView {
     let href = format!("/appointments/{}", appointment.id);
-    let when = when_label(&appointment, today);
+    let when = when_label(appointment.starts_at, today);
     let cancelled = !appointment.is_expected();
     view! {
         <a class="card appointment-card" class:muted=cancelled href=href>
@@ -342,10 +343,23 @@ pub fn AppointmentCard(appointment: Appointment, today: NaiveDate) -> impl IntoV
     }
 }
 
+/// An appointment a client shares with a supporter: what, when, where. Not a link: the
+/// supporter has no page of the client's appointments to open.
+#[component]
+pub fn SharedAppointmentCard(appointment: SharedAppointment, today: NaiveDate) -> impl IntoView {
+    view! {
+        <div class="card appointment-card">
+            <span class="card-title">{appointment.kind.label()}</span>
+            <span class="when">{when_label(appointment.starts_at, today)}</span>
+            <span>{appointment.place}</span>
+        </div>
+    }
+}
+
 /// The details of an appointment: when, how long, where, with whom, what to bring.
 #[component]
 pub fn AppointmentDetails(appointment: Appointment, today: NaiveDate) -> impl IntoView {
-    let when = when_label(&appointment, today);
+    let when = when_label(appointment.starts_at, today);
     view! {
         <dl class="details">
             <dt>"When"</dt>

@@ -100,6 +100,7 @@ mod bundle_pages {
         TodayPage in today, PlanPage in plan, AppointmentsPage in appointments,
         AppointmentPage in appointments, ReferralsPage in referrals, SupportPage in support,
         SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
+        ResetPage in sign_in,
         AccountPage in account, SeenPage in account, SupportersPage in sharing,
         SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
     );
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unlock") view=bundle_pages::UnlockPage/>
                     <Route path=path!("/enrol") view=bundle_pages::EnrolPage/>
                     <Route path=path!("/join") view=bundle_pages::JoinPage/>
+                    <Route path=path!("/reset") view=bundle_pages::ResetPage/>
                     <Route path=path!("/account") view=bundle_pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/seen") view=bundle_pages::SeenPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporters") view=bundle_pages::SupportersPage ssr=SsrMode::Async/>

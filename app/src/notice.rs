@@ -11,6 +11,7 @@ coded_enum! {
         OfflineWiped = "offline_wiped" => "Too many wrong passphrases. For your safety, this phone no longer keeps your plan. Connect to the internet and sign in again.",
         Wait = "wait" => "Too many tries. For your safety, please wait a few minutes before trying again.",
         CodeInvalid = "code_invalid" => "That code doesn't work. It may be mistyped, already used, or more than 3 days old. Your case manager can give you a new one.",
+        ResetCodeInvalid = "reset_code_invalid" => "That code doesn't work with that sign-in name. It may be mistyped, already used, or more than a day old. Your administrator can give you a new one.",
         InviteInvalid = "invite_invalid" => "That invite code doesn't work. It may be mistyped, already used, ended, or more than 3 days old. Please ask for a new one.",
         NameTaken = "name_taken" => "That sign-in name is already taken. Please choose another.",
         NameShort = "name_short" => "Please choose a sign-in name of at least 3 characters.",

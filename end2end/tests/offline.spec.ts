@@ -198,6 +198,71 @@ test.describe("the installable app", () => {
     await expect(checkIns.getByRole("listitem").filter({ hasText: "Will come" })).toHaveCount(1);
   });
 
+  test("a shared phone: the second person gets nothing of the first's, whose check-in arrives once when they are back", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Jamal and Kim sign in nowhere else in the suite; Amara is Jamal's case manager.
+    await loadOnce(page, "jamal", "/plan");
+    const problems = watchForProblems(page);
+    await context.setOffline(true);
+    await page.goto("/plan");
+    const tick = page.getByRole("button", { name: /^I did this/ }).first();
+    const step = ((await tick.getAttribute("aria-label")) ?? "").replace("I did this: ", "");
+    await tick.click();
+    const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
+    await expect(offlineLine).toContainText("1 check-in is kept on this phone");
+    await expectSoundPage(page, offlineProblems(problems));
+
+    // Back online, but before the phone could send it (its syncs are held back), Kim signs
+    // in on this phone.
+    await page.route("**/api/v1/sync", (route) => route.abort());
+    await context.setOffline(false);
+    await page.goto("/sign-in");
+    await page.getByLabel("Sign-in name").fill("kim");
+    await page.getByLabel("Passphrase").fill(DEMO_PASSPHRASE);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL("/");
+    await page.unroute("**/api/v1/sync");
+    const kims = watchForProblems(page);
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Kim");
+    // Kim is told, and may remove it; she does not, and it stays for Jamal.
+    const notice = page.getByRole("status").filter({ hasText: "Someone else has also used Waypoint on this phone" });
+    await expect(notice).toBeVisible();
+    await expect(notice.getByRole("button", { name: "Remove their information from this phone" })).toBeVisible();
+    await expectSoundPage(page, kims);
+    await expect(page.getByText(step)).toHaveCount(0);
+
+    // Nothing of Jamal's went in under Kim's session.
+    const staff = await newPage(browser, DESKTOP);
+    await signInAs(staff, "amara", "/caseload");
+    await staff.getByRole("link", { name: "Jamal", exact: true }).click();
+    const checkIns = staff.locator("section", { has: staff.getByRole("heading", { name: "Check-ins from the client" }) });
+    await expect(checkIns).toBeVisible();
+    await expect(checkIns.getByRole("listitem").filter({ hasText: `Did a step: ${step}` })).toHaveCount(0);
+
+    // Kim signs out (her copy goes; Jamal's stays), and Jamal signs in again: his check-in
+    // is sent, once.
+    await page.goto("/account");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await waitForHydration(page);
+    await page.waitForFunction(
+      () => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.copy.")).length === 1,
+    );
+    await signInAs(page, "jamal");
+    await expect
+      .poll(async () => {
+        await page.goto("/plan");
+        return page.getByRole("button", { name: `I did this: ${step}` }).count();
+      })
+      .toBe(0);
+    await expect(page.getByRole("status").filter({ hasText: "Someone else has also used" })).toHaveCount(0);
+    await staff.reload();
+    await expect(checkIns.getByRole("listitem").filter({ hasText: `Did a step: ${step}` })).toHaveCount(1);
+  });
+
   test("offline, after 15 idle minutes the phone asks for the passphrase, and five wrong ones wipe it", async ({ page, context }) => {
     test.setTimeout(120_000);
     // Fatima signs in nowhere else in the suite. The app's script is running when she types

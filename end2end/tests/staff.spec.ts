@@ -29,7 +29,7 @@ test("a case manager signs in and sees only their caseload", async ({ page }) =>
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
 });
 
-test("an admin manages staff and reads no client record", async ({ page }) => {
+test("an admin manages staff and reads no client record", async ({ page, browser }) => {
   const problems = watchForProblems(page);
   await signInAs(page, "sam.admin", "/admin");
   await waitForHydration(page);
@@ -41,6 +41,27 @@ test("an admin manages staff and reads no client record", async ({ page }) => {
   await page.getByRole("button", { name: "Add" }).click();
   await expect(page.getByRole("status")).toContainText("The account is ready");
   await expect(page.getByRole("table", { name: "Staff" })).toContainText("robin.lake");
+
+  // Robin forgets the passphrase: a one-time reset code, shown once, and Robin chooses a new
+  // one with it, keeping the sign-in name.
+  await page.getByLabel("Sign-in name to reset").fill("robin.lake");
+  await page.getByRole("button", { name: "Make a reset code" }).click();
+  const made = page.locator("section").filter({ has: page.getByRole("heading", { name: "Reset code for Robin Lake" }) });
+  await expect(made).toBeVisible();
+  const code = ((await made.locator(".code").textContent()) ?? "").trim();
+  await expectSoundPage(page, problems);
+  const robin = await newPage(browser, DESKTOP);
+  const robinsProblems = watchForProblems(robin);
+  await robin.goto("/reset");
+  await waitForHydration(robin);
+  await robin.getByLabel("Reset code").fill(code);
+  await robin.getByLabel("Your sign-in name").fill("robin.lake");
+  await robin.getByLabel("Choose a new passphrase").fill("a kettle by the window");
+  await robin.getByLabel("Type the passphrase again").fill("a kettle by the window");
+  await expectSoundPage(robin, robinsProblems);
+  await robin.getByRole("button", { name: "Save and sign in" }).click();
+  await robin.waitForURL("/caseload");
+  await expect(robin.getByRole("heading", { level: 1 })).toHaveText("Caseload");
 
   // The directory: add a service, then retire it; it is kept, marked retired.
   await page.getByRole("link", { name: "Directory of services and resources" }).click();

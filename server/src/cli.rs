@@ -74,7 +74,8 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
 }
 
 pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliError> {
-    let db = connect_and_migrate(config).await?;
+    // Reads only (no migration, which could change the trail), except `key`.
+    let db = crate::startup::connect(config).await?;
     let outcome = match command {
         AuditCommand::Head => {
             let (seq, hash) = db::audit_head(&db).await?;
@@ -82,6 +83,19 @@ pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliErro
             Ok(())
         }
         AuditCommand::Verify { expect } => verify(&db, expect.as_deref()).await,
+        AuditCommand::Key => match db::key_audit_trail(&db, chrono::Utc::now()).await? {
+            db::KeyedTrail::AlreadyKeyed => {
+                println!("the audit trail is keyed already: nothing done");
+                Ok(())
+            }
+            db::KeyedTrail::Keyed { entries } => {
+                println!("the audit trail is keyed: {entries} entries; keep the new `waypoint audit head`");
+                Ok(())
+            }
+            db::KeyedTrail::Broken { at_seq, reason } => Err(CliError::Refused(format!(
+                "audit trail broken at entry {at_seq}: {reason}; not keyed"
+            ))),
+        },
     };
     db.close().await;
     outcome

@@ -60,6 +60,9 @@ pub enum AuditCommand {
     /// Print the newest entry's number and hash (`SEQ:HASH`), to keep somewhere the
     /// database's users cannot reach.
     Head,
+    /// Key a trail marked as not keyed, after checking why it is (SECURITY.md): its plain
+    /// chain must be intact, and an `audit.keyed` entry records that it was done.
+    Key,
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -82,6 +85,15 @@ pub struct Config {
     /// shown and must be made again. Set the same key on every instance.
     #[arg(long, env = "WAYPOINT_SESSION_KEY", hide_env_values = true)]
     pub session_key: Option<Secret>,
+
+    /// Secret of at least 64 characters that keys the audit trail's hashes (HMAC-SHA-256), so
+    /// that someone with only the database cannot rewrite the trail and chain it again.
+    /// Required when WAYPOINT_PUBLIC_URL starts with https://; without it (the demo) a key
+    /// written in the source is used, which keys nothing. Keep it apart from the database's
+    /// backups, the same on every instance, and never change it: the trail verifies only
+    /// under the key it was written with.
+    #[arg(long, env = "WAYPOINT_AUDIT_KEY", hide_env_values = true)]
+    pub audit_key: Option<Secret>,
 
     /// The address people use to reach Waypoint. When it starts with https://, cookies are
     /// marked Secure with the __Host- prefix and browsers are told to use TLS only (HSTS).
@@ -156,11 +168,27 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_connections: 4,
             session_key: None,
+            audit_key: None,
             public_url: "http://localhost".to_owned(),
             trusted_proxies: Default::default(),
             header_timeout_seconds: 10,
             request_timeout_seconds: 30,
             log_format: LogFormat::Text,
+        }
+    }
+
+    /// Whether this is a real deployment: people reach it over https.
+    pub fn is_production(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The audit trail's key: the configured one, or in development the one in the source.
+    /// `None` in production without a key, where the server must not start.
+    pub fn audit_key(&self) -> Option<app::db::AuditKey> {
+        match &self.audit_key {
+            Some(secret) => Some(app::db::AuditKey::new(secret.expose().as_bytes())),
+            None if self.is_production() => None,
+            None => Some(app::db::AuditKey::development()),
         }
     }
 }
@@ -174,6 +202,16 @@ mod tests {
         let secret: Secret = "k".repeat(64).parse().unwrap();
         assert_eq!(format!("{secret:?}"), "Secret([redacted])");
         assert!("short".parse::<Secret>().is_err());
+    }
+
+    #[test]
+    fn production_needs_its_own_audit_key() {
+        let mut config = Config::for_tests("sqlite::memory:");
+        assert!(config.audit_key().is_some(), "development runs without one");
+        config.public_url = "https://waypoint.example.org".to_owned();
+        assert!(config.audit_key().is_none());
+        config.audit_key = Some("k".repeat(64).parse().unwrap());
+        assert!(config.audit_key().is_some());
     }
 
     #[test]

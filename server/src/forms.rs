@@ -20,19 +20,21 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
-use axum::{Form, Router};
+use axum::Form;
 use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-/// Every form route, in one table, so the authorisation tests can check they cover each.
-fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+/// Every form route (all POST), in one table; the router takes them from
+/// `startup::plain_routes`.
+pub(crate) fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/sign-in", post(sign_in)),
         ("/unlock", post(unlock)),
         ("/sign-out", post(sign_out)),
         ("/enrol", post(enrol)),
         ("/join", post(join)),
+        ("/reset", post(reset_passphrase)),
         ("/account/devices/end", post(end_device)),
         ("/account/passphrase", post(change_passphrase)),
         ("/account/passkeys/remove", post(remove_passkey)),
@@ -45,20 +47,8 @@ fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/admin/end-sessions", post(end_all_sessions)),
         ("/admin/staff/deactivate", post(deactivate_staff)),
         ("/admin/staff/reactivate", post(reactivate_staff)),
+        ("/admin/staff/reset-code", post(reset_code)),
     ]
-}
-
-pub fn routes() -> Router<AppState> {
-    table()
-        .into_iter()
-        .fold(Router::new(), |router, (path, handler)| {
-            router.route(path, handler)
-        })
-}
-
-/// The paths of the form routes (all POST).
-pub fn paths() -> Vec<&'static str> {
-    table().into_iter().map(|(path, _)| path).collect()
 }
 
 /// A form body, or a plain answer when it cannot be read at all (not form-encoded, not
@@ -216,10 +206,13 @@ async fn sign_out(State(state): State<AppState>, asking: Asking) -> Response {
     }
     let removal = cookie_removal(session_cookie_name(state.secure_cookies));
     let mut response = with_cookie(done("/sign-in", Notice::SignedOut), &removal);
-    // Clears what this site stored in the browser, where the browser supports it.
+    // Clears the browser's cache of this site. Not its storage: on a shared phone that holds
+    // other people's copies (locked, with what they queued), which must outlive this
+    // person's session; the app wipes this person's own copy before the form is sent, and at
+    // the first sync after it without the app's script.
     response.headers_mut().insert(
         header::HeaderName::from_static("clear-site-data"),
-        HeaderValue::from_static("\"cache\", \"storage\""),
+        HeaderValue::from_static("\"cache\""),
     );
     response
 }
@@ -280,6 +273,17 @@ async fn join(
     let (code, name, now) = (&form.code, &form.display_name, Utc::now());
     let started = grants::join(&state.db, &asking, code, name, form.chosen(), now).await;
     new_sign_in(&state, "/join", started)
+}
+
+/// A staff member's new passphrase, with the reset code an admin gave them.
+async fn reset_passphrase(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<NewSignInForm>,
+) -> Response {
+    let now = Utc::now();
+    let started = account::reset_passphrase(&state.db, &asking, &form.code, form.chosen(), now);
+    new_sign_in(&state, "/reset", started.await)
 }
 
 #[derive(Deserialize)]
@@ -533,16 +537,28 @@ async fn enrollment_code(
     asking: Asking,
     Input(form): Input<EnrollmentCodeForm>,
 ) -> Response {
-    const PAGE: &str = "/caseload";
-    match enrollment::make_code(&state.db, &asking, &form.client_id, Utc::now()).await {
-        Ok(Some(made)) => with_new_code(
-            Redirect::to(PAGE).into_response(),
-            &state,
-            maker(&asking),
-            &format!("{}|{}", made.client_id, made.code),
+    let made = enrollment::make_code(&state.db, &asking, &form.client_id, Utc::now()).await;
+    let made = made.map(|made| made.map(|made| (made.client_id, made.code)));
+    code_made(&state, &asking, "/caseload", made)
+}
+
+/// Back to `page`, which shows the code just made (for whom, the code) to the one who made
+/// it, once; or the problem.
+fn code_made(
+    state: &AppState,
+    asking: &Asking,
+    page: &str,
+    made: Result<Option<(String, String)>, AppError>,
+) -> Response {
+    match made {
+        Ok(Some((for_whom, code))) => with_new_code(
+            Redirect::to(page).into_response(),
+            state,
+            maker(asking),
+            &format!("{for_whom}|{code}"),
         ),
-        Ok(None) => back(PAGE, Problem::NotFound),
-        Err(error) => refused(PAGE, error),
+        Ok(None) => back(page, Problem::NotFound),
+        Err(error) => refused(page, error),
     }
 }
 
@@ -615,6 +631,16 @@ async fn reactivate_staff(
     Input(form): Input<SignInNameForm>,
 ) -> Response {
     set_staff_active(&state, &asking, &form.sign_in_name, true).await
+}
+
+async fn reset_code(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<SignInNameForm>,
+) -> Response {
+    let made = admin::make_reset_code(&state.db, &asking, &form.sign_in_name, Utc::now()).await;
+    let made = made.map(|made| made.map(|made| (made.person_id, made.code)));
+    code_made(&state, &asking, "/admin", made)
 }
 
 async fn set_staff_active(state: &AppState, asking: &Asking, name: &str, active: bool) -> Response {

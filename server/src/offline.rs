@@ -3,6 +3,8 @@
 //! without a server-rendered page. Neither carries anyone's information.
 use crate::nonce::CspNonce;
 use app::bundle::Bundle;
+use app::state::AppState;
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
@@ -29,7 +31,8 @@ fn shell_files(bundle: &Bundle) -> Vec<&str> {
 }
 
 /// `/sw.js`: the worker's code with this build's shell in front of it.
-pub async fn service_worker(bundle: &Bundle) -> Response {
+pub async fn service_worker(State(state): State<AppState>) -> Response {
+    let bundle = Bundle::client(&state.leptos_options);
     let files = serde_json::to_string(&shell_files(bundle)).unwrap_or_else(|_| "[]".to_owned());
     let version = serde_json::to_string(&bundle.version).unwrap_or_else(|_| "\"\"".to_owned());
     let body = format!(
@@ -49,7 +52,11 @@ pub async fn service_worker(bundle: &Bundle) -> Response {
 
 /// `/offline`: a page with no one's information that starts the app in the browser. The
 /// service worker keeps it and answers with it when a page cannot be fetched.
-pub async fn offline_shell(bundle: &Bundle, Extension(nonce): Extension<CspNonce>) -> Response {
+pub async fn offline_shell(
+    State(state): State<AppState>,
+    Extension(nonce): Extension<CspNonce>,
+) -> Response {
+    let bundle = Bundle::client(&state.leptos_options);
     let Bundle {
         script,
         wasm,

@@ -5,8 +5,8 @@ use crate::{forms, nonce, offline, routes, security};
 use app::db::{Db, DbError};
 use app::state::AppState;
 use app::{shell, App};
-use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::http::{header, HeaderValue, Method};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use axum_extra::extract::cookie::Key;
 use leptos::prelude::LeptosOptions;
@@ -36,10 +36,25 @@ pub enum StartError {
     Leptos(String),
     #[error("session key: {0}")]
     SessionKey(String),
+    #[error("WAYPOINT_AUDIT_KEY must be set when WAYPOINT_PUBLIC_URL is https (see README)")]
+    AuditKeyMissing,
+}
+
+/// Connects to the database with the audit trail's key, without changing anything.
+pub async fn connect(config: &Config) -> Result<Db, StartError> {
+    let key = config.audit_key().ok_or(StartError::AuditKeyMissing)?;
+    if config.audit_key.is_none() {
+        tracing::warn!(
+            "WAYPOINT_AUDIT_KEY is not set: the audit trail is keyed with the demo's key"
+        );
+    }
+    Ok(Db::connect(&config.database_url, config.db_connections)
+        .await?
+        .with_audit_key(key))
 }
 
 pub async fn connect_and_migrate(config: &Config) -> Result<Db, StartError> {
-    let db = Db::connect(&config.database_url, config.db_connections).await?;
+    let db = connect(config).await?;
     db.migrate().await?;
     Ok(db)
 }
@@ -87,7 +102,7 @@ impl Application {
             leptos_options,
             db: db.clone(),
             session_key,
-            secure_cookies: config.public_url.starts_with("https://"),
+            secure_cookies: config.is_production(),
             public_url: config.public_url.clone(),
             public_origin: app::state::origin_of(&config.public_url),
             trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
@@ -254,7 +269,6 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, StartError> {
 
 fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let bundle = app::bundle::Bundle::client(&options);
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
     } else {
@@ -270,20 +284,12 @@ fn router(state: AppState) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/admin/audit.csv", get(routes::audit_csv))
-        .route(crate::sync::PATH, axum::routing::post(crate::sync::sync))
-        .route(
-            offline::SERVICE_WORKER,
-            get(move || offline::service_worker(bundle)),
-        )
-        .route(
-            offline::OFFLINE_SHELL,
-            get(move |nonce| offline::offline_shell(bundle, nonce)),
-        )
+    plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, _, handler)| {
+            router.route(path, handler)
+        })
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
-        .merge(forms::routes())
         .leptos_routes_with_context(&state, page_routes(), nonce::provide_to_leptos, {
             let options = options.clone();
             move || shell(options.clone())
@@ -303,6 +309,43 @@ fn router(state: AppState) -> Router {
                 .on_response(record_answer),
         )
         .with_state(state)
+}
+
+/// Every route besides the pages, the server functions and the files, in one table with its
+/// method, so that the authorisation tests can check each has a row.
+fn plain_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
+    let mut routes = vec![
+        ("/healthz", Method::GET, get(routes::healthz)),
+        ("/admin/audit.csv", Method::GET, get(routes::audit_csv)),
+        (crate::sync::PATH, Method::POST, post(crate::sync::sync)),
+        (
+            offline::SERVICE_WORKER,
+            Method::GET,
+            get(offline::service_worker),
+        ),
+        (
+            offline::OFFLINE_SHELL,
+            Method::GET,
+            get(offline::offline_shell),
+        ),
+    ];
+    routes.extend(
+        forms::table()
+            .into_iter()
+            .map(|(path, handler)| (path, Method::POST, handler)),
+    );
+    routes
+}
+
+/// The method and path of every route the router answers besides pages and files: the
+/// plain routes above and every server function.
+pub fn routes() -> Vec<(Method, String)> {
+    let plain = plain_routes()
+        .into_iter()
+        .map(|(path, method, _)| (method, path.to_owned()));
+    let server_functions =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned()));
+    plain.chain(server_functions).collect()
 }
 
 /// What is compressed as it is sent: pages and answers, which are made per request. Static

@@ -1,5 +1,7 @@
-//! What a person does to their own sign-in: changing the passphrase, removing a passkey.
-use super::enrollment::{check_rules, hashed};
+//! What a person does to their own sign-in: changing the passphrase, choosing a new one
+//! with a reset code, removing a passkey.
+use super::enrollment::{check_rules, hashed, new_credentials, ChosenSignIn};
+use super::sessions::{start_session, Started};
 use super::traced;
 use super::turns::{prove_passphrase, Proof, ProofActions};
 use crate::audit;
@@ -88,6 +90,48 @@ pub async fn remove_passkey(
             .keep(&[audit::allowed(asking, action).on(passkey_id)], now)
             .await?;
         Ok(true)
+    })
+    .await
+}
+
+/// A staff member chooses a new passphrase with the reset code an admin gave them, and is
+/// signed in. Their sign-in name stays: they type it, and the code must be theirs. The try
+/// at the code takes its turn like a set-up code's.
+pub async fn reset_passphrase(
+    db: &Db,
+    asking: &Asking,
+    code: &str,
+    chosen: ChosenSignIn<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<Started, Problem>, AppError> {
+    traced("passphrase.reset", asking, async {
+        let refusal = audit::allowed(asking, "passphrase.reset.throttled");
+        let (credentials, attempt) = match new_credentials(db, asking, refusal, chosen, now).await?
+        {
+            Ok(checked) => checked,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let mut change = db.change().await?;
+        let name = credentials.name.as_str();
+        let person = match crate::auth::normalize_code(code) {
+            Some(code) => {
+                let hash = crate::secrets::secret_hash(&code);
+                db::redeem_reset_code(&mut change, &hash, name, now).await?
+            }
+            None => None,
+        };
+        let Some((person_id, role)) = person else {
+            attempt.failed(&mut change, now).await?;
+            let refusal = audit::allowed(asking, "passphrase.reset.failed").refused();
+            change.keep(&[refusal], now).await?;
+            return Ok(Err(Problem::ResetCodeInvalid));
+        };
+        db::set_passphrase_hash(&mut change, &person_id, &credentials.passphrase_hash).await?;
+        attempt.succeeded(&mut change).await?;
+        let started = start_session(&mut change, &person_id, role, asking, now).await?;
+        let entry = audit::allowed(asking, "passphrase.reset").by(&person_id, Some(role));
+        change.keep(&[entry], now).await?;
+        Ok(Ok(started))
     })
     .await
 }

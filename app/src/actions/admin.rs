@@ -134,6 +134,54 @@ pub async fn set_staff_active(
     .await
 }
 
+/// A reset code just made for a staff member, shown once to the admin.
+#[derive(Debug, Clone)]
+pub struct ResetCode {
+    pub person_id: String,
+    pub code: String,
+}
+
+/// An admin gives a staff member of their organisation (named by sign-in name, not the
+/// admin) a one-time code to choose a new passphrase with; their sign-in stops working at
+/// once (sessions, passkeys, the old passphrase), as for a client's new set-up code. `None`
+/// when there is no such active staff member there.
+pub async fn make_reset_code(
+    db: &Db,
+    asking: &Asking,
+    sign_in_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ResetCode>, AppError> {
+    let action = "staff.reset_code";
+    traced(action, asking, async {
+        let admin = asking.as_role(Role::Admin)?;
+        let Ok(name) = crate::domain::SignInName::parse(sign_in_name) else {
+            return Ok(None);
+        };
+        let Some(person) = db::person_with_sign_in_name(db, name.as_str()).await? else {
+            return Ok(None);
+        };
+        let code = crate::auth::new_code()?;
+        let (org, by) = (&admin.organisation_id, &admin.person_id);
+        let expires = now + crate::auth::RESET_CODE_LIFETIME;
+        let mut change = db.change().await?;
+        let hash = crate::secrets::secret_hash(&code);
+        if !db::insert_reset_code(&mut change, &hash, org, &person, by, now, expires).await? {
+            return Ok(None);
+        }
+        db::reset_sign_in(&mut change, &person, by, now).await?;
+        let entries = [
+            audit::allowed(asking, action).on(&person),
+            audit::allowed(asking, "sign_in.reset").on(&person),
+        ];
+        change.keep(&entries, now).await?;
+        Ok(Some(ResetCode {
+            person_id: person,
+            code,
+        }))
+    })
+    .await
+}
+
 /// An admin exports the audit trail from `from` (inclusive) to `to` (exclusive); the export
 /// itself is recorded first.
 pub async fn export_audit(

@@ -56,7 +56,9 @@ impl Outcome for SyncError {
 
 impl Outcome for SyncAnswer {
     fn outcome(&self) -> &'static str {
-        if self.reset {
+        if self.cursor.is_empty() {
+            "other_copy"
+        } else if self.reset {
             "reset"
         } else if self.changed.is_empty() && self.removed.is_empty() {
             "nothing_new"
@@ -88,6 +90,26 @@ async fn sync_inner(
     }
     if request.check_ins.len() > MAX_CHECK_INS_PER_SYNC {
         return Err(SyncError::TooManyCheckIns);
+    }
+    if matches!(person.role, Role::CaseManager | Role::Admin) {
+        return Err(SyncError::NoCopyForRole);
+    }
+    let owner = owner_of(person);
+    // The copy of someone else (a second person signed in on a shared phone): nothing of it
+    // is taken under this session, neither its check-ins nor its cursor. The answer says
+    // whose session this is and nothing more; the phone sets that copy aside for its person
+    // and syncs this person's own.
+    if request.owner.as_ref().is_some_and(|of| *of != owner) {
+        return Ok(SyncAnswer {
+            protocol: SYNC_PROTOCOL,
+            owner,
+            since: None,
+            cursor: String::new(),
+            reset: false,
+            changed: vec![],
+            removed: vec![],
+            receipts: vec![],
+        });
     }
     let mut receipts = Vec::with_capacity(request.check_ins.len());
     for queued in &request.check_ins {
@@ -147,7 +169,7 @@ async fn sync_inner(
     };
     Ok(SyncAnswer {
         protocol: SYNC_PROTOCOL,
-        owner: owner_of(person),
+        owner,
         since,
         cursor,
         reset,

@@ -14,3 +14,6 @@ pub use throttle::*;
 
 /// How long an enrollment or invite code works.
 pub const CODE_LIFETIME: chrono::Duration = chrono::Duration::hours(72);
+
+/// How long a staff member's reset code works: it opens a staff account, so a day.
+pub const RESET_CODE_LIFETIME: chrono::Duration = chrono::Duration::hours(24);

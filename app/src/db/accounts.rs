@@ -215,6 +215,72 @@ pub async fn reactivate_staff(
     Ok(done.rows_affected() == 1)
 }
 
+/// A one-time reset code for an active staff member of `organisation_id` (not `by`, the
+/// admin making it); any unused one stops working. False when there is no such person.
+pub async fn insert_reset_code(
+    conn: &mut AnyConnection,
+    code_hash: &str,
+    organisation_id: &str,
+    person_id: &str,
+    by: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<bool> {
+    sqlx::query(
+        "UPDATE staff_reset_codes SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    let made = sqlx::query(
+        "INSERT INTO staff_reset_codes (code_hash, person_id, created_by, created_at, expires_at)
+         SELECT $1, id, $4, $5, $6 FROM people
+         WHERE id = $2 AND organisation_id = $3 AND id <> $4 AND deactivated_at IS NULL
+           AND role IN ('case_manager', 'admin')",
+    )
+    .bind(code_hash)
+    .bind(person_id)
+    .bind(organisation_id)
+    .bind(by)
+    .bind(instant_text(now))
+    .bind(instant_text(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(made.rows_affected() == 1)
+}
+
+/// Uses up a reset code given to the person signing in as `sign_in_name`: their id and
+/// role, if the code is theirs, unused and not expired, and they are still active. Marked
+/// used in the caller's transaction, so a code works once however many try it at once.
+pub async fn redeem_reset_code(
+    conn: &mut AnyConnection,
+    code_hash: &str,
+    sign_in_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Role)>> {
+    let person: Option<String> = sqlx::query_scalar(
+        "UPDATE staff_reset_codes SET used_at = $3
+         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $3
+           AND person_id IN (SELECT a.person_id FROM accounts a JOIN people p ON p.id = a.person_id
+                             WHERE a.sign_in_name = $2 AND p.deactivated_at IS NULL)
+         RETURNING person_id",
+    )
+    .bind(code_hash)
+    .bind(sign_in_name)
+    .bind(instant_text(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(person) = person else {
+        return Ok(None);
+    };
+    let role: String = sqlx::query_scalar("SELECT role FROM people WHERE id = $1")
+        .bind(&person)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some((person, Role::from_code(&role)?)))
+}
+
 /// The person with this sign-in name, active or not.
 pub async fn person_with_sign_in_name(db: &Db, sign_in_name: &str) -> Result<Option<String>> {
     Ok(

@@ -1,6 +1,8 @@
 //! Supporters' access to a client's record: what the client shares, with whom, until when.
 use super::{date_text, instant_text, new_id, read_date, read_instant, Db, Result};
-use crate::domain::{parse_shares, shared_window, shares_text, Share, SharedCopy};
+use crate::domain::{
+    parse_shares, shared_window, shares_text, Share, SharedAppointment, SharedCopy, SharedGoal,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -262,12 +264,18 @@ pub async fn shared_with_supporter(
     let appointments = if grant.shares.contains(&Share::Appointments) {
         let (from, to) = shared_window(now);
         let soon = super::appointments_between(db, &home.client_id, from, to).await?;
-        Some(soon.into_iter().filter(|a| a.is_expected()).collect())
+        Some(
+            soon.iter()
+                .filter(|a| a.is_expected())
+                .map(SharedAppointment::from)
+                .collect(),
+        )
     } else {
         None
     };
     let goals = if grant.shares.contains(&Share::Goals) {
-        Some(super::support_plan(db, &home.client_id).await?.goals)
+        let plan = super::support_plan(db, &home.client_id).await?;
+        Some(plan.goals.iter().map(SharedGoal::from).collect())
     } else {
         None
     };

@@ -63,6 +63,10 @@ pub enum DbError {
     NoRandomness(#[from] crate::secrets::NoRandomness),
     #[error("JSON could not be written or read: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the audit trail is broken at entry {at_seq} ({reason}), so it was not keyed: see SECURITY.md, \"Audit trail\"")]
+    AuditTrailBroken { at_seq: i64, reason: &'static str },
+    #[error("the audit trail is marked as not keyed: see SECURITY.md, \"Audit trail\", before running `waypoint audit key`")]
+    AuditTrailNotKeyed,
 }
 
 impl DbError {
@@ -147,6 +151,7 @@ impl Engine {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    audit_key: AuditKey,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -204,13 +209,58 @@ impl Db {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            audit_key: AuditKey::development(),
+        })
     }
 
-    /// Brings the schema up to date. Safe to run at every start.
+    /// The same pool, with the audit trail keyed by `key` (see `audit.rs`).
+    pub fn with_audit_key(self, key: AuditKey) -> Db {
+        Db {
+            audit_key: key,
+            ..self
+        }
+    }
+
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
+    }
+
+    /// Brings the schema up to date. Safe to run at every start. At the first start after
+    /// the audit trail's hashes became keyed, it keys the trail written before ([`key_audit_trail`]);
+    /// later, a trail marked unkeyed is refused, not keyed: someone marked it so, or it was
+    /// found broken when it was to be keyed, and keying it now would hide what happened.
     pub async fn migrate(&self) -> Result<()> {
+        // Whether the head had its `keyed` mark before these migrations (it has from then on).
+        let marked_before = sqlx::query("SELECT keyed FROM audit_head WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .is_ok();
         MIGRATOR.run(&self.pool).await?;
-        Ok(())
+        let keyed: i64 = sqlx::query_scalar("SELECT keyed FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        if keyed == 1 {
+            return Ok(());
+        }
+        if marked_before {
+            return Err(DbError::AuditTrailNotKeyed);
+        }
+        match key_audit_trail(self, Utc::now()).await? {
+            KeyedTrail::Keyed { entries } if entries > 0 => {
+                tracing::warn!(
+                    entries,
+                    "the audit trail was keyed; note the new `waypoint audit head`"
+                );
+                Ok(())
+            }
+            KeyedTrail::AlreadyKeyed | KeyedTrail::Keyed { .. } => Ok(()),
+            KeyedTrail::Broken { at_seq, reason } => {
+                Err(DbError::AuditTrailBroken { at_seq, reason })
+            }
+        }
     }
 
     pub fn engine(&self) -> Engine {
@@ -242,6 +292,7 @@ impl Db {
     pub async fn change(&self) -> Result<Change> {
         Ok(Change {
             tx: self.begin().await?,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -255,12 +306,13 @@ impl Db {
 /// Dropped without `keep`, nothing of it is written.
 pub struct Change {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    audit_key: AuditKey,
 }
 
 impl Change {
     /// Records `entries` in the trail and commits the change with them.
     pub async fn keep(mut self, entries: &[AuditEvent], now: DateTime<Utc>) -> Result<()> {
-        record_audit(&mut self.tx, entries, now).await?;
+        record_audit(&mut self.tx, &self.audit_key, entries, now).await?;
         self.tx.commit().await?;
         Ok(())
     }

@@ -96,6 +96,12 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
             sign_out_and_leave().await;
             Then::Done
         })),
+        // Online, the phone forgets this person's copy first, then the server ends the
+        // session (other people's copies on a shared phone stay).
+        "/sign-out" => Some(Box::pin(async {
+            super::wipe().await;
+            Then::PostAsIs
+        })),
         "/unlock" if offline && holds_copy() => {
             let passphrase = field("passphrase")?;
             Some(Box::pin(async move {
@@ -106,6 +112,11 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
         "/sign-in" | "/unlock" | "/enrol" | "/join" if !offline => {
             let passphrase = field("passphrase")?;
             Some(Box::pin(async move {
+                // A sign-out made offline is told now, under its own session, and never
+                // later under the one this form starts (a shared phone): if it cannot be
+                // told, that session's cookie is replaced anyway and it ends when it expires.
+                super::end_session_if_pending().await;
+                super::forget_pending_sign_out();
                 // The check is only a convenience for later: the sign-in goes on without it.
                 let _ = reopen::remember_passphrase(&passphrase).await;
                 Then::PostAsIs

@@ -1,7 +1,7 @@
 //! The lines about the phone's copy at the top of a page: that the page shows the copy (and
 //! how old it is), and the check-ins the server could not record. Rendered to HTML for the
 //! slot every page's frame has; their buttons are `data-device-action`s (`pages`).
-use super::{local_now, local_time_of, not_recorded, shown_offline, ShownOffline};
+use super::{local_now, local_time_of, not_recorded, other_copies, shown_offline, ShownOffline};
 use crate::domain::{day_in_sentence, time_label};
 use leptos::prelude::*;
 
@@ -9,14 +9,17 @@ use leptos::prelude::*;
 pub const SIGN_OUT_HERE: &str = "sign-out-here";
 /// The button that says the person has seen that some check-ins were not recorded.
 pub const NOT_RECORDED_SEEN: &str = "not-recorded-seen";
+/// The button that removes other people's copies from a shared phone.
+pub const REMOVE_OTHER_COPIES: &str = "remove-other-copies";
 
 /// What the lines say now, as HTML; nothing when there is nothing to say.
 pub fn html() -> Option<String> {
-    let (shown, refused) = (shown_offline(), not_recorded());
-    (shown.is_some() || refused > 0).then(|| {
+    let (shown, refused, others) = (shown_offline(), not_recorded(), other_copies());
+    (shown.is_some() || refused > 0 || others > 0).then(|| {
         view! {
             {shown.map(|shown| view! { <OfflineLine shown/> })}
             {(refused > 0).then(|| view! { <NotRecordedLine refused/> })}
+            {(others > 0).then(|| view! { <OtherCopiesLine/> })}
         }
         .to_html()
     })
@@ -67,6 +70,22 @@ fn NotRecordedLine(refused: usize) -> impl IntoView {
         <div class="not-recorded card" role="alert">
             <p>{text}</p>
             <button type="button" class="button secondary" data-device-action=NOT_RECORDED_SEEN>"OK"</button>
+        </div>
+    }
+}
+
+/// On a shared phone: someone else's copy is kept here too (locked, under their own key),
+/// so that what they saved reaches the server when they sign in again. The person signed in
+/// now may remove it.
+#[component]
+fn OtherCopiesLine() -> impl IntoView {
+    view! {
+        <div class="other-copies card" role="status">
+            <p>"Someone else has also used Waypoint on this phone. Their information stays here, locked, until they sign in again, so nothing they saved is lost."</p>
+            <p>"You can remove it from this phone. Anything they saved here and did not send yet would then be lost."</p>
+            <button type="button" class="button secondary" data-device-action=REMOVE_OTHER_COPIES>
+                "Remove their information from this phone"
+            </button>
         </div>
     }
 }

@@ -55,6 +55,7 @@ pub struct ShownOffline {
 thread_local! {
     static SHOWN_OFFLINE: Cell<Option<ShownOffline>> = const { Cell::new(None) };
     static NOT_RECORDED: Cell<usize> = const { Cell::new(0) };
+    static OTHER_COPIES: Cell<usize> = const { Cell::new(0) };
     // A sync and a check-in kept offline each read, change and write the copy: one at a
     // time, or one could write over what the other added.
     static COPY_LOCK: std::rc::Rc<futures::lock::Mutex<()>> = Default::default();
@@ -74,6 +75,18 @@ pub fn not_recorded() -> usize {
 
 fn set_not_recorded(count: usize) {
     if NOT_RECORDED.with(|known| known.replace(count)) != count {
+        pages::show_lines();
+    }
+}
+
+/// How many other people's copies this phone keeps (a shared phone); the page says so,
+/// with a button to remove them.
+pub fn other_copies() -> usize {
+    OTHER_COPIES.with(Cell::get)
+}
+
+fn set_other_copies(count: usize) {
+    if OTHER_COPIES.with(|known| known.replace(count)) != count {
         pages::show_lines();
     }
 }
@@ -114,16 +127,29 @@ pub fn local_now() -> NaiveDateTime {
     .unwrap_or_default()
 }
 
+/// Whose copy the phone opens now.
+fn current_owner() -> Option<String> {
+    LocalStorage::get(CURRENT).ok()
+}
+
 /// The copy of the person last synced on this phone, if it is there, readable and not too
 /// old. A copy past its 30 days is wiped on the spot.
 pub async fn load() -> Option<DeviceCopy> {
-    let owner: String = LocalStorage::get(CURRENT).ok()?;
-    let sealed: String = LocalStorage::get(copy_name(&owner)).ok()?;
-    let key = stored_key(&owner).await.ok().flatten()?;
+    load_of(&current_owner()?).await
+}
+
+/// The copy kept for `owner`, as [`load`] reads it.
+async fn load_of(owner: &str) -> Option<DeviceCopy> {
+    let sealed: String = LocalStorage::get(copy_name(owner)).ok()?;
+    let key = stored_key(owner).await.ok().flatten()?;
     let plain = open(&key, &sealed).await.ok()?;
     let copy: DeviceCopy = serde_json::from_slice(&plain).ok()?;
     if copy.is_too_old(utc_now()) {
-        wipe().await;
+        if current_owner().as_deref() == Some(owner) {
+            wipe().await;
+        } else {
+            forget_owners(&[owner.to_owned()]).await;
+        }
         return None;
     }
     Some(copy)
@@ -146,16 +172,57 @@ async fn save(owner: &str, copy: &DeviceCopy, read_at: u32) -> Result<(), JsValu
     Ok(())
 }
 
-/// Removes everything the app keeps on the phone: copies, keys, and the app's caches (the
-/// service worker fetches its shell again on the next page it serves online).
+/// The owner a stored entry belongs to, for the entries kept per person.
+fn owner_of_entry(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(PREFIX)?;
+    ["copy.", "passphrase-check.", "wrong-tries."]
+        .iter()
+        .find_map(|kind| rest.strip_prefix(kind))
+}
+
+/// Every name the app keeps in this browser's storage.
+fn stored_names() -> Vec<String> {
+    let storage = LocalStorage::raw();
+    (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|name| name.starts_with(PREFIX))
+        .collect()
+}
+
+/// The people other than the current one whose copies this phone keeps (a shared phone).
+fn other_owners() -> Vec<String> {
+    let current = current_owner();
+    stored_names()
+        .iter()
+        .filter_map(|name| name.strip_prefix(PREFIX)?.strip_prefix("copy."))
+        .filter(|owner| Some(*owner) != current.as_deref())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How many other people's copies the phone still keeps, after dropping those past their 30
+/// days or that can no longer be read (their key is gone).
+async fn kept_other_copies() -> usize {
+    let mut kept = 0;
+    for owner in other_owners() {
+        if load_of(&owner).await.is_some() {
+            kept += 1;
+        } else {
+            forget_owners(&[owner]).await;
+        }
+    }
+    kept
+}
+
+/// Removes what the phone keeps for its current person (their copy, its key, the check of
+/// their passphrase, the idle clock) and the app's caches (the service worker fetches its
+/// shell again on the next page it serves online). Other people's copies on a shared phone
+/// stay, locked, for their own person's next sign-in.
 pub async fn wipe() {
     WIPES.with(|wipes| wipes.set(wipes.get().wrapping_add(1)));
-    if let Ok(storage) = LocalStorage::raw().length().map(|n| 0..n) {
-        let names: Vec<String> = storage
-            .filter_map(|i| LocalStorage::raw().key(i).ok().flatten())
-            .filter(|name| name.starts_with(PREFIX))
-            .collect();
-        for name in names {
+    let current = current_owner();
+    for name in stored_names() {
+        if owner_of_entry(&name).is_none_or(|owner| Some(owner) == current.as_deref()) {
             LocalStorage::delete(name);
         }
     }
@@ -168,11 +235,30 @@ pub async fn wipe() {
             }
         }
     }
-    // Completes once no page holds the database open; not waited for.
-    if let Some(factory) = window().indexed_db().ok().flatten() {
-        let _ = factory.delete_database(KEYS_DATABASE);
+    if let Some(owner) = current {
+        let _ = delete_key(&owner).await;
     }
     SHOWN_OFFLINE.with(|shown| shown.set(None));
+}
+
+/// Removes the copies, keys and passphrase checks of `owners` (not the current person).
+async fn forget_owners(owners: &[String]) {
+    for name in stored_names() {
+        if owner_of_entry(&name).is_some_and(|owner| owners.iter().any(|o| o == owner)) {
+            LocalStorage::delete(name);
+        }
+    }
+    for owner in owners {
+        let _ = delete_key(owner).await;
+    }
+}
+
+/// The person chose to remove the copies of the other people who used this phone.
+pub async fn remove_other_copies() {
+    let lock = COPY_LOCK.with(std::rc::Rc::clone);
+    let _one_at_a_time = lock.lock().await;
+    forget_owners(&other_owners()).await;
+    set_other_copies(0);
 }
 
 /// What a sync came to.
@@ -187,52 +273,72 @@ pub enum Synced {
     Nothing,
 }
 
-/// Syncs the phone's copy (or starts one) with the server.
+/// Syncs the phone's copy (or starts one) with the server. On a shared phone the first
+/// answer may say the session is someone else's: the copy sent from is set aside, untouched,
+/// and the signed-in person's own copy (kept from before, or a new one) is synced instead.
 pub async fn sync_now() -> Synced {
     let lock = COPY_LOCK.with(std::rc::Rc::clone);
     let _one_at_a_time = lock.lock().await;
-    let read_at = wipes();
-    let copy = load().await.unwrap_or_default();
-    let Ok(body) = serde_json::to_string(&copy.request()) else {
-        return Synced::NotNow;
-    };
-    let answer = match post(crate::domain::SYNC_PATH, Body::Json(&body)).await {
-        // Read like the stored copy (from bytes), so every type is compiled in once.
-        Ok((200, text)) => match serde_json::from_slice::<SyncAnswer>(text.as_bytes()) {
-            Ok(answer) => answer,
-            Err(_) => return Synced::NotNow,
-        },
-        Ok((401, text)) if text.contains("\"signed_out\"") => {
-            wipe().await;
-            return Synced::Wiped;
+    for _ in 0..2 {
+        let read_at = wipes();
+        let current = current_owner();
+        let copy = match &current {
+            Some(owner) => load_of(owner).await.unwrap_or_default(),
+            None => DeviceCopy::default(),
+        };
+        let mut request = copy.request();
+        // A copy kept before copies knew their owner is the current person's.
+        request.owner = request.owner.or(current);
+        let Ok(body) = serde_json::to_string(&request) else {
+            return Synced::NotNow;
+        };
+        let answer = match post(crate::domain::SYNC_PATH, Body::Json(&body)).await {
+            // Read like the stored copy (from bytes), so every type is compiled in once.
+            Ok((200, text)) => match serde_json::from_slice::<SyncAnswer>(text.as_bytes()) {
+                Ok(answer) => answer,
+                Err(_) => return Synced::NotNow,
+            },
+            Ok((401, text)) if text.contains("\"signed_out\"") => {
+                wipe().await;
+                return Synced::Wiped;
+            }
+            Ok((401 | 404, _)) => {
+                crate::browser::forget_typed_passphrase();
+                return Synced::Nothing;
+            }
+            _ => return Synced::NotNow,
+        };
+        let owner = answer.owner.clone();
+        let mut copy = copy;
+        if request.owner.as_ref() != Some(&owner) {
+            // Someone else's session than the copy sent from, or a phone with no current
+            // copy: this person's copy becomes the current one. Their own kept copy (with
+            // what they queued) is synced from, in a second round; else this answer (all of
+            // their things) starts a new one.
+            if LocalStorage::set(CURRENT, &owner).is_err() {
+                return Synced::NotNow;
+            }
+            if answer.cursor.is_empty() || LocalStorage::get::<String>(copy_name(&owner)).is_ok() {
+                continue;
+            }
+            copy = DeviceCopy::default();
         }
-        Ok((401 | 404, _)) => {
-            crate::browser::forget_typed_passphrase();
-            return Synced::Nothing;
+        let sent = !answer.receipts.is_empty();
+        copy.apply(answer, utc_now());
+        set_not_recorded(copy.refused.len());
+        if save(&owner, &copy, read_at).await.is_err() {
+            return Synced::NotNow;
         }
-        _ => return Synced::NotNow,
-    };
-    // Another person's copy on a shared phone is never merged into this one.
-    let current: Option<String> = LocalStorage::get(CURRENT).ok();
-    let mut copy = if current.as_deref() == Some(answer.owner.as_str()) {
-        copy
-    } else {
-        DeviceCopy::default()
-    };
-    let owner = answer.owner.clone();
-    let sent = !answer.receipts.is_empty();
-    copy.apply(answer, utc_now());
-    set_not_recorded(copy.refused.len());
-    if save(&owner, &copy, read_at).await.is_err() {
-        return Synced::NotNow;
+        reopen::adopt_typed_passphrase(&owner);
+        set_other_copies(kept_other_copies().await);
+        // Back online: the page on screen was made from the copy, or before the check-ins
+        // just sent were recorded; the server's page says how things stand now.
+        if sent || pages::are_shown() {
+            let _ = window().location().reload();
+        }
+        return Synced::Done;
     }
-    reopen::adopt_typed_passphrase(&owner);
-    // Back online: the page on screen was made from the copy, or before the check-ins just
-    // sent were recorded; the server's page says how things stand now.
-    if sent || pages::are_shown() {
-        let _ = window().location().reload();
-    }
-    Synced::Done
+    Synced::NotNow
 }
 
 /// The phone's copy, for one of its person's pages on screen: unless the phone must ask for
@@ -250,6 +356,7 @@ pub async fn copy_for_page() -> Result<DeviceCopy, crate::error::AppError> {
         }))
     });
     NOT_RECORDED.with(|known| known.set(copy.refused.len()));
+    OTHER_COPIES.with(|known| known.set(other_owners().len()));
     reopen::mark_active();
     Ok(copy)
 }
@@ -283,6 +390,14 @@ async fn stored_key(owner: &str) -> Result<Option<web_sys::CryptoKey>, JsValue> 
     // Closed at once, so that a wipe's delete is never held up by this page.
     database.close();
     Ok(found?.dyn_into::<web_sys::CryptoKey>().ok())
+}
+
+/// Removes the key of `owner`: their copy can never be read again.
+async fn delete_key(owner: &str) -> Result<(), JsValue> {
+    let (database, store) = key_store(web_sys::IdbTransactionMode::Readwrite).await?;
+    let deleted = request_done(&store.delete(&owner.into())?).await;
+    database.close();
+    deleted.map(|_| ())
 }
 
 /// The key store, and its database for the caller to close when done.
@@ -422,6 +537,11 @@ async fn end_session_if_pending() -> bool {
         LocalStorage::delete(SIGN_OUT_PENDING);
     }
     ended
+}
+
+/// Drops a sign-out made offline that could not be told (a new sign-in replaces its cookie).
+fn forget_pending_sign_out() {
+    LocalStorage::delete(SIGN_OUT_PENDING);
 }
 
 /// Keeps the copy fresh: a sync now, and again whenever the network comes back. On a page

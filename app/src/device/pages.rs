@@ -3,8 +3,8 @@
 //! `/offline`) or once the phone has kept a check-in offline, it shows the person's pages
 //! from the phone's copy: the same views the server renders, in the same frame, rendered to
 //! HTML here as the server renders them (no reactive DOM: a change renders the page again).
-use super::lines::{self, NOT_RECORDED_SEEN, SIGN_OUT_HERE};
-use super::{copy_for_page, forget_not_recorded, sign_out_and_leave, window};
+use super::lines::{self, NOT_RECORDED_SEEN, REMOVE_OTHER_COPIES, SIGN_OUT_HERE};
+use super::{copy_for_page, forget_not_recorded, remove_other_copies, sign_out_and_leave, window};
 use crate::components::{page_title, Address, ErrorMessage, Frame, DEVICE_LINES};
 use crate::domain::{DeviceCopy, PhonePage};
 use crate::error::AppError;
@@ -95,6 +95,7 @@ pub fn watch_buttons() {
             match action.as_str() {
                 SIGN_OUT_HERE => sign_out_and_leave().await,
                 NOT_RECORDED_SEEN => forget_not_recorded().await,
+                REMOVE_OTHER_COPIES => remove_other_copies().await,
                 ADD_PASSKEY => say_next_to(&button, passkeys::browser::add_passkey().await),
                 PASSKEY_SIGN_IN => {
                     say_next_to(&button, passkeys::browser::sign_in_with_passkey().await)

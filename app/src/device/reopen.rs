@@ -14,7 +14,10 @@ use wasm_bindgen_futures::JsFuture;
 use crate::browser::TYPED_PASSPHRASE as TYPED;
 /// When the person last opened one of their pages on this phone (milliseconds).
 const ACTIVE: &str = "waypoint.active";
-const WRONG_TRIES: &str = "waypoint.wrong-tries";
+/// Wrong passphrases in a row, per person (`device::owner_of_entry` knows the name).
+fn wrong_tries_name(owner: &str) -> String {
+    format!("{PREFIX}wrong-tries.{owner}")
+}
 /// Wrong passphrases in a row after which the phone wipes its copy.
 const MAX_WRONG_TRIES: u32 = 5;
 /// PBKDF2 rounds: the OWASP figure for PBKDF2-SHA256; about a second on a cheap phone.
@@ -83,17 +86,17 @@ pub async fn unlock_here(passphrase: &str) -> String {
     };
     match derive(passphrase, &salt, check.rounds).await {
         Ok(hash) if base64(&hash) == check.hash => {
-            LocalStorage::delete(WRONG_TRIES);
+            LocalStorage::delete(wrong_tries_name(&owner));
             mark_active();
             "/".to_owned()
         }
         Ok(_) => {
-            let tries = LocalStorage::get::<u32>(WRONG_TRIES).unwrap_or(0) + 1;
+            let tries = LocalStorage::get::<u32>(wrong_tries_name(&owner)).unwrap_or(0) + 1;
             if tries >= MAX_WRONG_TRIES {
                 wipe().await;
                 "/sign-in?problem=offline_wiped".to_owned()
             } else {
-                let _ = LocalStorage::set(WRONG_TRIES, tries);
+                let _ = LocalStorage::set(wrong_tries_name(&owner), tries);
                 format!(
                     "/unlock?problem=wrong_passphrase&left={}",
                     MAX_WRONG_TRIES - tries

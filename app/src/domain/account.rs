@@ -1,5 +1,4 @@
-//! Rules for signing in and sharing, checked the same way in the browser and on the server.
-use super::coded_enum;
+//! Rules for signing in, checked the same way in the browser and on the server.
 use serde::{Deserialize, Serialize};
 
 /// The name a person types to sign in: 3 to 32 of a-z, 0-9, '.', '-', '_', kept lowercase.
@@ -80,46 +79,6 @@ pub fn check_passphrase_shape(
     Ok(())
 }
 
-coded_enum! {
-    /// A part of the client's record a supporter may be allowed to see. Education is open
-    /// to everyone and needs no share.
-    Share ("share") {
-        Appointments = "appointments" => "Upcoming appointments",
-        Goals = "goals" => "Goals",
-        Stage = "stage" => "Stage of care",
-    }
-}
-
-/// The stored form of a set of shares: codes separated by spaces, in a fixed order.
-pub fn shares_text(shares: &[Share]) -> String {
-    Share::ALL
-        .iter()
-        .filter(|s| shares.contains(s))
-        .map(|s| s.code())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub fn parse_shares(text: &str) -> Result<Vec<Share>, super::UnknownCode> {
-    let mut shares = text
-        .split_whitespace()
-        .map(Share::from_code)
-        .collect::<Result<Vec<_>, _>>()?;
-    shares.sort();
-    shares.dedup();
-    Ok(shares)
-}
-
-/// The longest a client can share for at once; they can renew.
-pub const GRANT_MAX_DAYS: i64 = 366;
-
-/// When a new share may end, counted from the client's `today`: from tomorrow to
-/// [`GRANT_MAX_DAYS`] ahead. `None` for any other date, or text that is not a date.
-pub fn grant_end_date(typed: &str, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
-    let date = chrono::NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").ok()?;
-    (date > today && date <= today + chrono::Duration::days(GRANT_MAX_DAYS)).then_some(date)
-}
-
 /// The name a supporter or staff member is shown by: plain text of up to 60 characters, on
 /// one line. `None` when it is empty or not plain text.
 pub fn shown_name(raw: &str) -> Option<String> {
@@ -179,18 +138,6 @@ mod tests {
         );
         assert_eq!(check_passphrase_shape("дом у реки весной", "sam"), Ok(()));
         assert_eq!(check_passphrase_shape(&"x".repeat(64), "sam"), Ok(()));
-    }
-
-    #[test]
-    fn shares_round_trip_in_a_fixed_order() {
-        let text = shares_text(&[Share::Stage, Share::Appointments]);
-        assert_eq!(text, "appointments stage");
-        assert_eq!(
-            parse_shares(&text).unwrap(),
-            vec![Share::Appointments, Share::Stage]
-        );
-        assert_eq!(parse_shares("").unwrap(), vec![]);
-        assert!(parse_shares("appointments diagnosis").is_err());
     }
 
     proptest! {

@@ -90,11 +90,6 @@ pub fn client_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
     (now - Duration::days(60), now + Duration::days(90))
 }
 
-/// The appointments a supporter sees when the client shares them: the coming month.
-pub fn shared_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
-    (now, now + Duration::days(30))
-}
-
 /// The longest a weekly series may run in one go; past that, a new series is set up.
 pub const MAX_WEEKLY_OCCURRENCES: usize = 52;
 

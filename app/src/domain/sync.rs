@@ -6,7 +6,7 @@
 //! the server holds and which items changed or went away since that cursor. This module is
 //! compiled into both the server and the browser, so the property tests of the server run
 //! the very code the phone runs.
-use super::{Appointment, CheckInKind, Goal, Referral, Resource, Stage, StageChange, SupportPlan};
+use super::{Appointment, CheckInKind, Referral, Resource, SharedCopy, StageChange, SupportPlan};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,17 +46,6 @@ pub struct Profile {
 pub struct AppointmentCopy {
     pub appointment: Appointment,
     pub answer: Option<(CheckInKind, DateTime<Utc>)>,
-}
-
-/// What one client shares with a supporter, under one grant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SharedCopy {
-    pub grant_id: String,
-    pub preferred_name: String,
-    pub ends_on: NaiveDate,
-    pub appointments: Option<Vec<Appointment>>,
-    pub goals: Option<Vec<Goal>>,
-    pub stages: Option<Vec<Stage>>,
 }
 
 /// One thing the device keeps. Its key ([`SyncItem::key`]) comes from its content, so the
@@ -167,6 +156,11 @@ pub fn is_device_key(key: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub protocol: u32,
+    /// Whose copy the device sends from (the label of an earlier answer); none for a new
+    /// copy. When it is not the signed-in person's (a shared phone), the server takes
+    /// nothing of the request: not its check-ins, not its cursor.
+    #[serde(default)]
+    pub owner: Option<String>,
     /// The cursor of the device's copy; none for a device with no copy.
     pub cursor: Option<String>,
     /// Oldest first. The server applies them in this order.
@@ -233,6 +227,9 @@ pub fn changes_since(
 /// yet acknowledged by the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceCopy {
+    /// Whose copy this is, from the first answer applied to it.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub cursor: Option<String>,
     pub synced_at: Option<DateTime<Utc>>,
     pub items: BTreeMap<String, SyncItem>,
@@ -249,6 +246,9 @@ pub enum Applied {
     /// The answer counted from a cursor the copy no longer has (a late answer to an earlier
     /// request): its items were left alone; its receipts still count.
     Stale,
+    /// The answer is for someone else (a second person signed in on a shared phone):
+    /// nothing of it was applied, receipts included.
+    NotThisCopy,
 }
 
 impl DeviceCopy {
@@ -267,6 +267,7 @@ impl DeviceCopy {
     pub fn request(&self) -> SyncRequest {
         SyncRequest {
             protocol: SYNC_PROTOCOL,
+            owner: self.owner.clone(),
             cursor: self.cursor.clone(),
             check_ins: self
                 .outbox
@@ -281,6 +282,13 @@ impl DeviceCopy {
     /// else happened); items only when the answer counts from this copy's cursor, or
     /// replaces the whole copy.
     pub fn apply(&mut self, answer: SyncAnswer, now: DateTime<Utc>) -> Applied {
+        if self
+            .owner
+            .as_ref()
+            .is_some_and(|owner| *owner != answer.owner)
+        {
+            return Applied::NotThisCopy;
+        }
         for (key, receipt) in &answer.receipts {
             if let Some(at) = self.outbox.iter().position(|queued| &queued.key == key) {
                 let queued = self.outbox.remove(at);
@@ -302,6 +310,7 @@ impl DeviceCopy {
             self.items.insert(item.key(), item);
         }
         self.cursor = Some(answer.cursor);
+        self.owner = Some(answer.owner);
         self.synced_at = Some(now);
         Applied::Applied
     }
@@ -574,6 +583,7 @@ impl PhonePage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Stage;
 
     #[test]
     fn a_phone_shows_the_clients_pages_from_its_copy_and_no_other() {

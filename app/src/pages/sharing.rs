@@ -2,8 +2,8 @@
 //! revoking), the supporter's view of what was shared, and the education library that is
 //! open to everyone.
 use crate::components::FormMessage;
-use crate::components::{served, AppointmentCard, ResourceCard};
-use crate::domain::{Appointment, Goal, Resource, Share, Stage};
+use crate::components::{served, ResourceCard, SharedAppointmentCard};
+use crate::domain::{Resource, Share, SharedAppointment, SharedGoal, Stage};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -263,8 +263,8 @@ pub struct SharedRecord {
     pub preferred_name: String,
     pub today: NaiveDate,
     pub ends_on: NaiveDate,
-    pub appointments: Option<Vec<Appointment>>,
-    pub goals: Option<Vec<Goal>>,
+    pub appointments: Option<Vec<SharedAppointment>>,
+    pub goals: Option<Vec<SharedGoal>>,
     pub stages: Option<Vec<Stage>>,
 }
 
@@ -344,7 +344,7 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="plain-list">
-                            {appointments.into_iter().map(|appointment| view! { <li><AppointmentCard appointment today/></li> }).collect_view()}
+                            {appointments.into_iter().map(|appointment| view! { <li><SharedAppointmentCard appointment today/></li> }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
@@ -356,7 +356,7 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
                 <ul class="plain-list">
                     {goals.into_iter().map(|goal| view! {
                         <li class="card">
-                            <p class="card-title">{goal.own_words.clone()}</p>
+                            <p class="card-title">{goal.own_words}</p>
                             <p class="status">{goal.status.label()}</p>
                         </li>
                     }).collect_view()}

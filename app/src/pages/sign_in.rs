@@ -143,3 +143,21 @@ pub fn JoinPage() -> impl IntoView {
         </CodeForm>
     }
 }
+
+/// A staff member chooses a new passphrase with the reset code their administrator gave
+/// them; their sign-in name stays.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    view! {
+        <Title text="Choose a new passphrase"/>
+        <h1>"Choose a new passphrase"</h1>
+        <p>"Use the reset code your administrator gave you. It works once, for 24 hours."</p>
+        <FormMessage/>
+        <form class="form" method="post" action="/reset">
+            <Field id="code" label="Reset code" hint="10 letters and numbers, like ABCDE-12345." max=32 value=code_from_link().unwrap_or_default()/>
+            <Field id="sign_in_name" label="Your sign-in name" autocomplete="username" max=64/>
+            <NewPassphraseFields label="Choose a new passphrase"/>
+            <button class="button" type="submit">"Save and sign in"</button>
+        </form>
+    }
+}

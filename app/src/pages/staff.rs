@@ -205,26 +205,50 @@ pub struct StaffMember {
     pub active: bool,
 }
 
+/// The admin page: the organisation's staff, and a reset code just made, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Administration {
+    pub staff: Vec<StaffMember>,
+    pub reset_code: Option<StaffResetCode>,
+}
+
+/// A reset code for a staff member, to give them in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffResetCode {
+    pub display_name: String,
+    pub code: String,
+    /// Where they use it.
+    pub link: String,
+}
+
 #[server(endpoint = "admin")]
-pub async fn get_staff() -> Result<Vec<StaffMember>, AppError> {
+pub async fn get_staff() -> Result<Administration, AppError> {
     use crate::{db, domain::Role, request};
     request::answer("read.staff", async move {
         let (state, asking) = request::asking().await?;
         let person = asking.as_role(Role::Admin)?;
-        Ok(
-            db::staff_of_organisation(&state.db, &person.organisation_id)
-                .await?
-                .into_iter()
-                .map(|s| StaffMember {
-                    display_name: s.display_name,
-                    role: Role::from_code(&s.role)
-                        .map_or("Staff", Role::label)
-                        .to_owned(),
-                    sign_in_name: s.sign_in_name,
-                    active: s.deactivated_at.is_none(),
-                })
-                .collect(),
-        )
+        let listed = db::staff_of_organisation(&state.db, &person.organisation_id).await?;
+        let reset_code = request::take_new_code(&state, &person.person_id).and_then(|value| {
+            let (person_id, code) = value.split_once('|')?;
+            let staff = listed.iter().find(|s| s.person_id == person_id)?;
+            Some(StaffResetCode {
+                display_name: staff.display_name.clone(),
+                code: code.to_owned(),
+                link: format!("{}/reset", state.public_url.trim_end_matches('/')),
+            })
+        });
+        let staff = listed
+            .into_iter()
+            .map(|s| StaffMember {
+                display_name: s.display_name,
+                role: Role::from_code(&s.role)
+                    .map_or("Staff", Role::label)
+                    .to_owned(),
+                sign_in_name: s.sign_in_name,
+                active: s.deactivated_at.is_none(),
+            })
+            .collect();
+        Ok(Administration { staff, reset_code })
     })
     .await
 }
@@ -234,15 +258,23 @@ pub fn AdminPage() -> impl IntoView {
     let staff = Resource::new(|| (), |_| get_staff());
     view! {
         <Title text="Administration"/>
-        {loaded(staff, |staff| view! { <AdminView staff/> })}
+        {loaded(staff, |administration| view! { <AdminView administration/> })}
     }
 }
 
 #[component]
-fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
+fn AdminView(administration: Administration) -> impl IntoView {
+    let Administration { staff, reset_code } = administration;
     view! {
         <h1>"Administration"</h1>
         <FormMessage/>
+        {reset_code.map(|made| view! {
+            <section class="card highlight" aria-labelledby="reset-code-heading">
+                <h2 id="reset-code-heading">{format!("Reset code for {}", made.display_name)}</h2>
+                <p class="code">{made.code}</p>
+                <p>{format!("Give it to them in person. They choose a new passphrase with it at {}. It works once, for 24 hours. Their old passphrase and passkeys no longer work, and they are signed out everywhere. You won't see this code again.", made.link)}</p>
+            </section>
+        })}
         <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
         <table class="table">
             <caption>"Staff"</caption>
@@ -283,6 +315,11 @@ fn AdminView(staff: Vec<StaffMember>) -> impl IntoView {
             <p>"For someone who has left. They are signed out everywhere and taken off every care team; what they recorded stays, under their name."</p>
             <NameForm action="/admin/staff/deactivate" id="deactivate_name" label="Sign-in name to deactivate" button="Deactivate" class="button danger"/>
             <NameForm action="/admin/staff/reactivate" id="reactivate_name" label="Sign-in name to reactivate" button="Reactivate" class="button secondary"/>
+        </section>
+        <section aria-labelledby="reset-heading">
+            <h2 id="reset-heading">"Give a reset code"</h2>
+            <p>"For a staff member who forgot their passphrase, or whose passphrase someone else may know. They choose a new one with the code and keep their sign-in name."</p>
+            <NameForm action="/admin/staff/reset-code" id="reset_name" label="Sign-in name to reset" button="Make a reset code" class="button secondary"/>
         </section>
         <section aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit export"</h2>

@@ -64,3 +64,221 @@ async fn an_admins_export_holds_only_their_own_organisation() {
     })
     .await;
 }
+
+/// How an attacker with only the database would chain the trail again after changing it:
+/// each entry's hash over its fields and the hash before it, made by `hash`.
+async fn chain_again(db: &db::Db, hash: impl Fn(&[u8]) -> String) {
+    let entries: Vec<db::AuditEntry> = sqlx::query_as(
+        "SELECT seq, at, actor_id, actor_role, action, client_id, target, address, outcome,
+                prev_hash, hash
+         FROM audit_events ORDER BY seq",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let mut prev_hash = "0".repeat(64);
+    for e in &entries {
+        let fields = serde_json::json!([
+            prev_hash,
+            e.seq,
+            e.at,
+            e.actor_id,
+            e.actor_role,
+            e.action,
+            e.client_id,
+            e.target,
+            e.address,
+            e.outcome,
+        ]);
+        let new_hash = hash(fields.to_string().as_bytes());
+        sqlx::query("UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3")
+            .bind(&prev_hash)
+            .bind(&new_hash)
+            .bind(e.seq)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        prev_hash = new_hash;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(entries.last().map_or(0, |e| e.seq))
+        .bind(&prev_hash)
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+fn plain_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    app::secrets::hex(&sha2::Sha256::digest(bytes))
+}
+
+fn keyed_with(key: &'static [u8]) -> impl Fn(&[u8]) -> String {
+    move |bytes| {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+        mac.update(bytes);
+        app::secrets::hex(&mac.finalize().into_bytes())
+    }
+}
+
+fn look(action: &'static str) -> AuditEvent {
+    AuditEvent {
+        actor_id: Some("someone".into()),
+        actor_role: Some("case_manager".into()),
+        action,
+        client_id: Some("a-client".into()),
+        target: None,
+        address: None,
+        outcome: Outcome::Allowed,
+    }
+}
+
+/// Someone with the database but not the key cuts the trail back, alters an entry and chains
+/// it all again, plainly or with the demo's key: the trail no longer verifies. With the key
+/// it would; that is what the key is for.
+#[tokio::test]
+async fn a_trail_chained_again_without_the_key_does_not_verify() {
+    on_each_engine(|t| async move {
+        let key: &'static [u8] = b"a key from the configuration, kept apart from the database!!";
+        let db = t.db.clone().with_audit_key(db::AuditKey::new(key));
+        for action in ["read.plan", "read.stage", "read.caseload", "read.plan"] {
+            db::record_audit_now(&db, &[look(action)], Utc::now())
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            db::verify_audit_chain(&db).await.unwrap(),
+            db::ChainCheck::Intact { .. }
+        ));
+        sqlx::query("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE audit_events SET action = 'read.referrals' WHERE action = 'read.caseload'",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        for (how, hash) in [
+            (
+                "plainly",
+                Box::new(plain_sha256) as Box<dyn Fn(&[u8]) -> String>,
+            ),
+            (
+                "with the demo's key",
+                Box::new(keyed_with(
+                    b"waypoint development audit key: not for production",
+                )),
+            ),
+        ] {
+            chain_again(&db, hash).await;
+            assert!(
+                matches!(
+                    db::verify_audit_chain(&db).await.unwrap(),
+                    db::ChainCheck::Broken { at_seq: 1, .. }
+                ),
+                "{}: chained again {how}",
+                t.engine
+            );
+        }
+        chain_again(&db, keyed_with(key)).await;
+        assert!(matches!(
+            db::verify_audit_chain(&db).await.unwrap(),
+            db::ChainCheck::Intact { entries: 3 }
+        ));
+        t
+    })
+    .await;
+}
+
+/// A trail written before the hashes were keyed is keyed once, at the first start after the
+/// upgrade, and says so in an entry of its own. Later, a trail marked unkeyed (someone with
+/// the database chained it again plainly and set the mark) is refused, never keyed: that
+/// would launder the rewrite. `waypoint audit key` keys it only when its plain chain holds.
+#[tokio::test]
+async fn an_old_plain_trail_is_keyed_once_and_never_again_by_itself() {
+    on_each_engine(|t| async move {
+        for action in ["read.plan", "read.stage"] {
+            db::record_audit_now(&t.db, &[look(action)], Utc::now())
+                .await
+                .unwrap();
+        }
+        // As before the upgrade: plain hashes, and neither the mark nor the reset codes'
+        // table (which the same migration adds).
+        chain_again(&t.db, plain_sha256).await;
+        for sql in [
+            "DROP TABLE staff_reset_codes",
+            "ALTER TABLE audit_head DROP COLUMN keyed",
+            "DELETE FROM _sqlx_migrations WHERE version = 20261202000002",
+        ] {
+            sqlx::query(sql).execute(t.db.pool()).await.unwrap();
+        }
+        t.db.migrate().await.unwrap();
+        assert_eq!(
+            db::verify_audit_chain(&t.db).await.unwrap(),
+            db::ChainCheck::Intact { entries: 3 },
+            "{}",
+            t.engine
+        );
+        let keyed: Option<String> =
+            sqlx::query_scalar("SELECT target FROM audit_events WHERE action = 'audit.keyed'")
+                .fetch_optional(t.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(keyed.as_deref(), Some("2"));
+        let head = db::audit_head(&t.db).await.unwrap();
+        t.db.migrate().await.unwrap();
+        assert_eq!(db::audit_head(&t.db).await.unwrap(), head, "once only");
+
+        // Rewritten and chained again plainly, with the mark set back: refused.
+        sqlx::query("UPDATE audit_events SET action = 'read.referrals' WHERE seq = 2")
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        chain_again(&t.db, plain_sha256).await;
+        sqlx::query("UPDATE audit_head SET keyed = 0 WHERE id = 1")
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        assert!(matches!(
+            t.db.migrate().await,
+            Err(db::DbError::AuditTrailNotKeyed)
+        ));
+        assert!(matches!(
+            db::verify_audit_chain(&t.db).await.unwrap(),
+            db::ChainCheck::Broken { .. }
+        ));
+        // Keyed by hand, as `waypoint audit key` does, only when its plain chain holds.
+        sqlx::query("UPDATE audit_events SET hash = 'cut' WHERE seq = 3")
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            db::key_audit_trail(&t.db, Utc::now()).await.unwrap(),
+            db::KeyedTrail::Broken {
+                at_seq: 3,
+                reason: "the entry was altered"
+            }
+        );
+        t
+    })
+    .await;
+}
+
+/// On https (a real deployment) the server does not start without its own audit key.
+#[tokio::test]
+async fn the_server_does_not_start_on_https_without_an_audit_key() {
+    let t = crate::helpers::sqlite().await;
+    let mut config = server::config::Config::for_tests(&t.url);
+    config.public_url = "https://waypoint.example".into();
+    let started = server::startup::Application::build(config.clone()).await;
+    assert!(matches!(
+        started,
+        Err(server::startup::StartError::AuditKeyMissing)
+    ));
+    config.audit_key = Some("a".repeat(64).parse().unwrap());
+    assert!(server::startup::Application::build(config).await.is_ok());
+    t.cleanup().await;
+}

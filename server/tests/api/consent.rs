@@ -70,6 +70,25 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
             "appointments were not shared"
         );
         assert!(shared["stages"].is_null(), "stage was not shared");
+        // Goal text and status only: no step or id reaches the supporter, in
+        // the answer, the page or the phone's copy.
+        let (_, page) = supporter.get(&format!("/supporting/{grant_id}")).await;
+        let (_, copy) = supporter
+            .post_json(
+                app::domain::SYNC_PATH,
+                &app::domain::DeviceCopy::default().request(),
+            )
+            .await;
+        let answer = serde_json::to_string(&shared).unwrap();
+        for goal in &plan.goals {
+            assert!(answer.contains(&goal.own_words) && copy.contains(&goal.own_words));
+            for sent in [&answer, &page, &copy] {
+                assert!(!sent.contains(&goal.id.to_string()), "{}", t.engine);
+                for step in &goal.steps {
+                    assert!(!sent.contains(&step.description), "{}", step.description);
+                }
+            }
+        }
         // The supporter's own pages are theirs: the client's pages are not.
         assert_eq!(supporter.call("plan", &[]).await.0, 404);
 

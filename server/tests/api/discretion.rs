@@ -19,6 +19,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Welcome back",
     "Set up your sign-in",
     "Join as a supporter",
+    "Choose a new passphrase",
     "Account",
     "Who has seen my information",
     "People I share with",

@@ -1,13 +1,17 @@
-//! The authorisation matrix: every server function and every form route, called by every
-//! kind of person, against what each may do. A denial must look exactly like a request for
-//! something that does not exist. The test fails when a server function or form route has
-//! no row.
+//! The authorisation matrix: every route the router answers besides pages and files (each
+//! server function, form route, the sync route, the audit export), called by every kind of
+//! person, against what each may do. A denial must look exactly like a request for
+//! something that does not exist; a supporter's answer holds only the fields of what was
+//! shared. The routes come from the router's own table (`startup::routes`: the plain routes,
+//! forms among them, and every server function), so a route added there without a row
+//! fails the test.
 use crate::helpers::{
     add_supporter, id_of, on_each_engine, seeded, spawn_app, TestApp, TestDb, SUPPORTER_PASSPHRASE,
 };
 use app::db;
-use app::domain::Share;
+use app::domain::{DeviceCopy, Share, SYNC_PATH};
 use chrono::{Duration, Utc};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +62,83 @@ fn is_active_supporter(actor: Actor) -> bool {
         actor,
         SupporterAppointments | SupporterGoals | SupporterStage
     )
+}
+
+/// What each active supporter was given.
+fn shares_of(actor: Actor) -> &'static [Share] {
+    match actor {
+        SupporterAppointments => &[Share::Appointments],
+        SupporterGoals => &[Share::Goals],
+        SupporterStage => &[Share::Stage],
+        _ => &[],
+    }
+}
+
+/// The fields a supporter may be sent, share by share: the share's key in the answer and
+/// the fields of each entry under it (`None`: each entry is a plain word). Written here,
+/// apart from the answer types, so that a field added to one of those fails the matrix.
+fn share_fields(share: Share) -> (&'static str, Option<&'static [&'static str]>) {
+    match share {
+        Share::Appointments => (
+            "appointments",
+            Some(&["kind", "starts_at", "duration_minutes", "place"]),
+        ),
+        Share::Goals => ("goals", Some(&["own_words", "status"])),
+        Share::Stage => ("stages", None),
+    }
+}
+
+/// What every answer about a share carries, whatever was shared.
+const SHARED_ALWAYS: [&str; 4] = ["grant_id", "preferred_name", "ends_on", "today"];
+
+/// Fails unless `answer` (a shared record, or a shared item of a supporter's sync) holds
+/// exactly the fields of `shares`, each with something in it, and null for every other.
+fn assert_only_shared(answer: &Value, shares: &[Share], seen: &str) {
+    let fields = answer
+        .as_object()
+        .unwrap_or_else(|| panic!("{seen}: not an object"));
+    for (key, value) in fields {
+        if SHARED_ALWAYS.contains(&key.as_str()) {
+            continue;
+        }
+        let share = Share::ALL
+            .iter()
+            .copied()
+            .find(|share| share_fields(*share).0 == key)
+            .unwrap_or_else(|| panic!("{seen}: `{key}` is in no share's list"));
+        if !shares.contains(&share) {
+            assert!(value.is_null(), "{seen}: `{key}` was not shared");
+            continue;
+        }
+        let entries = value
+            .as_array()
+            .unwrap_or_else(|| panic!("{seen}: `{key}` is a list"));
+        assert!(
+            !entries.is_empty(),
+            "{seen}: `{key}` has something to check"
+        );
+        for entry in entries {
+            match share_fields(share).1 {
+                None => assert!(entry.is_string(), "{seen}: {key}: {entry}"),
+                Some(allowed) => {
+                    let got: BTreeSet<&str> = entry
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{seen}: {key}: {entry}"))
+                        .keys()
+                        .map(String::as_str)
+                        .collect();
+                    let allowed: BTreeSet<&str> = allowed.iter().copied().collect();
+                    assert_eq!(got, allowed, "{seen}: the fields of one of `{key}`");
+                }
+            }
+        }
+    }
+    for share in shares {
+        assert!(
+            fields.contains_key(share_fields(*share).0),
+            "{seen}: {share:?} is missing"
+        );
+    }
 }
 
 /// What an actor may get from a row.
@@ -146,7 +227,7 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
 
 fn form_rule(path: &str, actor: Actor) -> May {
     match path {
-        "/sign-in" | "/enrol" | "/join" | "/sign-out" => Allow { sees_a: false },
+        "/sign-in" | "/enrol" | "/join" | "/reset" | "/sign-out" => Allow { sees_a: false },
         "/unlock" => match actor {
             Anonymous => Deny,
             _ => Allow { sees_a: false },
@@ -164,7 +245,9 @@ fn form_rule(path: &str, actor: Actor) -> May {
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
         "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
         // Daniel, who is no one else in the matrix: deactivated, then back.
-        "/admin/staff/deactivate" | "/admin/staff/reactivate" => only(actor, &[Admin]),
+        "/admin/staff/deactivate" | "/admin/staff/reactivate" | "/admin/staff/reset-code" => {
+            only(actor, &[Admin])
+        }
         other => panic!("form route {other} has no row in the authorisation matrix"),
     }
 }
@@ -409,7 +492,7 @@ impl Cast {
                 ("passphrase", s("wrong")),
             ],
             "/unlock" => vec![("passphrase", s("wrong"))],
-            "/enrol" | "/join" => vec![
+            "/enrol" | "/join" | "/reset" => vec![
                 ("code", s("AAAAA-AAAAA")),
                 ("sign_in_name", s("someone.new")),
             ],
@@ -443,7 +526,7 @@ impl Cast {
                 ("passphrase", s("short")),
             ],
             "/admin/end-sessions" => vec![("sign_in_name", s("tara"))],
-            "/admin/staff/deactivate" | "/admin/staff/reactivate" => {
+            "/admin/staff/deactivate" | "/admin/staff/reactivate" | "/admin/staff/reset-code" => {
                 vec![("sign_in_name", s("daniel"))]
             }
             "/sign-out" => vec![],
@@ -477,12 +560,28 @@ async fn every_role_gets_exactly_what_it_may() {
         .map(|e| serde_json::to_string(e).unwrap())
         .collect();
 
-        let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
-            .map(|(path, method)| {
-                assert_eq!(method, http::Method::POST, "{path} answers only POST");
-                path.strip_prefix("/api/").unwrap_or(path).to_owned()
-            })
-            .collect();
+        // Every route of the router's table, sorted into its part of the matrix.
+        let mut endpoints = Vec::new();
+        let mut form_paths = Vec::new();
+        for (method, path) in server::startup::routes() {
+            let seen = format!("{method} {path}");
+            match path.as_str() {
+                "/healthz" | "/sw.js" | "/offline" | "/admin/audit.csv" | SYNC_PATH => {
+                    let expected = if path == SYNC_PATH { "POST" } else { "GET" };
+                    assert_eq!(method.as_str(), expected, "{seen}");
+                }
+                p if p.starts_with("/api/") => {
+                    assert_eq!(
+                        method,
+                        http::Method::POST,
+                        "{seen}: server functions are POST"
+                    );
+                    endpoints.push(p["/api/".len()..].to_owned());
+                }
+                _ if method == http::Method::POST => form_paths.push(path),
+                _ => panic!("{seen} has no row in the authorisation matrix"),
+            }
+        }
         endpoints.sort();
         assert!(endpoints.len() >= 18, "{endpoints:?}");
         let mut checked = 0;
@@ -497,6 +596,10 @@ async fn every_role_gets_exactly_what_it_may() {
                 match server_function_rule(endpoint, *actor) {
                     Allow { sees_a } => {
                         assert_eq!(status, 200, "{seen}");
+                        if endpoint == "shared_record" {
+                            let answer = serde_json::from_str(&body).expect("json");
+                            assert_only_shared(&answer, shares_of(*actor), &seen);
+                        }
                         if !sees_a {
                             assert!(
                                 !body.contains("Alex") && !body.contains(&cast.alex_id),
@@ -542,11 +645,57 @@ async fn every_role_gets_exactly_what_it_may() {
                 assert!(!body.contains("seq,"), "audit export as {actor:?}");
             }
         }
-        let mut paths = server::forms::paths();
+        // Files that carry no one's information: the same for everyone.
+        for path in ["/healthz", "/sw.js", "/offline"] {
+            for (actor, browser) in &cast.browsers {
+                let (status, body) = browser.get(path).await;
+                assert_eq!(status, 200, "{path} as {actor:?}");
+                assert!(!body.contains("Alex") && !body.contains(&cast.alex_id));
+            }
+        }
+
+        // The sync route: a client's own copy, what was shared with a supporter (and only
+        // its fields), nothing for anyone else.
+        let fresh = DeviceCopy::default().request();
+        for (actor, browser) in &cast.browsers {
+            let (status, body) = browser.post_json(SYNC_PATH, &fresh).await;
+            let seen = format!("sync as {actor:?} on {}: {status} {body:.200}", t.engine);
+            match actor {
+                Anonymous => assert_eq!(status, 401, "{seen}"),
+                CaseManagerOfA | OtherCaseManager | Admin => {
+                    assert_eq!(status, 404, "{seen}");
+                    assert!(!body.contains("Alex"), "{seen}");
+                }
+                ClientA => assert!(status == 200 && body.contains("Alex"), "{seen}"),
+                _ => {
+                    assert_eq!(status, 200, "{seen}");
+                    let answer: Value = serde_json::from_str(&body).expect("json");
+                    let shared: Vec<&Value> = answer["changed"]
+                        .as_array()
+                        .expect("changed items")
+                        .iter()
+                        .filter(|item| item["kind"] == "shared")
+                        .map(|item| &item["value"])
+                        .collect();
+                    if is_active_supporter(*actor) {
+                        assert_eq!(shared.len(), 1, "{seen}");
+                        assert_only_shared(shared[0], shares_of(*actor), &seen);
+                    } else {
+                        assert!(shared.is_empty(), "{seen}");
+                        assert!(
+                            !body.contains("Alex") && !body.contains(&cast.alex_id),
+                            "{seen}"
+                        );
+                    }
+                }
+            }
+            checked += 1;
+        }
+
         // Signing out last, so that everyone stays signed in for the other rows.
-        paths.retain(|p| *p != "/sign-out");
-        paths.push("/sign-out");
-        for path in paths {
+        form_paths.retain(|p| p != "/sign-out");
+        form_paths.push("/sign-out".to_owned());
+        for path in form_paths.iter().map(String::as_str) {
             for (actor, browser) in &cast.browsers {
                 let args = cast.form_args(path);
                 let (status, to) = browser.post_form(path, &as_pairs(&args)).await;
@@ -580,7 +729,11 @@ async fn every_role_gets_exactly_what_it_may() {
                 .filter(|(a, o)| a == action && o == outcome)
                 .count()
         };
-        assert_eq!(count("read.shared_record", "allowed"), 3, "{looks:?}");
+        assert_eq!(
+            count("read.shared_record", "allowed"),
+            6,
+            "three pages and three syncs: {looks:?}"
+        );
         assert_eq!(
             count("read.shared_record", "refused"),
             2,

@@ -903,3 +903,79 @@ async fn an_admin_deactivates_and_reactivates_a_staff_account() {
     })
     .await;
 }
+
+/// An admin gives a staff member a one-time reset code: their sign-in stops at once (the
+/// old passphrase, every session), the code is shown to the admin once, and with it and
+/// their own sign-in name they choose a new passphrase and keep the name. The code works
+/// once, only with that name, and never for a client.
+#[tokio::test]
+async fn an_admin_gives_a_staff_member_a_one_time_reset_code() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let admin = app.browser_signed_in("sam.admin").await;
+        let amara = app.browser_signed_in("amara").await;
+        let made = |name: &'static str| {
+            let admin = admin.clone();
+            async move {
+                let form = [("sign_in_name", name)];
+                admin.post_form("/admin/staff/reset-code", &form).await.1
+            }
+        };
+        assert_eq!(
+            made("alex").await,
+            "/admin?problem=not_found",
+            "not a client"
+        );
+        assert_eq!(
+            made("sam.admin").await,
+            "/admin?problem=not_found",
+            "not oneself"
+        );
+        assert_eq!(made("amara").await, "/admin");
+        let (_, page) = admin.call("admin", &[]).await;
+        let page: serde_json::Value = serde_json::from_str(&page).unwrap();
+        assert_eq!(page["reset_code"]["display_name"], "Amara Okafor");
+        let code = page["reset_code"]["code"]
+            .as_str()
+            .expect("shown")
+            .to_owned();
+        assert!(!admin.call("admin", &[]).await.1.contains(&code), "once");
+
+        assert_eq!(amara.call("caseload", &[]).await.0, 401, "{}", t.engine);
+        let old = app.browser().sign_in_with("amara", DEMO_PASSPHRASE).await;
+        assert_eq!(old, "/sign-in?problem=wrong_sign_in");
+
+        let new = "a fresh passphrase for amara";
+        let reset = |name: &'static str| {
+            let (browser, code) = (app.browser(), code.clone());
+            async move {
+                let form = [
+                    ("code", code.as_str()),
+                    ("sign_in_name", name),
+                    ("passphrase", new),
+                    ("repeat_passphrase", new),
+                ];
+                browser.post_form("/reset", &form).await.1
+            }
+        };
+        assert_eq!(reset("priya").await, "/reset?problem=reset_code_invalid");
+        assert_eq!(reset("amara").await, "/caseload", "{}", t.engine);
+        assert_eq!(reset("amara").await, "/reset?problem=reset_code_invalid");
+        assert_eq!(app.browser().sign_in_with("amara", new).await, "/caseload");
+        let logged: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_events
+             WHERE action IN ('staff.reset_code', 'sign_in.reset', 'passphrase.reset')
+             ORDER BY seq",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            logged,
+            ["staff.reset_code", "sign_in.reset", "passphrase.reset"]
+        );
+        t
+    })
+    .await;
+}

@@ -452,3 +452,66 @@ async fn set_last_seen_later_by(t: &crate::helpers::TestDb, minutes: i64) {
             .unwrap();
     }
 }
+
+/// A shared phone: Alex's copy, with a check-in queued offline, is on the phone when Bea
+/// signs in on it. Nothing of Alex's is taken under Bea's session (neither the check-in nor
+/// the cursor), and the phone cannot apply Bea's answer to Alex's copy; the check-in arrives
+/// once, when Alex signs in again.
+#[tokio::test]
+async fn a_copy_of_someone_else_is_not_taken_under_this_session() {
+    on_each_engine(|t| async move {
+        let (app, _) = seeded_app(&t).await;
+        let alex = app.browser_signed_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        sync(&alex, &mut copy).await;
+        assert!(copy.owner.is_some(), "{}", t.engine);
+        let step = copy
+            .plan(Utc::now().date_naive())
+            .expect("the plan")
+            .goals
+            .iter()
+            .flat_map(|g| g.steps.iter())
+            .find(|s| s.done_on.is_none())
+            .expect("a step not done")
+            .id
+            .to_string();
+        let key = "5a5a5a5a5a5a5a5a-shared-phone";
+        copy.queue(
+            key.into(),
+            Utc::now(),
+            CheckInAction::StepDone { step_id: step },
+        );
+
+        let bea = app.browser_signed_in("bea").await;
+        let (status, body) = bea.post_json(SYNC, &copy.request()).await;
+        assert_eq!(status, 200, "{body}");
+        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
+        assert!(
+            answer.receipts.is_empty() && answer.changed.is_empty(),
+            "{body}"
+        );
+        assert!(answer.cursor.is_empty() && !answer.reset);
+        assert_ne!(Some(&answer.owner), copy.owner.as_ref());
+        assert_eq!(
+            copy.clone().apply(answer, Utc::now()),
+            app::domain::Applied::NotThisCopy
+        );
+        let recorded = || async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM check_ins WHERE idempotency_key = $1",
+            )
+            .bind(format!("device-{key}"))
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap()
+        };
+        assert_eq!(recorded().await, 0, "{}", t.engine);
+
+        let answer = sync(&alex, &mut copy).await;
+        assert_eq!(answer.receipts, [(key.to_owned(), Receipt::Recorded)]);
+        assert!(copy.outbox.is_empty());
+        assert_eq!(recorded().await, 1, "{}", t.engine);
+        t
+    })
+    .await;
+}
