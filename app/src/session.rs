@@ -238,6 +238,14 @@ pub fn session_cookie(token: &str, secure: bool, role: Role) -> String {
     format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{flag}")
 }
 
+/// The cookie telling the phone that the passphrase marked `mark` was accepted: readable by
+/// the page's script (it holds no secret), for two minutes.
+pub fn typed_cookie(mark: &str, secure: bool) -> String {
+    let flag = if secure { "; Secure" } else { "" };
+    let name = crate::domain::TYPED_COOKIE;
+    format!("{name}={mark}; Path=/; Max-Age=120; SameSite=Strict{flag}")
+}
+
 /// How long a phone is remembered as one that has signed in before (its cookie, and its
 /// token on the server once unused), and how many people's tokens one phone keeps (a
 /// shared phone).

@@ -263,6 +263,31 @@ test.describe("the installable app", () => {
     await expect(checkIns.getByRole("listitem").filter({ hasText: `Did a step: ${step}` })).toHaveCount(1);
   });
 
+  test("a passphrase typed on a sign-in that never went through is never kept for whoever signs in next", async ({ page, baseURL }) => {
+    // Luis and Maya sign in nowhere else in the suite.
+    await page.goto("/sign-in");
+    await waitForHydration(page);
+    await page.route("**/sign-in", (route) => (route.request().method() === "POST" ? route.abort() : route.continue()));
+    await page.getByLabel("Sign-in name").fill("luis");
+    await page.getByLabel("Passphrase").fill("words that never reached the server");
+    const lost = page.waitForEvent("requestfailed");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await lost;
+    await page.unroute("**/sign-in");
+    // Maya signs in on this phone without typing a passphrase here (as with a passkey).
+    const signedIn = await page.request.post("/sign-in", {
+      form: { sign_in_name: "maya", passphrase: DEMO_PASSPHRASE },
+      headers: { origin: baseURL ?? "" },
+      maxRedirects: 0,
+    });
+    expect(signedIn.status()).toBe(303);
+    await loadOnce(page, undefined, "/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Maya");
+    await page.waitForFunction(() => localStorage.getItem("waypoint.passphrase-typed") === null);
+    const checks = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.passphrase-check.")));
+    expect(checks).toEqual([]);
+  });
+
   test("offline, after 15 idle minutes the phone asks for the passphrase, and five wrong ones wipe it", async ({ page, context }) => {
     test.setTimeout(120_000);
     // Fatima signs in nowhere else in the suite. The app's script is running when she types

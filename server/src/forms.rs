@@ -9,11 +9,12 @@ use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
 use app::actions::sessions::{self, SignIn, Started};
 use app::db::CheckInOutcome;
-use app::domain::{home_of, is_form_key, CheckInAction, RecordId, Role, Share};
+use app::domain::{home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, Share};
 use app::error::AppError;
 use app::notice::{Notice, Problem};
 use app::session::{
-    cookie_removal, device_cookie, session_cookie, session_cookie_name, Asking, NEW_CODE_COOKIE,
+    cookie_removal, device_cookie, session_cookie, session_cookie_name, typed_cookie, Asking,
+    NEW_CODE_COOKIE,
 };
 use app::state::AppState;
 use axum::extract::State;
@@ -148,11 +149,16 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
 
 /// Into a new session: its cookie (and the device cookie when the phone was new to the
 /// account), and on to `to`.
-fn signed_in_response(state: &AppState, started: &Started, to: &str) -> Response {
+/// Into the session: its cookie, the device's, and (when the form carried the phone's mark
+/// for the passphrase typed into it) the cookie saying that passphrase was accepted.
+fn signed_in_response(state: &AppState, started: &Started, to: &str, typed: &str) -> Response {
     let cookie = session_cookie(&started.token, state.secure_cookies, started.role);
     let mut response = with_cookie(Redirect::to(to).into_response(), &cookie);
     if let Some(tokens) = &started.device_tokens {
         response = with_cookie(response, &device_cookie(tokens, state.secure_cookies));
+    }
+    if is_typed_mark(typed) {
+        response = with_cookie(response, &typed_cookie(typed, state.secure_cookies));
     }
     response
 }
@@ -163,12 +169,21 @@ struct SignInForm {
     sign_in_name: String,
     #[serde(default)]
     passphrase: String,
+    #[serde(default)]
+    typed: String,
 }
 
 /// Where a sign-in or an unlock leads: home, or back to its page.
-fn after_sign_in(state: &AppState, page: &str, outcome: Result<SignIn, AppError>) -> Response {
+fn after_sign_in(
+    state: &AppState,
+    page: &str,
+    typed: &str,
+    outcome: Result<SignIn, AppError>,
+) -> Response {
     match outcome {
-        Ok(SignIn::Started(started)) => signed_in_response(state, &started, home_of(started.role)),
+        Ok(SignIn::Started(started)) => {
+            signed_in_response(state, &started, home_of(started.role), typed)
+        }
         Ok(SignIn::Wrong) => back(page, Problem::WrongSignIn),
         Ok(SignIn::Wait(until)) => wait(page, until),
         Err(error) => refused(page, error),
@@ -182,13 +197,15 @@ async fn sign_in(
 ) -> Response {
     let (name, passphrase, now) = (&form.sign_in_name, &form.passphrase, Utc::now());
     let outcome = sessions::sign_in(&state.db, &asking, name, passphrase, now).await;
-    after_sign_in(&state, "/sign-in", outcome)
+    after_sign_in(&state, "/sign-in", &form.typed, outcome)
 }
 
 #[derive(Deserialize)]
 struct UnlockForm {
     #[serde(default)]
     passphrase: String,
+    #[serde(default)]
+    typed: String,
 }
 
 async fn unlock(
@@ -197,7 +214,7 @@ async fn unlock(
     Input(form): Input<UnlockForm>,
 ) -> Response {
     let outcome = sessions::unlock(&state.db, &asking, &form.passphrase, Utc::now()).await;
-    after_sign_in(&state, "/unlock", outcome)
+    after_sign_in(&state, "/unlock", &form.typed, outcome)
 }
 
 async fn sign_out(State(state): State<AppState>, asking: Asking) -> Response {
@@ -230,6 +247,8 @@ struct NewSignInForm {
     passphrase: String,
     #[serde(default)]
     repeat_passphrase: String,
+    #[serde(default)]
+    typed: String,
 }
 
 impl NewSignInForm {
@@ -246,10 +265,11 @@ impl NewSignInForm {
 fn new_sign_in(
     state: &AppState,
     page: &str,
+    typed: &str,
     started: Result<Result<Started, Problem>, AppError>,
 ) -> Response {
     match started {
-        Ok(Ok(started)) => signed_in_response(state, &started, home_of(started.role)),
+        Ok(Ok(started)) => signed_in_response(state, &started, home_of(started.role), typed),
         Ok(Err(problem)) => back(page, problem),
         Err(error) => refused(page, error),
     }
@@ -262,7 +282,7 @@ async fn enrol(
 ) -> Response {
     let now = Utc::now();
     let started = enrollment::enrol(&state.db, &asking, &form.code, form.chosen(), now).await;
-    new_sign_in(&state, "/enrol", started)
+    new_sign_in(&state, "/enrol", &form.typed, started)
 }
 
 async fn join(
@@ -272,7 +292,7 @@ async fn join(
 ) -> Response {
     let (code, name, now) = (&form.code, &form.display_name, Utc::now());
     let started = grants::join(&state.db, &asking, code, name, form.chosen(), now).await;
-    new_sign_in(&state, "/join", started)
+    new_sign_in(&state, "/join", &form.typed, started)
 }
 
 /// A staff member's new passphrase, with the reset code an admin gave them.
@@ -283,7 +303,7 @@ async fn reset_passphrase(
 ) -> Response {
     let now = Utc::now();
     let started = account::reset_passphrase(&state.db, &asking, &form.code, form.chosen(), now);
-    new_sign_in(&state, "/reset", started.await)
+    new_sign_in(&state, "/reset", &form.typed, started.await)
 }
 
 #[derive(Deserialize)]

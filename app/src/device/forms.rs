@@ -24,6 +24,8 @@ pub enum Then {
     Done,
     /// Send it to the server as it is.
     PostAsIs,
+    /// Send it with one more field (hidden).
+    PostWith(&'static str, String),
 }
 
 type Handling = Pin<Box<dyn Future<Output = Then>>>;
@@ -80,12 +82,29 @@ fn on_submit(event: web_sys::SubmitEvent) {
                 form.reset();
                 let _ = form.remove_attribute(HANDLING);
             }
-            Then::PostAsIs => {
-                let _ = form.set_attribute(POST_AS_IS, "");
-                let _ = form.request_submit_with_submitter(submitter.as_ref());
+            Then::PostAsIs => post_as_is(&form, submitter.as_ref()),
+            Then::PostWith(name, value) => {
+                if let Some(field) = hidden_field(name, &value) {
+                    let _ = form.append_child(&field);
+                }
+                post_as_is(&form, submitter.as_ref());
             }
         }
     });
+}
+
+fn post_as_is(form: &web_sys::HtmlFormElement, submitter: Option<&web_sys::HtmlElement>) {
+    let _ = form.set_attribute(POST_AS_IS, "");
+    let _ = form.request_submit_with_submitter(submitter);
+}
+
+/// `<input type="hidden" name=… value=…>`.
+fn hidden_field(name: &str, value: &str) -> Option<web_sys::Element> {
+    let field = window().document()?.create_element("input").ok()?;
+    field.set_attribute("type", "hidden").ok()?;
+    field.set_attribute("name", name).ok()?;
+    field.set_attribute("value", value).ok()?;
+    Some(field)
 }
 
 /// How the phone handles a form sent to `address`, if it does.
@@ -118,8 +137,10 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
                 super::end_session_if_pending().await;
                 super::forget_pending_sign_out();
                 // The check is only a convenience for later: the sign-in goes on without it.
-                let _ = reopen::remember_passphrase(&passphrase).await;
-                Then::PostAsIs
+                match reopen::remember_passphrase(&passphrase).await {
+                    Ok(mark) => Then::PostWith(crate::domain::TYPED_FIELD, mark),
+                    Err(_) => Then::PostAsIs,
+                }
             }))
         }
         _ if offline && address.starts_with("/check-ins/") && holds_copy() => {

@@ -35,28 +35,65 @@ struct PassphraseCheck {
     hash: String,
 }
 
-/// Keeps a check of a passphrase being sent to the server; it becomes the person's once a
-/// sync says who they are (`adopt_typed_passphrase`).
-pub async fn remember_passphrase(passphrase: &str) -> Result<(), JsValue> {
+/// A check of a passphrase being sent to the server, with the mark its form carries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Typed {
+    check: PassphraseCheck,
+    mark: String,
+}
+
+/// Keeps a check of a passphrase being sent to the server; the mark to send with it. It
+/// becomes the person's once a sync says who they are and the server's answer to that very
+/// form said the passphrase was accepted (`adopt_typed_passphrase`).
+pub async fn remember_passphrase(passphrase: &str) -> Result<String, JsValue> {
     let mut salt = [0u8; 16];
     window()
         .crypto()?
         .get_random_values_with_u8_array(&mut salt)?;
+    let mut mark = [0u8; 16];
+    window()
+        .crypto()?
+        .get_random_values_with_u8_array(&mut mark)?;
+    let mark: String = mark.iter().map(|b| format!("{b:02x}")).collect();
     let hash = derive(passphrase, &salt, ROUNDS).await?;
     let check = PassphraseCheck {
         salt: base64(&salt),
         rounds: ROUNDS,
         hash: base64(&hash),
     };
-    LocalStorage::set(TYPED, check).map_err(storage_error)
+    let typed = Typed {
+        check,
+        mark: mark.clone(),
+    };
+    LocalStorage::set(TYPED, typed).map_err(storage_error)?;
+    Ok(mark)
 }
 
-/// The server accepted the session of `owner`: the passphrase typed last was theirs.
+/// The mark of the passphrase the server last accepted from a form of this phone (its
+/// cookie, read once: it is removed here).
+fn accepted_mark() -> Option<String> {
+    let document: web_sys::HtmlDocument = window().document()?.dyn_into().ok()?;
+    let cookies = document.cookie().ok()?;
+    let prefix = format!("{}=", crate::domain::TYPED_COOKIE);
+    let mark = cookies
+        .split("; ")
+        .find_map(|cookie| cookie.strip_prefix(prefix.as_str()))
+        .map(str::to_owned)?;
+    let _ = document.set_cookie(&format!("{prefix}; Path=/; Max-Age=0"));
+    Some(mark)
+}
+
+/// The server accepted the session of `owner`: the passphrase typed last was theirs, if the
+/// server's answer to the form it was typed into said so (a passphrase typed on a sign-in
+/// that never completed stays unadopted, and is dropped).
 pub fn adopt_typed_passphrase(owner: &str) {
-    if let Ok(check) = LocalStorage::get::<PassphraseCheck>(TYPED) {
-        let _ = LocalStorage::set(check_name(owner), check);
-        LocalStorage::delete(TYPED);
+    let Ok(typed) = LocalStorage::get::<Typed>(TYPED) else {
+        return;
+    };
+    if accepted_mark().as_deref() == Some(typed.mark.as_str()) {
+        let _ = LocalStorage::set(check_name(owner), typed.check);
     }
+    LocalStorage::delete(TYPED);
 }
 
 /// The person opened one of their pages.

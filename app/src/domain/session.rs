@@ -71,6 +71,23 @@ pub fn device_label(user_agent: &str) -> String {
     format!("{browser} on {system}")
 }
 
+/// The cookie a passphrase sign-in (or unlock, set-up, join, reset) sets when its form came
+/// with the phone's mark for the passphrase typed into it: the phone keeps the offline check
+/// of a typed passphrase only when this cookie carries the same mark, so a passphrase typed
+/// on a sign-in that never completed is never kept for the copy of whoever signs in next.
+pub const TYPED_COOKIE: &str = "waypoint_typed";
+
+/// The form field that carries the phone's mark.
+pub const TYPED_FIELD: &str = "typed";
+
+/// A mark as the phone makes it: 32 lowercase hex digits.
+pub fn is_typed_mark(mark: &str) -> bool {
+    mark.len() == 32
+        && mark
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +110,14 @@ mod tests {
             "Chrome on Android"
         );
         assert_eq!(device_label(""), "a browser on Unknown system");
+    }
+
+    #[test]
+    fn a_typed_mark_is_32_lowercase_hex_digits() {
+        assert!(is_typed_mark("0123456789abcdef0123456789abcdef"));
+        assert!(!is_typed_mark("0123456789ABCDEF0123456789abcdef"));
+        assert!(!is_typed_mark("0123456789abcdef"));
+        assert!(!is_typed_mark("0123456789abcdef0123456789abcdeg"));
+        assert!(!is_typed_mark("0123456789abcdef0123456789abcde;"));
     }
 }

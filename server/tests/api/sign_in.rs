@@ -979,3 +979,50 @@ async fn an_admin_gives_a_staff_member_a_one_time_reset_code() {
     })
     .await;
 }
+
+/// A passphrase sign-in whose form carried the phone's mark answers with that mark in a
+/// cookie the page can read (so the phone keeps its offline check of that passphrase only);
+/// a refused passphrase, or something that is not a mark, sets none.
+#[tokio::test]
+async fn an_accepted_passphrase_is_confirmed_to_the_phone_by_its_mark() {
+    let t = sqlite().await;
+    seeded(&t.db).await;
+    let app = spawn_app(&t).await;
+    let mark = "0123456789abcdef0123456789abcdef";
+    let typed_cookies = |passphrase: &'static str, typed: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .http
+                .post(format!("{}/sign-in", app.base))
+                .header("sec-fetch-site", "same-origin")
+                .form(&[
+                    ("sign_in_name", "alex"),
+                    ("passphrase", passphrase),
+                    ("typed", typed),
+                ])
+                .send()
+                .await
+                .unwrap();
+            response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .filter(|c| c.starts_with("waypoint_typed="))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(typed_cookies("not the passphrase", mark).await.is_empty());
+    let accepted = typed_cookies(DEMO_PASSPHRASE, mark).await;
+    assert_eq!(
+        accepted,
+        [format!(
+            "waypoint_typed={mark}; Path=/; Max-Age=120; SameSite=Strict"
+        )]
+    );
+    assert!(typed_cookies(DEMO_PASSPHRASE, "<b>not-a-mark</b>")
+        .await
+        .is_empty());
+    t.cleanup().await;
+}
