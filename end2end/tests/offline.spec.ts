@@ -22,26 +22,9 @@ async function loadOnce(page: Page, name?: string, path = "/") {
   await waitForCopy(page);
 }
 
-/** How many keys the phone's key store holds (0 when it is gone). */
-async function keysStored(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const open = indexedDB.open("waypoint-keys");
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("keys")) {
-            db.close();
-            return resolve(0);
-          }
-          const count = db.transaction("keys").objectStore("keys").count();
-          count.onsuccess = () => {
-            db.close();
-            resolve(count.result);
-          };
-        };
-      }),
-  );
+/** What the app keeps in this tab's session storage (the open key of a copy). */
+async function openKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("waypoint.")));
 }
 
 /** Every URL in every cache of the site. */
@@ -130,7 +113,7 @@ test.describe("the installable app", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in");
     const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.")));
     expect(left).toEqual([]);
-    expect(await keysStored(page)).toBe(0);
+    expect(await openKeys(page)).toEqual([]);
     expect(await cachedUrls(page)).toEqual([]);
 
     // Back online, the server is told at once: the session is over. The phone does it on
@@ -284,8 +267,13 @@ test.describe("the installable app", () => {
     await loadOnce(page, undefined, "/");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Maya");
     await page.waitForFunction(() => localStorage.getItem("waypoint.passphrase-typed") === null);
-    const checks = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.passphrase-check.")));
-    expect(checks).toEqual([]);
+    const wraps = await page.evaluate(() =>
+      Object.entries(localStorage)
+        .filter(([k]) => k.startsWith("waypoint.copy-key."))
+        .map(([, v]) => v),
+    );
+    expect(wraps).toHaveLength(1);
+    expect(wraps[0]).toContain('"pass":null');
   });
 
   test("offline, after 15 idle minutes the phone asks for the passphrase, and five wrong ones wipe it", async ({ page, context }) => {
@@ -299,9 +287,10 @@ test.describe("the installable app", () => {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL("/");
     await loadOnce(page);
-    // Signing in left a check of the passphrase for offline, not the passphrase.
+    // Signing in left the copy's key wrapped under the passphrase for offline, not the
+    // passphrase.
     await page.waitForFunction(() =>
-      Object.keys(localStorage).some((k) => k.startsWith("waypoint.passphrase-check.")),
+      Object.entries(localStorage).some(([k, v]) => k.startsWith("waypoint.copy-key.") && v.includes('"pass":{')),
     );
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     expect(stored).not.toContain(DEMO_PASSPHRASE);
@@ -327,6 +316,17 @@ test.describe("the installable app", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hi, Fatima");
     await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
 
+    // The copy opens only with the passphrase: another tab, with the idle clock set to now
+    // by hand, still gets "Welcome back", not the plan.
+    const other = await context.newPage();
+    await other.evaluate(() => localStorage.setItem("waypoint.active", String(Date.now()))).catch(() => {});
+    await other.goto("/plan");
+    await other.evaluate(() => localStorage.setItem("waypoint.active", String(Date.now())));
+    await other.reload();
+    await expect(other.getByRole("heading", { level: 1 })).toHaveText("Welcome back");
+    await expect(other.getByRole("heading", { name: "My plan" })).toHaveCount(0);
+    await other.close();
+
     // Five wrong passphrases in a row: the phone keeps nothing of Fatima's.
     await goIdle();
     await page.goto("/unlock");
@@ -340,7 +340,7 @@ test.describe("the installable app", () => {
     await expect(page.getByRole("alert")).toContainText("Too many wrong passphrases");
     const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("waypoint.")));
     expect(left).toEqual([]);
-    expect(await keysStored(page)).toBe(0);
+    expect(await openKeys(page)).toEqual([]);
     expect(await cachedUrls(page)).toEqual([]);
     await expectSoundPage(page, offlineProblems(problems));
   });
@@ -389,7 +389,6 @@ test.describe("the installable app", () => {
     for (const url of await cachedUrls(page)) {
       expect(url === "/offline" || url.includes("."), `${url} is a shell file`).toBe(true);
     }
-    const keys = await keysStored(page);
-    expect(keys).toBe(0);
+    expect(await openKeys(page)).toEqual([]);
   });
 });

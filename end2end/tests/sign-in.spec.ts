@@ -134,7 +134,9 @@ test("a client sees their devices and can sign out", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Signed-in devices" })).toBeVisible();
   await expect(page.getByText("This device")).toBeVisible();
   await expectSoundPage(page, problems);
+  // The phone forgets its copy first, then the form goes to the server.
   await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/sign-in/);
   await page.goto("/plan");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Please sign in");
   void DEMO_PASSPHRASE;

@@ -57,7 +57,7 @@ impl Outcome for SyncError {
 impl Outcome for SyncAnswer {
     fn outcome(&self) -> &'static str {
         if self.cursor.is_empty() {
-            "other_copy"
+            "key_only_or_other_copy"
         } else if self.reset {
             "reset"
         } else if self.changed.is_empty() && self.removed.is_empty() {
@@ -99,7 +99,14 @@ async fn sync_inner(
     // is taken under this session, neither its check-ins nor its cursor. The answer says
     // whose session this is and nothing more; the phone sets that copy aside for its person
     // and syncs this person's own.
-    if request.owner.as_ref().is_some_and(|of| *of != owner) {
+    let other_copy = request.owner.as_ref().is_some_and(|of| *of != owner);
+    if other_copy || request.key_only {
+        // Only the key, for the phone to open this person's copy before syncing it.
+        let copy_key = if other_copy {
+            None
+        } else {
+            Some(db::copy_key_of(db, &person.person_id, now).await?)
+        };
         return Ok(SyncAnswer {
             protocol: SYNC_PROTOCOL,
             owner,
@@ -109,6 +116,7 @@ async fn sync_inner(
             changed: vec![],
             removed: vec![],
             receipts: vec![],
+            copy_key,
         });
     }
     let mut receipts = Vec::with_capacity(request.check_ins.len());
@@ -176,6 +184,7 @@ async fn sync_inner(
         changed,
         removed,
         receipts,
+        copy_key: Some(db::copy_key_of(db, &person.person_id, now).await?),
     })
 }
 

@@ -4,6 +4,32 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
+/// The server's half of `person_id`'s phone-copy key (hex), made the first time it is
+/// asked for. Of two syncs making it at once, the first insert wins and both read it.
+pub async fn copy_key_of(db: &Db, person_id: &str, now: DateTime<Utc>) -> Result<String> {
+    let read = || {
+        sqlx::query_scalar("SELECT copy_key FROM copy_keys WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(db.pool())
+    };
+    if let Some(key) = read().await? {
+        return Ok(key);
+    }
+    let fresh = crate::secrets::hex(&crate::secrets::random_bytes::<32>()?);
+    sqlx::query(
+        "INSERT INTO copy_keys (person_id, copy_key, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (person_id) DO NOTHING",
+    )
+    .bind(person_id)
+    .bind(&fresh)
+    .bind(instant_text(now))
+    .execute(db.pool())
+    .await?;
+    read()
+        .await?
+        .ok_or_else(|| super::DbError::Corrupt("copy key not kept".into()))
+}
+
 /// The item digests of a generation of this session, or none when the session has no such
 /// generation (never made, pruned, or another session's).
 pub async fn sent_generation(

@@ -1,9 +1,10 @@
 //! The phone's copy of its person's information, in the browser: encrypted with AES-GCM
-//! (WebCrypto) under a key the browser will not hand out (non-extractable, kept in
-//! IndexedDB), stored with gloo-storage under the person's label, synced with
+//! (WebCrypto) under a data key kept only wrapped (`keys`: under the server's half online,
+//! under the passphrase offline), stored with gloo-storage under the person's label, synced with
 //! `/api/v1/sync` (`server/SYNC.md`), and wiped when the session is over. See SECURITY.md
 //! for what this protects against and what not.
 mod forms;
+mod keys;
 mod lines;
 pub mod pages;
 pub mod reopen;
@@ -15,7 +16,7 @@ use crate::browser::{post, Body};
 use crate::domain::{DeviceCopy, SyncAnswer};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
-use js_sys::{Promise, Uint8Array};
+use js_sys::Uint8Array;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,11 +26,9 @@ use wasm_bindgen_futures::JsFuture;
 const PREFIX: &str = "waypoint.";
 /// Whose copy the phone opens when offline.
 const CURRENT: &str = "waypoint.current";
-const KEYS_DATABASE: &str = "waypoint-keys";
 /// Set when the person signed out while offline: the server is told at the next chance.
 /// Outside `PREFIX`, so a wipe keeps it; it holds nothing but "true".
 const SIGN_OUT_PENDING: &str = "waypoint-sign-out-pending";
-const KEYS_STORE: &str = "keys";
 
 /// Whether the phone holds someone's copy.
 fn holds_copy() -> bool {
@@ -138,10 +137,15 @@ pub async fn load() -> Option<DeviceCopy> {
     load_of(&current_owner()?).await
 }
 
-/// The copy kept for `owner`, as [`load`] reads it.
+/// Whether the phone keeps a copy for `owner`, open or not.
+fn keeps_copy_of(owner: &str) -> bool {
+    LocalStorage::get::<String>(copy_name(owner)).is_ok()
+}
+
+/// The copy kept for `owner`, as [`load`] reads it (their data key open in this tab).
 async fn load_of(owner: &str) -> Option<DeviceCopy> {
     let sealed: String = LocalStorage::get(copy_name(owner)).ok()?;
-    let key = stored_key(owner).await.ok().flatten()?;
+    let key = keys::aes_key(&keys::open_key(owner)?).await.ok()?;
     let plain = open(&key, &sealed).await.ok()?;
     let copy: DeviceCopy = serde_json::from_slice(&plain).ok()?;
     if copy.is_too_old(utc_now()) {
@@ -155,13 +159,12 @@ async fn load_of(owner: &str) -> Option<DeviceCopy> {
     Some(copy)
 }
 
-/// Encrypts and stores the copy of `owner`, who becomes the phone's current person, unless
-/// the phone was wiped since `read_at` (the number of wipes when the copy was read).
+/// Encrypts and stores the copy of `owner` (their data key open in this tab), who becomes
+/// the phone's current person, unless the phone was wiped since `read_at` (the number of
+/// wipes when the copy was read).
 async fn save(owner: &str, copy: &DeviceCopy, read_at: u32) -> Result<(), JsValue> {
-    let key = match stored_key(owner).await? {
-        Some(key) => key,
-        None => new_key(owner).await?,
-    };
+    let key = keys::open_key(owner).ok_or_else(|| JsValue::from_str("closed"))?;
+    let key = keys::aes_key(&key).await?;
     let plain = serde_json::to_vec(copy).map_err(|_| JsValue::from_str("not written"))?;
     let sealed = seal(&key, &plain).await?;
     if wipes() != read_at {
@@ -175,7 +178,7 @@ async fn save(owner: &str, copy: &DeviceCopy, read_at: u32) -> Result<(), JsValu
 /// The owner a stored entry belongs to, for the entries kept per person.
 fn owner_of_entry(name: &str) -> Option<&str> {
     let rest = name.strip_prefix(PREFIX)?;
-    ["copy.", "passphrase-check.", "wrong-tries."]
+    ["copy.", "copy-key.", "wrong-tries."]
         .iter()
         .find_map(|kind| rest.strip_prefix(kind))
 }
@@ -200,22 +203,8 @@ fn other_owners() -> Vec<String> {
         .collect()
 }
 
-/// How many other people's copies the phone still keeps, after dropping those past their 30
-/// days or that can no longer be read (their key is gone).
-async fn kept_other_copies() -> usize {
-    let mut kept = 0;
-    for owner in other_owners() {
-        if load_of(&owner).await.is_some() {
-            kept += 1;
-        } else {
-            forget_owners(&[owner]).await;
-        }
-    }
-    kept
-}
-
-/// Removes what the phone keeps for its current person (their copy, its key, the check of
-/// their passphrase, the idle clock) and the app's caches (the service worker fetches its
+/// Removes what the phone keeps for its current person (their copy, its wrapped and open
+/// key, the idle clock) and the app's caches (the service worker fetches its
 /// shell again on the next page it serves online). Other people's copies on a shared phone
 /// stay, locked, for their own person's next sign-in.
 pub async fn wipe() {
@@ -236,7 +225,7 @@ pub async fn wipe() {
         }
     }
     if let Some(owner) = current {
-        let _ = delete_key(&owner).await;
+        keys::close(&owner);
     }
     SHOWN_OFFLINE.with(|shown| shown.set(None));
 }
@@ -249,7 +238,7 @@ async fn forget_owners(owners: &[String]) {
         }
     }
     for owner in owners {
-        let _ = delete_key(owner).await;
+        keys::close(owner);
     }
 }
 
@@ -276,19 +265,24 @@ pub enum Synced {
 /// Syncs the phone's copy (or starts one) with the server. On a shared phone the first
 /// answer may say the session is someone else's: the copy sent from is set aside, untouched,
 /// and the signed-in person's own copy (kept from before, or a new one) is synced instead.
+/// A copy closed in this tab (its key not open here) is first opened with the server's half
+/// of its key from an answer that asks nothing of it, then synced.
 pub async fn sync_now() -> Synced {
     let lock = COPY_LOCK.with(std::rc::Rc::clone);
     let _one_at_a_time = lock.lock().await;
-    for _ in 0..2 {
+    for _ in 0..3 {
         let read_at = wipes();
         let current = current_owner();
         let copy = match &current {
-            Some(owner) => load_of(owner).await.unwrap_or_default(),
-            None => DeviceCopy::default(),
+            Some(owner) => load_of(owner).await,
+            None => None,
         };
+        let closed = copy.is_none() && current.as_deref().is_some_and(keeps_copy_of);
+        let copy = copy.unwrap_or_default();
         let mut request = copy.request();
         // A copy kept before copies knew their owner is the current person's.
         request.owner = request.owner.or(current);
+        request.key_only = closed;
         let Ok(body) = serde_json::to_string(&request) else {
             return Synced::NotNow;
         };
@@ -313,15 +307,36 @@ pub async fn sync_now() -> Synced {
         if request.owner.as_ref() != Some(&owner) {
             // Someone else's session than the copy sent from, or a phone with no current
             // copy: this person's copy becomes the current one. Their own kept copy (with
-            // what they queued) is synced from, in a second round; else this answer (all of
+            // what they queued) is synced from, in another round; else this answer (all of
             // their things) starts a new one.
             if LocalStorage::set(CURRENT, &owner).is_err() {
                 return Synced::NotNow;
             }
-            if answer.cursor.is_empty() || LocalStorage::get::<String>(copy_name(&owner)).is_ok() {
+            // The copy set aside is closed in this tab too: only its person opens it again.
+            if let Some(before) = &request.owner {
+                keys::close(before);
+            }
+            if answer.cursor.is_empty() || keeps_copy_of(&owner) {
                 continue;
             }
             copy = DeviceCopy::default();
+        }
+        match keys::data_key(&owner, answer.copy_key.as_deref()).await {
+            Ok(keys::Opened::Open) if closed => continue,
+            Ok(keys::Opened::Open) => {}
+            // A copy whose key no longer opens can never be read: it goes, and this answer
+            // starts a new one.
+            Ok(keys::Opened::Lost) => {
+                forget_owners(std::slice::from_ref(&owner)).await;
+                copy = DeviceCopy::default();
+                if keys::data_key(&owner, answer.copy_key.as_deref())
+                    .await
+                    .is_err()
+                {
+                    return Synced::NotNow;
+                }
+            }
+            Ok(keys::Opened::Closed) | Err(_) => return Synced::NotNow,
         }
         let sent = !answer.receipts.is_empty();
         copy.apply(answer, utc_now());
@@ -329,8 +344,8 @@ pub async fn sync_now() -> Synced {
         if save(&owner, &copy, read_at).await.is_err() {
             return Synced::NotNow;
         }
-        reopen::adopt_typed_passphrase(&owner);
-        set_other_copies(kept_other_copies().await);
+        reopen::adopt_typed_passphrase(&owner).await;
+        set_other_copies(other_owners().len());
         // Back online: the page on screen was made from the copy, or before the check-ins
         // just sent were recorded; the server's page says how things stand now.
         if sent || pages::are_shown() {
@@ -345,10 +360,16 @@ pub async fn sync_now() -> Synced {
 /// the passphrase first (the reopen rule). The page's frame then says it shows the copy.
 pub async fn copy_for_page() -> Result<DeviceCopy, crate::error::AppError> {
     use crate::error::AppError;
-    let copy = load().await.ok_or(AppError::Offline)?;
+    let owner = current_owner().ok_or(AppError::Offline)?;
     if reopen::must_reopen() {
-        return Err(AppError::Locked);
+        keys::close(&owner);
     }
+    let copy = match load_of(&owner).await {
+        Some(copy) => copy,
+        // Kept, but closed in this tab: only the passphrase opens it.
+        None if keeps_copy_of(&owner) => return Err(AppError::Locked),
+        None => return Err(AppError::Offline),
+    };
     SHOWN_OFFLINE.with(|shown| {
         shown.set(Some(ShownOffline {
             synced_at: copy.synced_at,
@@ -367,81 +388,6 @@ fn window() -> web_sys::Window {
 
 fn subtle() -> Result<web_sys::SubtleCrypto, JsValue> {
     Ok(window().crypto()?.subtle())
-}
-
-/// A new AES-GCM key for `owner`, which the browser keeps and never hands out.
-async fn new_key(owner: &str) -> Result<web_sys::CryptoKey, JsValue> {
-    let params = web_sys::AesKeyGenParams::new("AES-GCM", 256);
-    let usages = js_sys::Array::of2(&"encrypt".into(), &"decrypt".into());
-    let key: web_sys::CryptoKey =
-        JsFuture::from(subtle()?.generate_key_with_object(&params, false, &usages)?)
-            .await?
-            .dyn_into()?;
-    let (database, store) = key_store(web_sys::IdbTransactionMode::Readwrite).await?;
-    let stored = request_done(&store.put_with_key(&key, &owner.into())?).await;
-    database.close();
-    stored?;
-    Ok(key)
-}
-
-async fn stored_key(owner: &str) -> Result<Option<web_sys::CryptoKey>, JsValue> {
-    let (database, store) = key_store(web_sys::IdbTransactionMode::Readonly).await?;
-    let found = request_done(&store.get(&owner.into())?).await;
-    // Closed at once, so that a wipe's delete is never held up by this page.
-    database.close();
-    Ok(found?.dyn_into::<web_sys::CryptoKey>().ok())
-}
-
-/// Removes the key of `owner`: their copy can never be read again.
-async fn delete_key(owner: &str) -> Result<(), JsValue> {
-    let (database, store) = key_store(web_sys::IdbTransactionMode::Readwrite).await?;
-    let deleted = request_done(&store.delete(&owner.into())?).await;
-    database.close();
-    deleted.map(|_| ())
-}
-
-/// The key store, and its database for the caller to close when done.
-async fn key_store(
-    mode: web_sys::IdbTransactionMode,
-) -> Result<(web_sys::IdbDatabase, web_sys::IdbObjectStore), JsValue> {
-    let factory = window()
-        .indexed_db()?
-        .ok_or_else(|| JsValue::from_str("no IndexedDB"))?;
-    let opening = factory.open_with_u32(KEYS_DATABASE, 1)?;
-    let create = Closure::once(Box::new({
-        let opening = opening.clone();
-        move |_: web_sys::Event| {
-            if let Ok(result) = opening.result() {
-                let database: web_sys::IdbDatabase = result.unchecked_into();
-                let _ = database.create_object_store(KEYS_STORE);
-            }
-        }
-    }) as Box<dyn FnOnce(web_sys::Event)>);
-    opening.set_onupgradeneeded(Some(create.as_ref().unchecked_ref()));
-    let database: web_sys::IdbDatabase = request_done(opening.unchecked_ref())
-        .await?
-        .unchecked_into();
-    drop(create);
-    let store = database
-        .transaction_with_str_and_mode(KEYS_STORE, mode)?
-        .object_store(KEYS_STORE)?;
-    Ok((database, store))
-}
-
-/// Waits for an IndexedDB request to finish; its result.
-async fn request_done(request: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
-    let done = Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let failed = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        request.set_onsuccess(Some(ok.unchecked_ref()));
-        request.set_onerror(Some(failed.unchecked_ref()));
-    });
-    JsFuture::from(done).await?;
-    request.result()
 }
 
 /// AES-GCM with a fresh 96-bit nonce; the nonce and ciphertext, base64.

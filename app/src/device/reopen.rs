@@ -1,15 +1,14 @@
 //! The reopen rule, offline. Online, after 15 idle minutes the server asks for the passphrase
-//! again. Offline, the phone does: against a check made from the passphrase the last time it
-//! was typed on this phone (PBKDF2-SHA256 through WebCrypto, with a random salt), kept with
-//! the copy and wiped with it. Five wrong passphrases in a row wipe the copy. See SECURITY.md.
-use super::{base64, storage_error, subtle, unbase64, utc_now, window, wipe, CURRENT, PREFIX};
+//! again. Offline, the phone does: the copy's key opens only with it (`keys`), wrapped under
+//! a key derived from the passphrase the last time it was typed on this phone and accepted.
+//! Five wrong passphrases in a row wipe the copy. See SECURITY.md.
+use super::keys::{self, ROUNDS};
+use super::{base64, storage_error, unbase64, utc_now, window, wipe, CURRENT, PREFIX};
 use chrono::DateTime;
 use gloo_storage::{LocalStorage, Storage};
-use js_sys::Uint8Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::browser::TYPED_PASSPHRASE as TYPED;
 /// When the person last opened one of their pages on this phone (milliseconds).
@@ -20,25 +19,13 @@ fn wrong_tries_name(owner: &str) -> String {
 }
 /// Wrong passphrases in a row after which the phone wipes its copy.
 const MAX_WRONG_TRIES: u32 = 5;
-/// PBKDF2 rounds: the OWASP figure for PBKDF2-SHA256; about a second on a cheap phone.
-const ROUNDS: u32 = 600_000;
-
-fn check_name(owner: &str) -> String {
-    format!("{PREFIX}passphrase-check.{owner}")
-}
-
-/// What the phone keeps to recognise a passphrase: never the passphrase.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct PassphraseCheck {
-    salt: String,
-    rounds: u32,
-    hash: String,
-}
-
-/// A check of a passphrase being sent to the server, with the mark its form carries.
+/// The key derived from a passphrase being sent to the server (never the passphrase), with
+/// its salt and the mark its form carries; kept until the server's answer says whether the
+/// passphrase was accepted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Typed {
-    check: PassphraseCheck,
+    salt: String,
+    derived: String,
     mark: String,
 }
 
@@ -55,14 +42,10 @@ pub async fn remember_passphrase(passphrase: &str) -> Result<String, JsValue> {
         .crypto()?
         .get_random_values_with_u8_array(&mut mark)?;
     let mark: String = mark.iter().map(|b| format!("{b:02x}")).collect();
-    let hash = derive(passphrase, &salt, ROUNDS).await?;
-    let check = PassphraseCheck {
-        salt: base64(&salt),
-        rounds: ROUNDS,
-        hash: base64(&hash),
-    };
+    let derived = keys::derive(passphrase, &salt, ROUNDS).await?;
     let typed = Typed {
-        check,
+        salt: base64(&salt),
+        derived: base64(&derived),
         mark: mark.clone(),
     };
     LocalStorage::set(TYPED, typed).map_err(storage_error)?;
@@ -83,17 +66,20 @@ fn accepted_mark() -> Option<String> {
     Some(mark)
 }
 
-/// The server accepted the session of `owner`: the passphrase typed last was theirs, if the
-/// server's answer to the form it was typed into said so (a passphrase typed on a sign-in
-/// that never completed stays unadopted, and is dropped).
-pub fn adopt_typed_passphrase(owner: &str) {
+/// The server accepted the session of `owner`, whose copy is open: the passphrase typed
+/// last was theirs if the server's answer to the form it was typed into said so (a
+/// passphrase typed on a sign-in that never completed is dropped), and from now on it opens
+/// their copy offline.
+pub async fn adopt_typed_passphrase(owner: &str) {
     let Ok(typed) = LocalStorage::get::<Typed>(TYPED) else {
         return;
     };
-    if accepted_mark().as_deref() == Some(typed.mark.as_str()) {
-        let _ = LocalStorage::set(check_name(owner), typed.check);
-    }
     LocalStorage::delete(TYPED);
+    if accepted_mark().as_deref() == Some(typed.mark.as_str()) {
+        if let (Some(salt), Some(derived)) = (unbase64(&typed.salt), unbase64(&typed.derived)) {
+            let _ = keys::wrap_under_passphrase(owner, &salt, &derived).await;
+        }
+    }
 }
 
 /// The person opened one of their pages.
@@ -115,19 +101,14 @@ pub async fn unlock_here(passphrase: &str) -> String {
     let Some(owner) = LocalStorage::get::<String>(CURRENT).ok() else {
         return "/sign-in".to_owned();
     };
-    let Ok(check) = LocalStorage::get::<PassphraseCheck>(check_name(&owner)) else {
-        return CANNOT_CHECK.to_owned();
-    };
-    let Some(salt) = unbase64(&check.salt) else {
-        return CANNOT_CHECK.to_owned();
-    };
-    match derive(passphrase, &salt, check.rounds).await {
-        Ok(hash) if base64(&hash) == check.hash => {
+    match keys::open_with_passphrase(&owner, passphrase).await {
+        None => CANNOT_CHECK.to_owned(),
+        Some(true) => {
             LocalStorage::delete(wrong_tries_name(&owner));
             mark_active();
             "/".to_owned()
         }
-        Ok(_) => {
+        Some(false) => {
             let tries = LocalStorage::get::<u32>(wrong_tries_name(&owner)).unwrap_or(0) + 1;
             if tries >= MAX_WRONG_TRIES {
                 wipe().await;
@@ -140,24 +121,5 @@ pub async fn unlock_here(passphrase: &str) -> String {
                 )
             }
         }
-        Err(_) => CANNOT_CHECK.to_owned(),
     }
-}
-
-/// PBKDF2-SHA256 of the passphrase: 256 bits.
-async fn derive(passphrase: &str, salt: &[u8], rounds: u32) -> Result<Vec<u8>, JsValue> {
-    let usages = js_sys::Array::of1(&"deriveBits".into());
-    let material: web_sys::CryptoKey = JsFuture::from(subtle()?.import_key_with_str(
-        "raw",
-        &Uint8Array::from(passphrase.as_bytes()),
-        "PBKDF2",
-        false,
-        &usages,
-    )?)
-    .await?
-    .dyn_into()?;
-    let params =
-        web_sys::Pbkdf2Params::new("PBKDF2", &"SHA-256".into(), rounds, &Uint8Array::from(salt));
-    let bits = JsFuture::from(subtle()?.derive_bits_with_object(&params, &material, 256)?).await?;
-    Ok(Uint8Array::new(&bits).to_vec())
 }

@@ -161,6 +161,10 @@ pub struct SyncRequest {
     /// nothing of the request: not its check-ins, not its cursor.
     #[serde(default)]
     pub owner: Option<String>,
+    /// Asks only for the server's half of the copy key (`SyncAnswer::copy_key`): the phone
+    /// keeps a copy it cannot open in this tab yet, so it sends nothing of it.
+    #[serde(default)]
+    pub key_only: bool,
     /// The cursor of the device's copy; none for a device with no copy.
     pub cursor: Option<String>,
     /// Oldest first. The server applies them in this order.
@@ -198,6 +202,10 @@ pub struct SyncAnswer {
     pub removed: Vec<String>,
     /// One per check-in of the request, by key.
     pub receipts: Vec<(String, Receipt)>,
+    /// The server's half of the person's phone-copy key (hex): with it the phone opens its
+    /// copy online; offline only the passphrase does. None in an answer for another copy.
+    #[serde(default)]
+    pub copy_key: Option<String>,
 }
 
 /// Compares what the device was last sent (key to digest) with the person's view now
@@ -268,6 +276,7 @@ impl DeviceCopy {
         SyncRequest {
             protocol: SYNC_PROTOCOL,
             owner: self.owner.clone(),
+            key_only: false,
             cursor: self.cursor.clone(),
             check_ins: self
                 .outbox
@@ -686,6 +695,7 @@ mod tests {
 
     fn answer(since: Option<&str>, cursor: &str, changed: Vec<SyncItem>) -> SyncAnswer {
         SyncAnswer {
+            copy_key: None,
             protocol: SYNC_PROTOCOL,
             owner: "o".to_owned(),
             since: since.map(str::to_owned),

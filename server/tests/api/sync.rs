@@ -515,3 +515,38 @@ async fn a_copy_of_someone_else_is_not_taken_under_this_session() {
     })
     .await;
 }
+
+/// The server's half of the phone-copy key: the same in every answer to one person, another
+/// for another person, never in an answer about someone else's copy; a key-only request gets
+/// it and nothing of the copy.
+#[tokio::test]
+async fn a_copy_key_goes_only_to_its_person() {
+    on_each_engine(|t| async move {
+        let (app, _) = seeded_app(&t).await;
+        let alex = app.browser_signed_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        let first = sync(&alex, &mut copy).await.copy_key.expect("a key");
+        assert_eq!(first.len(), 64, "{}", t.engine);
+        let again = sync(&alex, &mut copy).await.copy_key;
+        assert_eq!(again.as_deref(), Some(first.as_str()));
+
+        let key_only = SyncRequest {
+            key_only: true,
+            ..copy.request()
+        };
+        let (status, body) = alex.post_json(SYNC, &key_only).await;
+        assert_eq!(status, 200);
+        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
+        assert!(answer.changed.is_empty() && answer.cursor.is_empty());
+        assert_eq!(answer.copy_key.as_deref(), Some(first.as_str()));
+
+        let bea = app.browser_signed_in("bea").await;
+        let (_, body) = bea.post_json(SYNC, &copy.request()).await;
+        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
+        assert_eq!(answer.copy_key, None, "not with someone else's copy");
+        let bea_key = sync(&bea, &mut DeviceCopy::default()).await.copy_key;
+        assert!(bea_key.is_some() && bea_key.as_deref() != Some(first.as_str()));
+        t
+    })
+    .await;
+}
