@@ -296,7 +296,13 @@ pub async fn sync_now() -> Synced {
                 wipe().await;
                 return Synced::Wiped;
             }
-            Ok((401 | 404, _)) => {
+            Ok((401 | 404, text)) => {
+                // Locked after the idle time: the copy's key is closed in this tab too.
+                if text.contains("\"locked\"") {
+                    if let Some(owner) = current_owner() {
+                        keys::close(&owner);
+                    }
+                }
                 crate::browser::forget_typed_passphrase();
                 return Synced::Nothing;
             }
