@@ -166,19 +166,10 @@ async fn keep_check_in(action: CheckInAction) -> Result<(), JsValue> {
         let read_at = wipes();
         let owner: String = LocalStorage::get(CURRENT).map_err(storage_error)?;
         let mut copy = load().await.ok_or_else(|| JsValue::from_str("no copy"))?;
-        copy.queue(new_check_in_key()?, utc_now(), action);
+        copy.queue(super::random_hex()?, utc_now(), action);
         save(&owner, &copy, read_at).await?;
     }
     pages::show();
     sync_now().await;
     Ok(())
-}
-
-/// A key for a check-in made on this phone: 128 random bits, hex.
-fn new_check_in_key() -> Result<String, JsValue> {
-    let mut bytes = [0u8; 16];
-    window()
-        .crypto()?
-        .get_random_values_with_u8_array(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -126,6 +126,16 @@ pub fn local_now() -> NaiveDateTime {
     .unwrap_or_default()
 }
 
+/// 128 random bits, hex: the key of a check-in made on this phone, the mark of a typed
+/// passphrase.
+fn random_hex() -> Result<String, JsValue> {
+    let mut bytes = [0u8; 16];
+    window()
+        .crypto()?
+        .get_random_values_with_u8_array(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Whose copy the phone opens now.
 fn current_owner() -> Option<String> {
     LocalStorage::get(CURRENT).ok()

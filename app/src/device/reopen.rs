@@ -37,11 +37,7 @@ pub async fn remember_passphrase(passphrase: &str) -> Result<String, JsValue> {
     window()
         .crypto()?
         .get_random_values_with_u8_array(&mut salt)?;
-    let mut mark = [0u8; 16];
-    window()
-        .crypto()?
-        .get_random_values_with_u8_array(&mut mark)?;
-    let mark: String = mark.iter().map(|b| format!("{b:02x}")).collect();
+    let mark = super::random_hex()?;
     let derived = keys::derive(passphrase, &salt, ROUNDS).await?;
     let typed = Typed {
         salt: base64(&salt),
