@@ -19,8 +19,9 @@ serve_demo "${WAYPOINT_BIN:-$target_dir/release/waypoint}" "$port"
 chrome="${CHROMIUM_PATH:-/usr/bin/chromium}"
 flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 
-# Alex's session cookie (the demo passphrase is in server/src/demo.rs).
-curl -fsS -c "$data/jar" -o /dev/null -d "sign_in_name=alex" \
+# Alex's session cookie (the demo passphrase is in server/src/demo.rs). A change must say it
+# comes from the site itself, as a browser's form does.
+curl -fsS -c "$data/jar" -o /dev/null -H "Sec-Fetch-Site: same-origin" -d "sign_in_name=alex" \
   --data-urlencode "passphrase=riverside demo" "$base/sign-in"
 cookie=$(awk '$6 == "waypoint" { print "waypoint=" $7 }' "$data/jar")
 
