@@ -105,6 +105,7 @@ mod bundle_pages {
         SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
     );
     pub use crate::pages::directory::DirectoryPage;
+    pub use crate::pages::intake::IntakePage;
     pub use crate::pages::record::{ComparePage, RecordPage};
     pub use crate::pages::staff::{AdminPage, CaseloadPage};
 }
@@ -140,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supporting/:id") view=bundle_pages::SharedRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/learn") view=bundle_pages::LearnPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=bundle_pages::CaseloadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/new") view=bundle_pages::IntakePage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id") view=bundle_pages::RecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/compare") view=bundle_pages::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=bundle_pages::AdminPage ssr=SsrMode::Async/>

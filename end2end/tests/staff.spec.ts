@@ -303,3 +303,71 @@ test("staff pages come with the staff bundle, and links to the client bundle's p
   await expect(page.getByRole("table", { name: "Your clients" })).toBeVisible();
   await expectSoundPage(page, problems);
 });
+
+test("a case manager takes on a new client, once, and sets up their phone", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "priya", "/caseload");
+  await page.getByRole("link", { name: "Add a new client" }).click();
+  await expect(page).toHaveURL("/caseload/new");
+  await expect(page).toHaveTitle("New client · Waypoint");
+  await waitForHydration(page);
+  await expectSoundPage(page, problems);
+  const fill = async () => {
+    await page.getByLabel("Full name").fill("Nadia Brooks");
+    await page.getByLabel("The name they want to be called").fill("Nadia");
+    await page.getByLabel("Pronouns (optional)").fill("she/her");
+    await page.getByLabel("Date of birth").fill("1988-03-09");
+    await page.getByLabel("Phone (optional)").fill("416-555-0142");
+    await page.getByLabel("May we leave a message at this phone?").selectOption({ label: "Yes, messages may be left" });
+    await page.getByLabel("Pharmacy where they pick up their dose (optional)").fill("Eastgate Drug Store");
+    await page.getByLabel("Second case manager (optional)").selectOption({ label: "Amara Okafor" });
+  };
+  await fill();
+  // A phone number that is not one: said at its field, and nothing typed is lost.
+  await page.getByLabel("Phone (optional)").fill("call the shelter");
+  await page.getByRole("button", { name: "Add client" }).click();
+  await expect(page.getByText("Please enter a phone number")).toBeVisible();
+  await expect(page.getByLabel("Full name")).toHaveValue("Nadia Brooks");
+  await expectSoundPage(page, problems);
+  await page.getByLabel("Phone (optional)").fill("416-555-0142");
+  await page.getByRole("button", { name: "Add client" }).click();
+  await page.waitForURL(/\/caseload\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Nadia");
+  await expect(page).toHaveTitle("Client record · Waypoint");
+  const profile = page.locator("dl.profile");
+  await expect(profile).toContainText("Nadia Brooks");
+  await expect(profile).toContainText("Priya Natarajan (primary), Amara Okafor");
+  await expect(profile).toContainText("Not set up yet");
+  const record = page.url();
+  await expectSoundPage(page, problems);
+
+  // The same person again: not added twice; their record is offered.
+  await page.goto("/caseload/new");
+  await waitForHydration(page);
+  await fill();
+  await page.getByLabel("Full name").fill("nadia  BROOKS");
+  await page.getByRole("button", { name: "Add client" }).click();
+  await expect(page.getByRole("alert")).toContainText("already in your caseload");
+  await page.getByRole("link", { name: "Open their record" }).click();
+  await expect(page).toHaveURL(record);
+
+  // Their phone: the set-up code from the record, and Today for Nadia.
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Make a set-up code" }).click();
+  await expect(page.getByRole("heading", { name: "Set-up code for Nadia" })).toBeVisible();
+  await expect(page).toHaveURL(record);
+  const code = (await page.locator(".code").innerText()).trim();
+  await expectSoundPage(page, problems);
+  const phone = await newPage(browser, PHONE);
+  const phoneProblems = watchForProblems(phone);
+  await phone.goto(`/enrol?code=${code}`);
+  await phone.getByLabel("Choose a sign-in name").fill("nadia.b");
+  await phone.getByLabel("Choose a passphrase").fill("blue heron on the lake");
+  await phone.getByLabel("Type the passphrase again").fill("blue heron on the lake");
+  await phone.getByRole("button", { name: "Set up and sign in" }).click();
+  await phone.waitForURL("/");
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Hi, Nadia");
+  await expectSoundPage(phone, phoneProblems);
+  await page.reload();
+  await expect(page.locator("dl.profile")).toContainText("Set up.");
+});

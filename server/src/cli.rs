@@ -1,8 +1,9 @@
-//! Command-line tasks beside serving: staff accounts and the audit check.
-use crate::config::{AuditCommand, Config, UserCommand};
+//! Command-line tasks beside serving: organisations, staff accounts, clients (for imports)
+//! and the audit check.
+use crate::config::{AuditCommand, ClientCommand, Config, OrganisationCommand, UserCommand};
 use crate::startup::{connect_and_migrate, StartError};
 use app::db::{self, ChainCheck};
-use app::domain::Role;
+use app::domain::{IntakeAnswer, Role};
 use std::io::Read;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,21 +37,7 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
     std::io::stdin().read_to_string(&mut passphrase)?;
     let passphrase = passphrase.trim_end_matches(['\n', '\r']);
     let db = connect_and_migrate(config).await?;
-    let organisation = match organisation {
-        Some(id) => id,
-        None => {
-            let ids = db::organisation_ids(&db).await?;
-            match ids.as_slice() {
-                [only] => only.clone(),
-                [] => return Err(CliError::Refused("there is no organisation yet".into())),
-                _ => {
-                    return Err(CliError::Refused(
-                        "there are several organisations; say which with --organisation".into(),
-                    ))
-                }
-            }
-        }
-    };
+    let organisation = organisation_or_only(&db, organisation).await?;
     let staff = app::actions::admin::NewStaff {
         name_shown: &name,
         role,
@@ -58,7 +45,7 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
         passphrase,
     };
     let now = chrono::Utc::now();
-    let by = app::actions::admin::AddedBy::CommandLine {
+    let by = app::actions::AddedBy::CommandLine {
         organisation_id: &organisation,
     };
     let created = app::actions::admin::add_staff(&db, by, staff, now).await;
@@ -70,6 +57,105 @@ pub async fn user(config: &Config, command: UserCommand) -> Result<(), CliError>
             Ok(())
         }
         Err(problem) => Err(CliError::Refused(problem.label().to_owned())),
+    }
+}
+
+/// The organisation named, or the only one there is.
+async fn organisation_or_only(db: &db::Db, named: Option<String>) -> Result<String, CliError> {
+    if let Some(id) = named {
+        return Ok(id);
+    }
+    match db::organisation_ids(db).await?.as_slice() {
+        [only] => Ok(only.clone()),
+        [] => Err(CliError::Refused(
+            "there is no organisation yet; make one with `waypoint organisation create`".into(),
+        )),
+        _ => Err(CliError::Refused(
+            "there are several organisations; say which with --organisation".into(),
+        )),
+    }
+}
+
+pub async fn organisation(config: &Config, command: OrganisationCommand) -> Result<(), CliError> {
+    let OrganisationCommand::Create { name, time_zone } = command;
+    let db = connect_and_migrate(config).await?;
+    let now = chrono::Utc::now();
+    let made = app::actions::admin::add_organisation(&db, &name, &time_zone, now).await;
+    db.close().await;
+    match made.map_err(|error| CliError::Refused(error.to_string()))? {
+        Ok(id) => {
+            println!("created organisation {id}");
+            Ok(())
+        }
+        Err(problem) => Err(CliError::Refused(problem.to_owned())),
+    }
+}
+
+pub async fn client(config: &Config, command: ClientCommand) -> Result<(), CliError> {
+    let ClientCommand::Create {
+        full_name,
+        preferred_name,
+        date_of_birth,
+        treatment_start,
+        case_manager,
+        second_case_manager,
+        pronouns,
+        phone,
+        leave_messages,
+        preferred_language,
+        pharmacy,
+        organisation,
+    } = command;
+    let db = connect_and_migrate(config).await?;
+    let organisation = organisation_or_only(&db, organisation).await?;
+    let person = |name: String| {
+        let db = &db;
+        async move {
+            db::person_with_sign_in_name(db, &name)
+                .await?
+                .ok_or_else(|| CliError::Refused(format!("nobody signs in as {name}")))
+        }
+    };
+    let primary_case_manager = person(case_manager).await?;
+    let second_case_manager = match second_case_manager {
+        Some(name) => person(name).await?,
+        None => String::new(),
+    };
+    let form = app::domain::IntakeForm {
+        full_name,
+        preferred_name,
+        pronouns: pronouns.unwrap_or_default(),
+        date_of_birth,
+        phone: phone.unwrap_or_default(),
+        leave_messages,
+        preferred_language: preferred_language.unwrap_or_default(),
+        pharmacy: pharmacy.unwrap_or_default(),
+        program_start_on: treatment_start,
+        primary_case_manager,
+        second_case_manager,
+    };
+    let by = app::actions::AddedBy::CommandLine {
+        organisation_id: &organisation,
+    };
+    let added = app::actions::intake::add_client(&db, by, form, chrono::Utc::now()).await;
+    db.close().await;
+    match added.map_err(|error| CliError::Refused(error.to_string()))? {
+        IntakeAnswer::Added { client_id } => {
+            println!("created client {client_id}");
+            Ok(())
+        }
+        IntakeAnswer::Exists { client_id } => Err(CliError::Refused(format!(
+            "a client with this name and date of birth is in the program already: {}",
+            client_id.unwrap_or_default()
+        ))),
+        IntakeAnswer::Invalid(problems) => Err(CliError::Refused(
+            problems
+                .0
+                .iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
     }
 }
 

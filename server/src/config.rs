@@ -20,9 +20,15 @@ pub enum Command {
     Migrate,
     /// Add the fictitious demo program. Running it again changes nothing.
     SeedDemo,
+    /// Add an organisation (a program), for a new installation without the demo.
+    #[command(subcommand)]
+    Organisation(OrganisationCommand),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Add clients, as intake does (for imports).
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -41,6 +47,58 @@ pub enum UserCommand {
         /// What they type to sign in.
         #[arg(long)]
         sign_in_name: String,
+        /// Organisation id; defaults to the only organisation when there is one.
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum OrganisationCommand {
+    /// Create an organisation; prints its id.
+    Create {
+        /// The program's name, as staff see it.
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, e.g. America/Toronto: what "today" means for the program.
+        #[arg(long)]
+        time_zone: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ClientCommand {
+    /// Add a client, with the same checks as the intake page; prints their id. A client
+    /// with the same name and date of birth in the program is refused.
+    Create {
+        #[arg(long)]
+        full_name: String,
+        /// The name they want to be called.
+        #[arg(long)]
+        preferred_name: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date_of_birth: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        treatment_start: String,
+        /// Sign-in name of their primary case manager.
+        #[arg(long)]
+        case_manager: String,
+        /// Sign-in name of a second case manager.
+        #[arg(long)]
+        second_case_manager: Option<String>,
+        #[arg(long)]
+        pronouns: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Whether messages may be left at that phone: yes or no.
+        #[arg(long, default_value = "no")]
+        leave_messages: String,
+        #[arg(long)]
+        preferred_language: Option<String>,
+        #[arg(long)]
+        pharmacy: Option<String>,
         /// Organisation id; defaults to the only organisation when there is one.
         #[arg(long)]
         organisation: Option<String>,

@@ -7,9 +7,9 @@ use app::db::{
     NewService, NewStep,
 };
 use app::domain::{
-    AppointmentKind as Kind, AppointmentStatus as Status, Audience, GoalStatus, Horizon,
-    LifeDomain, ReferralStatus, ResourceKind, Role, Stage, StageChange, StageSet, StepDoer,
-    WeeklyRepeat,
+    identity_key, AppointmentKind as Kind, AppointmentStatus as Status, Audience, GoalStatus,
+    Horizon, LeaveMessages, LifeDomain, ReferralStatus, ResourceKind, Role, Stage, StageChange,
+    StageSet, StepDoer, WeeklyRepeat,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sqlx::AnyConnection;
@@ -41,6 +41,11 @@ const CLIENTS: [&str; 30] = [
     "Alex", "Bea", "Carlos", "Dana", "Eli", "Fatima", "Grace", "Hassan", "Iris", "Jamal", "Kim",
     "Luis", "Maya", "Noah", "Olivia", "Pat", "Quinn", "Rosa", "Sean", "Tara", "Umar", "Val", "Wes",
     "Ximena", "Yusuf", "Zoe", "Aaron", "Brianna", "Cody", "Devi",
+];
+
+/// Family names, so that the demo's clients have full names as intake records them.
+const SURNAMES: [&str; 7] = [
+    "Moreau", "Osei", "Singh", "Tremblay", "Nguyen", "Campbell", "Haddad",
 ];
 
 const PHARMACIES: [&str; 3] = [
@@ -533,21 +538,40 @@ pub async fn seed_with(
             today,
             now,
         };
-        db::insert_person(&mut tx, &client, org, name, Role::Client, now).await?;
+        let full_name = format!("{name} {}", SURNAMES[index % SURNAMES.len()]);
+        db::insert_person(&mut tx, &client, org, &full_name, Role::Client, now).await?;
         if index < FIRST_NOT_ENROLLED {
             let sign_in_name = name.to_lowercase();
             db::insert_account(&mut tx, &client, &sign_in_name, &passphrase_hash, now)
                 .await?
                 .map_err(name_taken)?;
         }
+        let date_of_birth =
+            today - Duration::days(365 * (24 + index as i64 % 30) + 13 * index as i64);
+        let phone = format!("416-555-{:04}", 100 + index);
         let profile = NewClientProfile {
             person_id: &client,
             preferred_name: name,
             pronouns: None,
             program_start_on: today - Duration::days(120 + 37 * (index % CLIENTS.len()) as i64),
             pharmacy: Some(PHARMACIES[index % PHARMACIES.len()]),
+            intake: Some(db::Intake {
+                date_of_birth,
+                phone: Some(&phone),
+                leave_messages: if index % 3 == 0 {
+                    LeaveMessages::No
+                } else {
+                    LeaveMessages::Yes
+                },
+                preferred_language: Some(if index % 4 == 1 { "French" } else { "English" }),
+                identity_key: &identity_key(org, &full_name, date_of_birth),
+                added_by: Some(case_manager),
+                added_at: now,
+            }),
         };
-        db::insert_client_profile(&mut tx, &profile).await?;
+        db::insert_client_profile(&mut tx, &profile)
+            .await?
+            .map_err(|_| DemoError::Rule(format!("{full_name} is in the demo twice")))?;
         db::add_to_care_team(
             &mut tx,
             &client,

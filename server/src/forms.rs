@@ -3,11 +3,12 @@
 //! handler reads the form, calls one action (`app::actions`), and sends the person back with
 //! a problem or notice code; what they typed never goes into an address.
 use app::actions::account;
-use app::actions::admin::{self, AddedBy, NewStaff};
+use app::actions::admin::{self, NewStaff};
 use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
 use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
 use app::actions::sessions::{self, SignIn, Started};
+use app::actions::AddedBy;
 use app::db::CheckInOutcome;
 use app::domain::{home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, Share};
 use app::error::AppError;
@@ -550,6 +551,9 @@ async fn appointment_answer(
 struct EnrollmentCodeForm {
     #[serde(default)]
     client_id: String,
+    /// "record" when made from the client's record, which then shows it.
+    #[serde(default)]
+    back: String,
 }
 
 async fn enrollment_code(
@@ -559,7 +563,12 @@ async fn enrollment_code(
 ) -> Response {
     let made = enrollment::make_code(&state.db, &asking, &form.client_id, Utc::now()).await;
     let made = made.map(|made| made.map(|made| (made.client_id, made.code)));
-    code_made(&state, &asking, "/caseload", made)
+    // The record's address from the id the action found, never from what was posted.
+    let page = match (&made, form.back.as_str()) {
+        (Ok(Some((client_id, _))), "record") => format!("/caseload/{client_id}"),
+        _ => "/caseload".to_owned(),
+    };
+    code_made(&state, &asking, &page, made)
 }
 
 /// Back to `page`, which shows the code just made (for whom, the code) to the one who made
@@ -613,7 +622,7 @@ async fn add_staff(
         sign_in_name: &form.sign_in_name,
         passphrase: &form.passphrase,
     };
-    match admin::add_staff(&state.db, AddedBy::Admin(&asking), staff, Utc::now()).await {
+    match admin::add_staff(&state.db, AddedBy::SignedIn(&asking), staff, Utc::now()).await {
         Ok(Ok(_)) => done(PAGE, Notice::StaffAdded),
         Ok(Err(problem)) => back(PAGE, problem),
         Err(error) => refused(PAGE, error),

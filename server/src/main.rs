@@ -14,7 +14,9 @@ async fn main() -> ExitCode {
             .map(|_| ())
             .map_err(Into::into),
         Command::SeedDemo => seed(&cli.config).await.map_err(Into::into),
+        Command::Organisation(command) => cli::organisation(&cli.config, command).await,
         Command::User(command) => cli::user(&cli.config, command).await,
+        Command::Client(command) => cli::client(&cli.config, command).await,
         Command::Audit(command) => cli::audit(&cli.config, command).await,
     };
     match outcome {

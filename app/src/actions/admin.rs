@@ -1,7 +1,7 @@
 //! What the admin does for the whole program: adding staff accounts (also from the command
 //! line), deactivating and reactivating them, and exporting the audit trail.
 use super::enrollment::{add_sign_in, check_credentials, ChosenSignIn};
-use super::traced;
+use super::{traced, AddedBy};
 use crate::audit;
 use crate::db::{self, AuditEntry, AuditEvent, Db};
 use crate::domain::{shown_name, Role};
@@ -19,15 +19,6 @@ pub struct NewStaff<'a> {
     pub passphrase: &'a str,
 }
 
-/// Who adds a staff member.
-#[derive(Debug, Clone, Copy)]
-pub enum AddedBy<'a> {
-    /// An admin, to their own organisation.
-    Admin(&'a Asking),
-    /// `waypoint user create`: nobody signed in, to the organisation named.
-    CommandLine { organisation_id: &'a str },
-}
-
 /// Adds a case manager or admin; the new person's id.
 pub async fn add_staff(
     db: &Db,
@@ -37,25 +28,16 @@ pub async fn add_staff(
 ) -> Result<Result<String, Problem>, AppError> {
     let action = "staff.create";
     match by {
-        AddedBy::Admin(asking) => {
+        AddedBy::SignedIn(asking) => {
             traced(action, asking, async {
                 let admin = asking.as_role(Role::Admin)?;
-                let entry = audit::allowed(asking, action);
+                let entry = by.entry(action);
                 create_staff(db, &admin.organisation_id, staff, entry, now).await
             })
             .await
         }
         AddedBy::CommandLine { organisation_id } => {
-            let entry = AuditEvent {
-                actor_id: None,
-                actor_role: None,
-                action,
-                client_id: None,
-                target: None,
-                address: None,
-                outcome: db::Outcome::Allowed,
-            };
-            create_staff(db, organisation_id, staff, entry, now).await
+            create_staff(db, organisation_id, staff, by.entry(action), now).await
         }
     }
 }
@@ -91,6 +73,36 @@ async fn create_staff(
     }
     change.keep(&[entry.on(&person_id)], now).await?;
     Ok(Ok(person_id))
+}
+
+/// A new organisation (`waypoint organisation create`): its id, or what is wrong with the
+/// name or time zone.
+pub async fn add_organisation(
+    db: &Db,
+    name: &str,
+    time_zone: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<String, &'static str>, AppError> {
+    let Ok(name) = crate::domain::PlainText::parse(name, 120) else {
+        return Ok(Err(
+            "the name must be 1 to 120 characters, without control characters",
+        ));
+    };
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Ok(Err(
+            "the time zone must be an IANA name, like America/Toronto",
+        ));
+    }
+    let id = db::new_id();
+    let mut change = db.change().await?;
+    db::insert_organisation(&mut change, &id, name.as_str(), time_zone, now).await?;
+    let by = AddedBy::CommandLine {
+        organisation_id: &id,
+    };
+    change
+        .keep(&[by.entry("organisation.create").on(&id)], now)
+        .await?;
+    Ok(Ok(id))
 }
 
 /// An admin deactivates (`active: false`) or reactivates a staff member of their own

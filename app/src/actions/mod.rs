@@ -13,6 +13,7 @@ pub mod check_ins;
 pub mod directory;
 pub mod enrollment;
 pub mod grants;
+pub mod intake;
 pub mod passkeys;
 pub mod plan;
 pub mod referrals;
@@ -30,6 +31,34 @@ use crate::session::Asking;
 use chrono::Utc;
 use std::future::Future;
 use tracing::Instrument;
+
+/// Who adds someone to the program: staff, or the command line.
+#[derive(Debug, Clone, Copy)]
+pub enum AddedBy<'a> {
+    /// The person signed in, to their own organisation.
+    SignedIn(&'a Asking),
+    /// `waypoint user create` or `client create`: nobody signed in, to the organisation
+    /// named.
+    CommandLine { organisation_id: &'a str },
+}
+
+impl AddedBy<'_> {
+    /// The audit entry of `action` done by them: from the command line, with no actor.
+    fn entry(self, action: &'static str) -> AuditEvent {
+        match self {
+            AddedBy::SignedIn(asking) => crate::audit::allowed(asking, action),
+            AddedBy::CommandLine { .. } => AuditEvent {
+                actor_id: None,
+                actor_role: None,
+                action,
+                client_id: None,
+                target: None,
+                address: None,
+                outcome: db::Outcome::Allowed,
+            },
+        }
+    }
+}
 
 /// How an action ended, in one word for its span.
 pub trait Outcome {

@@ -1,5 +1,5 @@
 use super::{date_text, instant_text, Db, Result};
-use crate::domain::Role;
+use crate::domain::{LeaveMessages, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
@@ -122,24 +122,86 @@ pub struct NewClientProfile<'a> {
     pub pronouns: Option<&'a str>,
     pub program_start_on: NaiveDate,
     pub pharmacy: Option<&'a str>,
+    /// What intake records (none for clients from before intake).
+    pub intake: Option<Intake<'a>>,
 }
+
+/// What intake records beside the profile.
+pub struct Intake<'a> {
+    pub date_of_birth: NaiveDate,
+    pub phone: Option<&'a str>,
+    pub leave_messages: LeaveMessages,
+    pub preferred_language: Option<&'a str>,
+    /// `domain::identity_key`: unique, so a person already in the program is refused.
+    pub identity_key: &'a str,
+    /// The staff member who added them; none from the command line.
+    pub added_by: Option<&'a str>,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A client with this identity is in the program already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientExists;
 
 pub async fn insert_client_profile(
     conn: &mut AnyConnection,
     client: &NewClientProfile<'_>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO client_profiles (person_id, preferred_name, pronouns, program_start_on, pharmacy)
-         VALUES ($1, $2, $3, $4, $5)",
+) -> Result<std::result::Result<(), ClientExists>> {
+    let intake = client.intake.as_ref();
+    let inserted = sqlx::query(
+        "INSERT INTO client_profiles (person_id, preferred_name, pronouns, program_start_on, pharmacy,
+             date_of_birth, phone, leave_messages, preferred_language, identity_key, added_by,
+             added_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(client.person_id)
     .bind(client.preferred_name)
     .bind(client.pronouns)
     .bind(date_text(client.program_start_on))
     .bind(client.pharmacy)
+    .bind(intake.map(|i| date_text(i.date_of_birth)))
+    .bind(intake.and_then(|i| i.phone))
+    .bind(intake.map(|i| i.leave_messages.code()))
+    .bind(intake.and_then(|i| i.preferred_language))
+    .bind(intake.map(|i| i.identity_key))
+    .bind(intake.and_then(|i| i.added_by))
+    .bind(intake.map(|i| instant_text(i.added_at)))
     .execute(conn)
+    .await;
+    match inserted.map_err(super::DbError::from) {
+        Ok(_) => Ok(Ok(())),
+        Err(error) if error.is_unique_violation() => Ok(Err(ClientExists)),
+        Err(error) => Err(error),
+    }
+}
+
+/// The client with this identity (`domain::identity_key`), if there is one.
+pub async fn client_with_identity(db: &Db, identity_key: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT person_id FROM client_profiles WHERE identity_key = $1")
+            .bind(identity_key)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+/// Whether `person_id` is an active case manager of the organisation: who may be on a
+/// client's care team.
+pub async fn is_active_case_manager(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    person_id: &str,
+) -> Result<bool> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM people
+         WHERE id = $1 AND organisation_id = $2 AND role = 'case_manager'
+               AND deactivated_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(organisation_id)
+    .fetch_optional(conn)
     .await?;
-    Ok(())
+    Ok(found.is_some())
 }
 
 pub async fn add_to_care_team(
@@ -191,6 +253,12 @@ pub struct ClientProfile {
     pub program_start_on: String,
     pub pharmacy: Option<String>,
     pub time_zone: String,
+    pub full_name: String,
+    pub date_of_birth: Option<String>,
+    pub phone: Option<String>,
+    /// `LeaveMessages`' code.
+    pub leave_messages: Option<String>,
+    pub preferred_language: Option<String>,
 }
 
 /// The profile of a client on this case manager's care team; none for anyone else's.
@@ -200,7 +268,9 @@ pub async fn client_profile_for_case_manager(
     client_id: &str,
 ) -> Result<Option<ClientProfile>> {
     Ok(sqlx::query_as(
-        "SELECT c.preferred_name, c.pronouns, c.program_start_on, c.pharmacy, o.time_zone
+        "SELECT c.preferred_name, c.pronouns, c.program_start_on, c.pharmacy, o.time_zone,
+                p.display_name AS full_name, c.date_of_birth, c.phone, c.leave_messages,
+                c.preferred_language
          FROM care_team t
          JOIN client_profiles c ON c.person_id = t.client_id
          JOIN people p ON p.id = c.person_id

@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod chosen_resources;
 pub mod directory;
 pub mod editing;
+pub mod intake;
 pub mod passkeys;
 pub mod plan;
 pub mod record;

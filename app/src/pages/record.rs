@@ -9,8 +9,8 @@ use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
     long_date, Appointment, CheckIn, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus,
-    Horizon, LifeDomain, PlanRevision, Referral, SaveAnswer, ServiceChoice, StageStep, Step,
-    StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
+    Horizon, LeaveMessages, LifeDomain, PlanRevision, Referral, SaveAnswer, ServiceChoice,
+    StageStep, Step, StepDoer, StepForm, GOAL_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
 use crate::pages::chosen_resources::ChosenResources;
@@ -19,6 +19,7 @@ use crate::pages::editing::{
 };
 use crate::pages::referring::Referrals;
 use crate::pages::schedule::Schedule;
+use crate::pages::staff::{NewCode, NewCodeCard};
 use crate::pages::stages::StageTimeline;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -34,9 +35,19 @@ const CHECK_INS_SHOWN: i64 = 50;
 pub struct ClientRecord {
     pub client_id: String,
     pub preferred_name: String,
+    pub full_name: String,
     pub pronouns: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub phone: Option<String>,
+    /// Whether messages may be left at that phone; none if never asked.
+    pub leave_messages: Option<LeaveMessages>,
+    pub preferred_language: Option<String>,
     pub program_start_on: String,
     pub pharmacy: Option<String>,
+    /// Whether the client has set up their sign-in.
+    pub signed_up: bool,
+    /// A set-up code for them just made by this case manager, shown once.
+    pub new_code: Option<NewCode>,
     /// Each case manager's name, and "primary" or "secondary".
     pub care_team: Vec<(String, String)>,
     pub today: NaiveDate,
@@ -103,11 +114,25 @@ pub async fn get_client_record(client_id: String) -> Result<ClientRecord, AppErr
         )
         .await?;
         let care_team = db::care_team_of(&state.db, &client_id).await?;
+        let signed_up = db::sign_in_name_of(&state.db, &client_id).await?.is_some();
+        let named = std::iter::once((client_id.as_str(), profile.preferred_name.as_str()));
+        let new_code = NewCode::take(&state, &person.person_id, named);
+        let leave_messages = match profile.leave_messages.as_deref() {
+            Some(code) => Some(LeaveMessages::from_code(code).map_err(db::DbError::from)?),
+            None => None,
+        };
         crate::audit::record_read(&state.db, &asking, "read.client_record", &[&client_id]).await?;
         Ok(ClientRecord {
             client_id,
             preferred_name: profile.preferred_name,
+            full_name: profile.full_name,
             pronouns: profile.pronouns,
+            date_of_birth: profile.date_of_birth,
+            phone: profile.phone,
+            leave_messages,
+            preferred_language: profile.preferred_language,
+            signed_up,
+            new_code,
             program_start_on: profile.program_start_on,
             pharmacy: profile.pharmacy,
             care_team,
@@ -244,12 +269,8 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
         <div class="record-page">
         <nav class="crumbs" aria-label="Breadcrumb"><a class="link" href="/caseload">"Caseload"</a></nav>
         <h1>{title}</h1>
-        <dl class="profile">
-            {record.pronouns.clone().map(|p| view! { <dt>"Pronouns"</dt><dd>{p}</dd> })}
-            <dt>"In the program since"</dt><dd>{record.program_start_on.clone()}</dd>
-            {record.pharmacy.clone().map(|p| view! { <dt>"Pharmacy"</dt><dd>{p}</dd> })}
-            <dt>"Care team"</dt><dd>{team}</dd>
-        </dl>
+        {record.new_code.clone().map(|new| view! { <NewCodeCard new/> })}
+        <Profile record=record.clone() team/>
         <CheckIns client_id=record.client_id.clone() check_ins=record.check_ins.clone() today=record.today/>
         <StageTimeline client_id=record.client_id.clone() steps=record.stages.clone() today=record.today/>
         <Schedule client_id=record.client_id.clone() appointments=record.appointments.clone() now=record.now/>
@@ -270,6 +291,38 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
         </section>
         <Revisions client_id=record.client_id.clone() revisions=record.revisions.clone() today=record.today/>
         </div>
+    }
+}
+
+/// Who the client is and how to reach them, as intake recorded it, and their sign-in.
+#[component]
+fn Profile(record: ClientRecord, team: String) -> impl IntoView {
+    let messages = record.leave_messages.map(|m| match m {
+        LeaveMessages::Yes => "Messages may be left",
+        LeaveMessages::No => "Do not leave messages",
+    });
+    let sign_in = if record.signed_up {
+        "Set up. A new code replaces it and signs them out everywhere."
+    } else {
+        "Not set up yet. Make a code when they are with you."
+    };
+    view! {
+        <dl class="profile">
+            <dt>"Full name"</dt><dd>{record.full_name}</dd>
+            {record.pronouns.map(|p| view! { <dt>"Pronouns"</dt><dd>{p}</dd> })}
+            {record.date_of_birth.map(|d| view! { <dt>"Date of birth"</dt><dd>{d}</dd> })}
+            {record.phone.map(|p| view! { <dt>"Phone"</dt><dd><a class="link" href=format!("tel:{p}")>{p.clone()}</a>{messages.map(|m| format!(" · {m}"))}</dd> })}
+            {record.preferred_language.map(|l| view! { <dt>"Preferred language"</dt><dd>{l}</dd> })}
+            <dt>"In treatment since"</dt><dd>{record.program_start_on}</dd>
+            {record.pharmacy.map(|p| view! { <dt>"Pharmacy"</dt><dd>{p}</dd> })}
+            <dt>"Care team"</dt><dd>{team}</dd>
+            <dt>"Phone sign-in"</dt><dd>{sign_in}</dd>
+        </dl>
+        <form method="post" action="/caseload/enrollment-code">
+            <input type="hidden" name="client_id" value=record.client_id/>
+            <input type="hidden" name="back" value="record"/>
+            <button class="button secondary" type="submit">"Make a set-up code"</button>
+        </form>
     }
 }
 

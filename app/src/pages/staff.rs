@@ -33,6 +33,42 @@ pub struct NewCode {
     pub qr_svg: Option<String>,
 }
 
+impl NewCode {
+    /// The code just made by `maker` (kept for them once by the form that made it), if it
+    /// is for one of `clients`: (id, name).
+    #[cfg(feature = "ssr")]
+    pub fn take<'a>(
+        state: &crate::state::AppState,
+        maker: &str,
+        mut clients: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Option<NewCode> {
+        let value = crate::request::take_new_code(state, maker)?;
+        let (client_id, code) = value.split_once('|')?;
+        let (_, name) = clients.find(|(id, _)| *id == client_id)?;
+        let link = crate::auth::code_link(&state.public_url, "enrol", code);
+        Some(NewCode {
+            client_name: name.to_owned(),
+            code: code.to_owned(),
+            qr_svg: crate::auth::qr_svg(&link),
+        })
+    }
+}
+
+/// A set-up code just made, shown once.
+#[component]
+pub fn NewCodeCard(new: NewCode) -> impl IntoView {
+    view! {
+        <section class="card highlight" aria-labelledby="code-heading">
+            <h2 id="code-heading">{format!("Set-up code for {}", new.client_name)}</h2>
+            <p class="code">{new.code}</p>
+            <p>"Read it out or write it down for them, or let them scan the square with their phone's camera. It works once, for 3 days, and replaces any earlier code. You won't see it again."</p>
+            {new.qr_svg.map(|svg| view! {
+                <div class="qr" role="img" aria-label="QR code that opens the set-up page with this code" inner_html=svg></div>
+            })}
+        </section>
+    }
+}
+
 #[server(endpoint = "caseload")]
 pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<Caseload, AppError> {
     use crate::{clock, db, domain::Role, request};
@@ -45,16 +81,12 @@ pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<C
             db::caseload_overview(&state.db, &person.person_id, now, chrono::Utc::now()).await?;
         let ids: Vec<&str> = everyone.iter().map(|c| c.client_id.as_str()).collect();
         crate::audit::record_read(&state.db, &asking, "read.caseload", &ids).await?;
-        let new_code = request::take_new_code(&state, &person.person_id).and_then(|value| {
-            let (client_id, code) = value.split_once('|')?;
-            let client = everyone.iter().find(|c| c.client_id == client_id)?;
-            let link = crate::auth::code_link(&state.public_url, "enrol", code);
-            Some(NewCode {
-                client_name: client.preferred_name.clone(),
-                code: code.to_owned(),
-                qr_svg: crate::auth::qr_svg(&link),
-            })
-        });
+        let listed = everyone.iter();
+        let new_code = NewCode::take(
+            &state,
+            &person.person_id,
+            listed.map(|c| (c.client_id.as_str(), c.preferred_name.as_str())),
+        );
         let total = everyone.len();
         let clients = everyone.into_iter().filter(|c| filter.admits(c)).collect();
         Ok(Caseload {
@@ -94,23 +126,15 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
         new_code,
     } = caseload;
     let shown = if filter.is_empty() {
-        format!("{total} clients")
+        format!("{total} {}", if total == 1 { "client" } else { "clients" })
     } else {
         format!("{} of {total} clients match", clients.len())
     };
     view! {
         <h1>"Caseload"</h1>
         <FormMessage/>
-        {new_code.map(|new| view! {
-            <section class="card highlight" aria-labelledby="code-heading">
-                <h2 id="code-heading">{format!("Set-up code for {}", new.client_name)}</h2>
-                <p class="code">{new.code}</p>
-                <p>"Read it out or write it down for them, or let them scan the square with their phone's camera. It works once, for 3 days, and replaces any earlier code. You won't see it again."</p>
-                {new.qr_svg.map(|svg| view! {
-                    <div class="qr" role="img" aria-label="QR code that opens the set-up page with this code" inner_html=svg></div>
-                })}
-            </section>
-        })}
+        {new_code.map(|new| view! { <NewCodeCard new/> })}
+        <p><a class="button secondary" href=crate::pages::intake::INTAKE_PATH>"Add a new client"</a></p>
         <CaseloadSearch filter/>
         <p role="status">{shown}</p>
         <table class="table caseload">
@@ -276,6 +300,7 @@ fn AdminView(administration: Administration) -> impl IntoView {
             </section>
         })}
         <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
+        <p><a class="link" href=crate::pages::intake::INTAKE_PATH>"Add a new client"</a></p>
         <table class="table">
             <caption>"Staff"</caption>
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Sign-in name"</th><th scope="col">"Status"</th></tr></thead>

@@ -129,3 +129,93 @@ async fn a_trail_cut_back_behind_the_head_kept_elsewhere_is_found() {
     assert!(!ok && text.contains("cut back or rewritten"), "{text}");
     t.cleanup().await;
 }
+
+/// A new installation without the demo: a program, its staff and its clients, all from
+/// the command line (as for an import).
+#[tokio::test]
+async fn a_program_its_staff_and_its_clients_are_made_from_the_command_line() {
+    let t = sqlite().await;
+    let (ok, text) = waypoint(
+        &t.url,
+        &[
+            "organisation",
+            "create",
+            "--name",
+            "Lakeside",
+            "--time-zone",
+            "Mars/Olympus",
+        ],
+        "",
+    );
+    assert!(!ok && text.contains("IANA"), "{text}");
+    let (ok, text) = waypoint(
+        &t.url,
+        &[
+            "organisation",
+            "create",
+            "--name",
+            "Lakeside",
+            "--time-zone",
+            "America/Toronto",
+        ],
+        "",
+    );
+    assert!(ok && text.contains("created organisation"), "{text}");
+    let staff = [
+        "user",
+        "create",
+        "--role",
+        "case_manager",
+        "--name",
+        "Casey One",
+        "--sign-in-name",
+        "cm.one",
+    ];
+    let (ok, text) = waypoint(&t.url, &staff, "copper kettle by the window\n");
+    assert!(ok, "{text}");
+    let client = |full_name: &'static str, born: &'static str| {
+        [
+            "client",
+            "create",
+            "--full-name",
+            full_name,
+            "--preferred-name",
+            "Jo",
+            "--date-of-birth",
+            born,
+            "--treatment-start",
+            "2026-11-30",
+            "--case-manager",
+            "cm.one",
+            "--phone",
+            "416-555-0199",
+        ]
+    };
+    let (ok, text) = waypoint(&t.url, &client("Jordan Lee", "1990-05-17"), "");
+    assert!(ok && text.contains("created client"), "{text}");
+    let (ok, text) = waypoint(&t.url, &client("JORDAN LEE", "1990-05-17"), "");
+    assert!(!ok && text.contains("in the program already"), "{text}");
+    let (ok, text) = waypoint(&t.url, &client("Jordan Lee", "2999-05-17"), "");
+    assert!(!ok && text.contains("date_of_birth"), "{text}");
+    let (ok, text) = waypoint(
+        &t.url,
+        &[
+            &client("Sam Rivera", "1990-05-17")[..10],
+            &["--case-manager", "nobody"],
+        ]
+        .concat(),
+        "",
+    );
+    assert!(!ok && text.contains("nobody signs in as nobody"), "{text}");
+    let on_team: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM care_team t JOIN accounts a ON a.person_id = t.case_manager_id
+         WHERE a.sign_in_name = 'cm.one' AND t.role = 'primary'",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(on_team, 1);
+    let (ok, text) = waypoint(&t.url, &["audit", "verify"], "");
+    assert!(ok && text.contains("intact: 3 entries"), "{text}");
+    t.cleanup().await;
+}

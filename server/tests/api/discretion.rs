@@ -27,6 +27,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Supporting someone",
     "Caseload",
     "Client record",
+    "New client",
     "Compare updates",
     "Administration",
     "Directory",

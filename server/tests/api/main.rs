@@ -8,6 +8,7 @@ mod consent;
 mod discretion;
 mod helpers;
 mod http;
+mod intake;
 mod logs;
 mod matrix;
 mod queries;

@@ -204,6 +204,11 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
         | "choose-resource" => only(actor, &[CaseManagerOfA]),
         "save-service" | "save-resource" | "retire-entry" => only(actor, &[Admin]),
+        // Staff add clients: a case manager for themselves, an admin for a case manager.
+        "intake" | "add-client" => match actor {
+            CaseManagerOfA | OtherCaseManager | Admin => Allow { sees_a: false },
+            _ => Deny,
+        },
         "admin" | "directory" => match actor {
             Admin => Allow { sees_a: false },
             _ => Deny,
@@ -266,6 +271,8 @@ struct Cast {
     alex_spare_session: String,
     alex_spare_grant: String,
     grants: Vec<(Actor, String)>,
+    /// Alex's case manager, whom the admin names on a new client's care team.
+    amara_id: String,
 }
 
 async fn cast(app: &TestApp, t: &TestDb) -> Cast {
@@ -368,6 +375,10 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         alex_spare_session,
         alex_spare_grant: spare_grant,
         grants,
+        amara_id: db::person_with_sign_in_name(&t.db, "amara")
+            .await
+            .unwrap()
+            .unwrap(),
     }
 }
 
@@ -393,6 +404,14 @@ impl Cast {
                 vec![("passphrase", server::demo::DEMO_PASSPHRASE.to_owned())]
             }
             "client-record" | "check-ins-seen" => vec![("client_id", self.alex_id.clone())],
+            "add-client" => vec![
+                ("client[full_name]", format!("Matrix {actor:?}")),
+                ("client[preferred_name]", "Matrix".to_owned()),
+                ("client[date_of_birth]", "1980-01-01".to_owned()),
+                ("client[leave_messages]", "no".to_owned()),
+                ("client[program_start_on]", "2026-01-05".to_owned()),
+                ("client[primary_case_manager]", self.amara_id.clone()),
+            ],
             "compare-revisions" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("from", "1".to_owned()),
