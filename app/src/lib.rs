@@ -104,15 +104,24 @@ mod bundle_pages {
         AccountPage in account, SeenPage in account, SupportersPage in sharing,
         SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
     );
+    pub use crate::pages::care_teams::CareTeamsPage;
     pub use crate::pages::directory::DirectoryPage;
     pub use crate::pages::intake::IntakePage;
-    pub use crate::pages::record::{ComparePage, RecordPage};
+    pub use crate::pages::planning::ComparePage;
+    pub use crate::pages::record::{RecordPage, RecordSection};
     pub use crate::pages::staff::{AdminPage, CaseloadPage};
+}
+
+/// A section of a client's record: one route each, so each has its own address.
+#[cfg(any(feature = "ssr", feature = "staff"))]
+fn record(section: bundle_pages::RecordSection) -> impl IntoView {
+    view! { <bundle_pages::RecordPage section/> }
 }
 
 #[cfg(any(feature = "ssr", feature = "staff"))]
 #[component]
 pub fn App() -> impl IntoView {
+    use bundle_pages::RecordSection as Section;
     leptos_meta::provide_meta_context();
     view! {
         // Deliberately plain: a title on a shared phone or a lock screen must not say
@@ -142,10 +151,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/learn") view=bundle_pages::LearnPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=bundle_pages::CaseloadPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/new") view=bundle_pages::IntakePage ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/:id") view=bundle_pages::RecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id") view=|| record(Section::Overview) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/plan") view=|| record(Section::Plan) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/appointments") view=|| record(Section::Appointments) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/referrals") view=|| record(Section::Referrals) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/assessment") view=|| record(Section::Assessment) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/notes") view=|| record(Section::Notes) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/history") view=|| record(Section::History) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/compare") view=bundle_pages::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=bundle_pages::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/directory") view=bundle_pages::DirectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/care-teams") view=bundle_pages::CareTeamsPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>
         </Router>

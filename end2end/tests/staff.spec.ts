@@ -1,5 +1,12 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { DESKTOP, expectSoundPage, newPage, PHONE, signInAs, waitForHydration, watchForProblems } from "./helpers";
+
+/** Opens a section of a client's record from its links, and waits for its address. */
+async function openSection(page: Page, name: string, path: string) {
+  await waitForHydration(page);
+  await page.getByRole("navigation", { name: "Parts of the record" }).getByRole("link", { name, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/caseload/[0-9a-f-]+${path}$`));
+}
 
 test("a case manager signs in and sees only their caseload", async ({ page }) => {
   const problems = watchForProblems(page);
@@ -12,7 +19,7 @@ test("a case manager signs in and sees only their caseload", async ({ page }) =>
   await expect(table.getByRole("rowheader", { name: "Bea" })).toHaveCount(0);
   await expectSoundPage(page, problems);
   // Search and filters narrow the list; the address keeps them.
-  await page.getByLabel("Needs attention").selectOption({ label: "Plan not updated in 90 days" });
+  await page.getByLabel("Needs attention").selectOption({ label: "Review overdue" });
   await page.getByLabel("Name", { exact: true }).fill("ale");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/name=ale/);
@@ -74,7 +81,7 @@ test("an admin manages staff and reads no client record", async ({ page, browser
   await add.getByLabel("What it does").fill("Free groceries every Thursday.");
   await add.getByLabel("Phone (optional)").fill("call us");
   await add.getByRole("button", { name: "Add service" }).click();
-  await expect(add.getByText("Please write a phone number with digits")).toBeVisible();
+  await expect(add.getByText("Please enter a phone number, like 988")).toBeVisible();
   await add.getByLabel("Phone (optional)").fill("555-0190");
   await add.getByRole("button", { name: "Add service" }).click();
   const entry = page.locator("article").filter({ has: page.getByRole("heading", { name: "Eastside Food Bank" }) });
@@ -91,6 +98,7 @@ test("a case manager adds a goal and sends an update, and the client sees it on 
   await waitForHydration(page);
   await page.getByRole("link", { name: "Pat", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pat");
+  await openSection(page, "Plan", "/plan");
   await expect(page.getByRole("heading", { name: "Plan update" })).toBeVisible();
   await expectSoundPage(page, problems);
 
@@ -142,6 +150,7 @@ test("two case managers edit one goal: the second is told and sees both versions
     await waitForHydration(page);
     await page.getByRole("link", { name: "Kim", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kim");
+    await openSection(page, "Plan", "/plan");
     await page.locator("article.goal-editor").first().getByText("Edit goal").click();
   }
   const words = (page: typeof first) =>
@@ -209,6 +218,7 @@ test("a case manager books a weekly appointment and cancels one, and the client 
   await waitForHydration(page);
   await page.getByRole("link", { name: "Quinn", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Quinn");
+  await openSection(page, "Appointments", "/appointments");
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const book = page.locator("details").filter({ has: page.getByText("Book an appointment", { exact: true }) });
   await book.getByText("Book an appointment", { exact: true }).click();
@@ -256,9 +266,14 @@ test("a case manager records a change of stage and refers to a service, and the 
   await stage.getByLabel("Keeping it going").check();
   await stage.getByLabel("Note (optional)").fill("Moving on to aftercare, as planned together.");
   await stage.getByRole("button", { name: "Record the change" }).click();
-  const timeline = page.locator("section", { has: page.getByRole("heading", { name: "Stage of care" }) });
+  const now = page.locator("section", { has: page.getByRole("heading", { name: "Stage of care", exact: true }) });
+  await expect(now).toContainText("Keeping it going");
+  await openSection(page, "History", "/history");
+  const timeline = page.locator("section", { has: page.getByRole("heading", { name: "Stage of care over time" }) });
   await expect(timeline.locator(".timeline li").first()).toContainText("Started Keeping it going");
   await expect(timeline).toContainText("Moving on to aftercare, as planned together.");
+
+  await openSection(page, "Referrals and resources", "/referrals");
 
   const refer = page.locator("details").filter({ has: page.getByText("Refer to a service", { exact: true }) });
   await refer.getByText("Refer to a service", { exact: true }).click();
@@ -266,7 +281,7 @@ test("a case manager records a change of stage and refers to a service, and the 
   const service = (await refer.getByLabel("Service").locator("option:checked").innerText()).trim();
   await refer.getByLabel(/Next step/).fill("Bring your health card to the first visit.");
   await refer.getByRole("button", { name: "Refer" }).click();
-  const referrals = page.locator("section", { has: page.getByRole("heading", { name: "Referrals" }) });
+  const referrals = page.locator("section", { has: page.getByRole("heading", { name: "Referrals", exact: true }) });
   await expect(referrals.locator("article").filter({ hasText: "Bring your health card" })).toHaveCount(1);
   await expectSoundPage(page, problems);
 
@@ -333,6 +348,7 @@ test("a case manager takes on a new client, once, and sets up their phone", asyn
   await page.getByRole("button", { name: "Add client" }).click();
   await page.waitForURL(/\/caseload\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Nadia");
+  await expect(page.getByText("Pronouns: she/her")).toBeVisible();
   await expect(page).toHaveTitle("Client record · Waypoint");
   const profile = page.locator("dl.profile");
   await expect(profile).toContainText("Nadia Brooks");
@@ -370,4 +386,194 @@ test("a case manager takes on a new client, once, and sets up their phone", asyn
   await expectSoundPage(phone, phoneProblems);
   await page.reload();
   await expect(page.locator("dl.profile")).toContainText("Set up.");
+});
+
+test("a client's record comes in sections, each at its own address, in staff words", async ({ page }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "amara", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Alex", exact: true }).click();
+  await expect(page).toHaveURL(/\/caseload\/[0-9a-f-]+$/);
+  const overview = page.url();
+  // The overview leads with what needs attention, then who they are and what is next.
+  await expect(page.locator("main h2").first()).toHaveText("Needs attention");
+  await expect(page.getByRole("heading", { name: "Next appointments" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Goals" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+  await expectSoundPage(page, problems);
+
+  await openSection(page, "Plan", "/plan");
+  await expect(page.getByRole("heading", { name: "Goals" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Next appointments" })).toHaveCount(0);
+  await expect(page).toHaveTitle("Client record · Waypoint");
+  await expectSoundPage(page, problems);
+
+  // A review: who took part, what was looked at, and the next date as agreed.
+  const review = page.locator("details").filter({ has: page.getByText("Record a review", { exact: true }) });
+  await review.getByText("Record a review", { exact: true }).click();
+  await review.getByLabel("The client").uncheck();
+  await review.getByLabel("Case manager").uncheck();
+  await review.getByLabel("What you looked at together").fill("The housing goal and the new job steps.");
+  await review.getByRole("button", { name: "Record the review" }).click();
+  await expect(review.getByText("Please tick who took part.")).toBeVisible();
+  await expectSoundPage(page, problems);
+  await review.getByLabel("The client").check();
+  const next = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
+  await review.getByLabel("Next review, as agreed").fill(next);
+  await review.getByRole("button", { name: "Record the review" }).click();
+  const reviews = page.locator("section", { has: page.getByRole("heading", { name: "Reviews" }) });
+  await expect(reviews.locator("ol.reviews article").first()).toContainText("The housing goal and the new job steps.");
+  await expect(reviews.getByText(/^Next review: /).first()).not.toContainText("overdue");
+  await expectSoundPage(page, problems);
+
+  // Past appointments are folded away, and say what happened in staff words.
+  await openSection(page, "Appointments", "/appointments");
+  const past = page.locator("details.past");
+  await expect(past).not.toHaveAttribute("open");
+  await past.locator("summary").click();
+  await expect(past.locator("article").filter({ hasText: "Attended" }).first()).toBeVisible();
+  await expect(page.getByText("You went")).toHaveCount(0);
+  await expectSoundPage(page, problems);
+
+  await openSection(page, "Referrals and resources", "/referrals");
+  await expect(page.getByRole("heading", { name: "Resources chosen for the client" })).toBeVisible();
+  await expectSoundPage(page, problems);
+
+  // Case notes: staff only, checked at the field, kept newest first.
+  await openSection(page, "Case notes", "/notes");
+  const add = page.locator("details").filter({ has: page.getByText("Add a note", { exact: true }) });
+  if ((await add.getAttribute("open")) === null) await add.getByText("Add a note", { exact: true }).click();
+  await add.getByLabel("What kind of contact").selectOption({ label: "Phone call" });
+  await add.getByLabel("What happened").fill("   ");
+  await add.getByRole("button", { name: "Add note" }).click();
+  await expect(add.getByText("Please write something here.")).toBeVisible();
+  await expectSoundPage(page, problems);
+  await add.getByLabel("What happened").fill("Called about the bus pass; will bring the form Friday.");
+  await add.getByRole("button", { name: "Add note" }).click();
+  await expect(page.locator(".case-notes li").first()).toContainText("Phone call");
+  await expect(page.locator(".case-notes li").first()).toContainText("Called about the bus pass");
+  await expectSoundPage(page, problems);
+
+  await openSection(page, "History", "/history");
+  await expect(page.getByRole("heading", { name: "Stage of care over time" })).toBeVisible();
+  await expectSoundPage(page, problems);
+
+  // Each address opens its section when loaded on its own, too.
+  await page.goto(`${overview}/history`);
+  await expect(page.getByRole("heading", { name: "Check-ins from the client" })).toBeVisible();
+  await page.goto(`${overview}/nothing-here`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+});
+
+test("a case manager hands a client over, the admin sets the office's hours, and the client sees their team", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "daniel", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Noah", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Noah");
+  await waitForHydration(page);
+  const handover = page.locator("details").filter({ has: page.getByText("Hand this client over to a colleague") });
+  await handover.getByText("Hand this client over to a colleague").click();
+  await handover.getByLabel("Who takes over").selectOption({ label: "Priya Natarajan" });
+  await handover.getByLabel("What they should know").fill("   ");
+  await handover.getByRole("button", { name: "Hand over" }).click();
+  await expect(handover.getByText("Please write something here.")).toBeVisible();
+  await expectSoundPage(page, problems);
+  await handover.getByLabel("What they should know").fill("Noah prefers texts. The rent form is due Friday.");
+  await handover.getByRole("button", { name: "Hand over" }).click();
+  await page.waitForURL("/caseload");
+  await expect(page.getByRole("table", { name: "Your clients" }).getByRole("rowheader", { name: "Noah" })).toHaveCount(0);
+  const handed = page.locator("section", { has: page.getByRole("heading", { name: "Handed over in the last 30 days" }) });
+  await expect(handed).toContainText("Noah: handed over to Priya Natarajan");
+  await expect(handed).toContainText("The rent form is due Friday.");
+  await expectSoundPage(page, problems);
+
+  const priya = await newPage(browser, DESKTOP);
+  const priyasProblems = watchForProblems(priya);
+  await signInAs(priya, "priya", "/caseload");
+  await priya.getByRole("link", { name: "Noah", exact: true }).click();
+  await expect(priya.getByRole("heading", { name: "Handed over by Daniel Reyes" })).toBeVisible();
+  await expect(priya.locator("dl.profile")).toContainText("Priya Natarajan (primary)");
+  await waitForHydration(priya);
+  await expectSoundPage(priya, priyasProblems);
+
+  const admin = await newPage(browser, DESKTOP);
+  const adminsProblems = watchForProblems(admin);
+  await signInAs(admin, "sam.admin", "/admin");
+  await admin.getByRole("link", { name: "Care teams, office hours and phone lines" }).click();
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Care teams");
+  await waitForHydration(admin);
+  await admin.getByLabel("Office hours, in plain words (optional)").fill("Weekdays 9 to 5, and Thursday evenings");
+  await admin.getByLabel("Office phone (optional)").fill("ring us");
+  await admin.getByRole("button", { name: "Save the office details" }).click();
+  await expect(admin.getByText("Please enter a phone number, like 988")).toBeVisible();
+  await admin.getByLabel("Office phone (optional)").fill("416-555-0100");
+  await admin.getByRole("button", { name: "Save the office details" }).click();
+  await expect(admin.getByText("Please enter a phone number, like 988")).toHaveCount(0);
+  await expectSoundPage(admin, adminsProblems);
+
+  const phone = await newPage(browser, PHONE);
+  const phoneProblems = watchForProblems(phone);
+  await signInAs(phone, "noah");
+  const team = phone.locator("section", { has: phone.getByRole("heading", { name: "Your care team" }) });
+  await expect(team).toContainText("Priya Natarajan (your main contact)");
+  await expect(team).toContainText("Weekdays 9 to 5, and Thursday evenings");
+  await expect(team.getByRole("link", { name: /Call 416-555-0103/ })).toBeVisible();
+  await expectSoundPage(phone, phoneProblems);
+});
+
+test("a case manager assesses a client by life area, compares, starts a goal, and the client sees the needs only", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "amara", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Sean", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sean");
+  await openSection(page, "Assessment", "/assessment");
+  const fillAll = async (need: string) => {
+    for (const select of await page.locator("select[name$='[need]']").all()) await select.selectOption(need);
+  };
+  // A new assessment, started from the demo's last one: every area needs a level.
+  const unfold = async () => {
+    const form = page.locator("details").filter({ has: page.getByText("Start a new assessment from this one") });
+    if ((await form.getAttribute("open")) === null) await form.locator("summary").click();
+  };
+  await unfold();
+  await fillAll("some");
+  // The browser asks for every level; the server still turns away what it cannot keep.
+  await page.locator("#area-housing-strengths").fill("Keeps every \u0007appointment");
+  await page.getByRole("button", { name: "Save the assessment" }).click();
+  await expect(page.getByText("This has characters that can't be saved. Please retype it.")).toBeVisible();
+  await expectSoundPage(page, problems);
+  await page.locator("#area-housing-strengths").fill("Keeps every appointment");
+  await page.getByLabel("Need: Housing").selectOption("high");
+  // Dated two days back (before the program's today in any time zone), so that the next
+  // one, today, is the latest.
+  await page.getByLabel("Day of the assessment").fill(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
+  await page.locator("#area-housing-own_words").fill("I need somewhere I can stay more than a month.");
+  await page.locator("#area-housing-staff_notes").fill("Landlord dispute, see notes.");
+  await page.getByRole("button", { name: "Save the assessment" }).click();
+  await expect(page.getByRole("heading", { name: /^Assessment of / })).toBeVisible();
+  // A second one, started from the first: only housing changes.
+  await unfold();
+  await expect(page.getByLabel("Need: Housing")).toHaveValue("high");
+  await page.getByLabel("Need: Housing").selectOption("some");
+  await page.getByRole("button", { name: "Save the assessment" }).click();
+  const compared = page.getByRole("table", { name: "Compared with the assessment before" });
+  await expect(compared.getByRole("row", { name: /Housing/ })).toContainText("High need");
+  await expect(compared.getByRole("row", { name: /Housing/ })).toContainText("Some need");
+  await expectSoundPage(page, problems);
+  // An area of need starts a goal in that area.
+  await page.getByRole("link", { name: "Start a goal for Housing" }).click();
+  await expect(page).toHaveURL(/\/plan\?area=housing$/);
+  await expect(page.locator("#new-goal-domain")).toHaveValue("housing");
+
+  const phone = await newPage(browser, PHONE);
+  const phoneProblems = watchForProblems(phone);
+  await signInAs(phone, "sean");
+  await phone.goto("/plan");
+  const needs = phone.locator("section", { has: phone.getByRole("heading", { name: "How things are going" }) });
+  await expect(needs).toContainText("Housing");
+  await expect(needs).toContainText("Some help would be good");
+  await expect(phone.getByText("Landlord dispute")).toHaveCount(0);
+  await expectSoundPage(phone, phoneProblems);
 });

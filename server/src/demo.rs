@@ -7,15 +7,16 @@ use app::db::{
     NewService, NewStep,
 };
 use app::domain::{
-    identity_key, AppointmentKind as Kind, AppointmentStatus as Status, Audience, GoalStatus,
-    Horizon, LeaveMessages, LifeDomain, ReferralStatus, ResourceKind, Role, Stage, StageChange,
-    StageSet, StepDoer, WeeklyRepeat,
+    identity_key, AppointmentKind as Kind, AppointmentStatus as Status, AreaAssessment,
+    AssessmentFields, Audience, CaseNoteFields, ContactKind, GoalStatus, Horizon, LeaveMessages,
+    LifeDomain, Need, OfficeFields, ReferralStatus, ResourceKind, ReviewFields, ReviewParticipant,
+    Role, Stage, StageChange, StageSet, StepDoer, WeeklyRepeat,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sqlx::AnyConnection;
 
 pub const DEMO_ORGANISATION_ID: &str = "7b0c6c52-3f7e-4d0a-9a53-5f0d3c1e2a01";
-const TIME_ZONE: &str = "America/Toronto";
+pub const TIME_ZONE: &str = "America/Toronto";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -483,11 +484,18 @@ pub async fn seed_with(
         .date_naive();
     let org = DEMO_ORGANISATION_ID;
     db::insert_organisation(&mut tx, org, "Riverside Community Health", TIME_ZONE, now).await?;
+    let office = OfficeFields {
+        phone: Some("416-555-0100".to_owned()),
+        hours: Some("Monday to Friday, 9 am to 5 pm. Thursdays until 7 pm.".to_owned()),
+    };
+    db::set_office(&mut tx, org, &office).await?;
 
     let mut case_managers = Vec::new();
-    for (name, sign_in_name) in CASE_MANAGERS {
+    for (line, (name, sign_in_name)) in (101..).zip(CASE_MANAGERS) {
         let id = db::new_id();
         db::insert_person(&mut tx, &id, org, name, Role::CaseManager, now).await?;
+        let phone = format!("416-555-0{line} ext {}", line - 100);
+        db::set_work_phone(&mut tx, org, &id, Some(&phone)).await?;
         db::insert_account(&mut tx, &id, sign_in_name, &passphrase_hash, now)
             .await?
             .map_err(name_taken)?;
@@ -589,6 +597,9 @@ pub async fn seed_with(
         demo_client.plan(&mut tx).await?;
         demo_client.appointments(&mut tx).await?;
         demo_client.referrals(&mut tx, &services).await?;
+        demo_client.case_notes(&mut tx).await?;
+        demo_client.review(&mut tx).await?;
+        demo_client.assessments(&mut tx).await?;
         for pick in [index, index + 5] {
             let resource = &resources[2 + pick % (resources.len() - 2)];
             db::recommend_resource(&mut tx, &client, resource).await?;
@@ -836,7 +847,110 @@ impl DemoClient<'_> {
         }
         Ok(())
     }
+
+    /// A review for most clients: some due soon, some overdue, some later; the rest have
+    /// none yet, so their first comes 90 days after their first plan.
+    async fn review(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        let (days_ago, next_in) = match self.index % 4 {
+            1 => (80, 10),
+            2 => (30, 60),
+            3 => (100, -10),
+            _ => return Ok(()),
+        };
+        let mut took_part = vec![ReviewParticipant::Client, ReviewParticipant::CaseManager];
+        let other_services = self.index.is_multiple_of(3).then(|| {
+            took_part.push(ReviewParticipant::OtherService);
+            "Northside Housing Help".to_owned()
+        });
+        let review = ReviewFields {
+            reviewed_on: self.today - Duration::days(days_ago),
+            took_part,
+            other_services,
+            what_reviewed: "Went through each goal together: what is working, what is stuck."
+                .to_owned(),
+            what_changed: Some("Added a housing step; the job search can wait a month.".to_owned()),
+            next_review_on: self.today + Duration::days(next_in),
+        };
+        db::insert_review(conn, self.id, &review, self.case_manager, self.now).await?;
+        Ok(())
+    }
+
+    /// An assessment two months ago and, for every other client, a second one since, so
+    /// the two can be compared.
+    async fn assessments(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        let rounds: &[i64] = if self.index.is_multiple_of(2) {
+            &[60, 10]
+        } else {
+            &[60]
+        };
+        for (round, days_ago) in rounds.iter().enumerate() {
+            let areas = LifeDomain::ALL
+                .iter()
+                .enumerate()
+                .map(|(k, &area)| {
+                    // Needs ease a little by the second round.
+                    let level = (self.index + k * 3 + 2 - round.min(1)) % Need::ALL.len();
+                    let need = Need::ALL[level.min(Need::ALL.len() - 1)];
+                    AreaAssessment {
+                        area,
+                        need,
+                        strengths: (k % 3 == 0)
+                            .then(|| "Keeps going even on hard days.".to_owned()),
+                        own_words: need
+                            .is_a_need()
+                            .then(|| "I want to sort this out this year.".to_owned()),
+                        staff_notes: (need == Need::Urgent)
+                            .then(|| "Follow up at the next visit.".to_owned()),
+                    }
+                })
+                .collect();
+            let assessment = AssessmentFields {
+                assessed_on: self.today - Duration::days(*days_ago),
+                areas,
+            };
+            db::insert_assessment(conn, self.id, &assessment, self.case_manager, self.now).await?;
+        }
+        Ok(())
+    }
+
+    /// Some clients' notes stop earlier, so "last contact" differs across the caseload.
+    async fn case_notes(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        let written = CASE_NOTES.len() - self.index % 3;
+        for (days_ago, kind, text) in CASE_NOTES.into_iter().take(written) {
+            let note = CaseNoteFields {
+                kind,
+                contact_on: self.today - Duration::days(days_ago),
+                text: text.to_owned(),
+            };
+            db::insert_case_note(conn, self.id, &note, self.case_manager, self.now).await?;
+        }
+        Ok(())
+    }
 }
+
+/// (days ago, kind, text) of the notes a demo client's case manager has written.
+const CASE_NOTES: [(i64, ContactKind, &str); 4] = [
+    (
+        40,
+        ContactKind::InPerson,
+        "Met at the clinic. Went through the plan together; housing is the main worry.",
+    ),
+    (
+        25,
+        ContactKind::OtherService,
+        "Spoke with the housing worker about the waiting list. With consent on file.",
+    ),
+    (
+        12,
+        ContactKind::NoAnswer,
+        "Called to check in. No answer; left no message.",
+    ),
+    (
+        9,
+        ContactKind::Phone,
+        "Called back. Doing well, picked up doses all week, asked about the peer group.",
+    ),
+];
 
 /// Where an appointment of this kind happens, with whom, and what to bring.
 fn appointment_details(

@@ -9,6 +9,9 @@
 pub mod account;
 pub mod admin;
 pub mod appointments;
+pub mod assessments;
+pub mod care_teams;
+pub mod case_notes;
 pub mod check_ins;
 pub mod directory;
 pub mod enrollment;
@@ -18,6 +21,7 @@ pub mod passkeys;
 pub mod plan;
 pub mod referrals;
 pub mod resources;
+pub mod reviews;
 pub mod sessions;
 pub mod stages;
 pub mod sync;

@@ -305,6 +305,7 @@ async fn client_items(
     let now = local_time_in(&home.time_zone);
     items.push(SyncItem::Profile(Profile {
         preferred_name: home.preferred_name.clone(),
+        care_team: db::care_team_card(db, client_id).await?,
     }));
     items.push(SyncItem::Plan(db::support_plan(db, client_id).await?));
     if let Some(stage) = db::stage_history(db, client_id).await?.pop() {

@@ -300,12 +300,15 @@ pub struct PersonListing {
     pub sign_in_name: Option<String>,
     /// When an admin deactivated them, if they are.
     pub deactivated_at: Option<String>,
+    /// Their own line, which their clients see.
+    pub work_phone: Option<String>,
 }
 
 /// Staff of an organisation (case managers and admins), by name.
 pub async fn staff_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<PersonListing>> {
     Ok(sqlx::query_as(
-        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at,
+                p.work_phone
          FROM people p LEFT JOIN accounts a ON a.person_id = p.id
          WHERE p.organisation_id = $1 AND p.role IN ('case_manager', 'admin')
          ORDER BY p.display_name, p.id",
@@ -322,7 +325,8 @@ pub async fn person_in_organisation(
     person_id: &str,
 ) -> Result<Option<PersonListing>> {
     Ok(sqlx::query_as(
-        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at
+        "SELECT p.id AS person_id, p.display_name, p.role, a.sign_in_name, p.deactivated_at,
+                p.work_phone
          FROM people p LEFT JOIN accounts a ON a.person_id = p.id
          WHERE p.organisation_id = $1 AND p.id = $2",
     )

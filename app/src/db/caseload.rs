@@ -1,18 +1,28 @@
 //! The caseload overview: a handful of queries, each over the whole caseload at once, so the
 //! cost grows with the number of clients only through indexed scans, never a query per client.
-use super::{date_text, instant_text, local_time_text, read_instant, read_local_time, Db, Result};
-use crate::domain::{Attention, CaseloadEntry, Stage, MISSED_RECENT_DAYS, PLAN_REVIEW_DAYS};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use super::{date_text, local_time_text, read_date, read_instant, read_local_time, Db, Result};
+use crate::domain::{
+    next_review_on, Attention, CaseloadEntry, ReviewTiming, Stage, MISSED_RECENT_DAYS,
+};
+use chrono::{Duration, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
 
-/// Client ids and one text value each, from a query with the case manager's id as `$1`.
+/// Which of the case manager's clients a query is about: all of them (`""`) or one.
+const IN_SCOPE: &str = "($2 = '' OR t.client_id = $2)";
+
+/// Client ids and one text value each, from a query with the case manager's id as `$1`,
+/// the one client it is limited to (or `""`) as `$2`, and `bind` from `$3`.
 async fn per_client(
     db: &Db,
     sql: &str,
     case_manager_id: &str,
+    only: &str,
     bind: &[String],
 ) -> Result<HashMap<String, String>> {
-    let mut query = sqlx::query_as::<_, (String, String)>(sql).bind(case_manager_id);
+    let sql = sql.replace("IN_SCOPE", IN_SCOPE);
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql)
+        .bind(case_manager_id)
+        .bind(only);
     for value in bind {
         query = query.bind(value);
     }
@@ -20,27 +30,53 @@ async fn per_client(
 }
 
 /// The case manager's clients with stage, next appointment, last contact and what needs
-/// attention. `now` is the program's wall clock, `now_utc` the same instant in UTC.
+/// attention. `now` is the program's wall clock.
 pub async fn caseload_overview(
     db: &Db,
     case_manager_id: &str,
     now: NaiveDateTime,
-    now_utc: DateTime<Utc>,
 ) -> Result<Vec<CaseloadEntry>> {
-    let clients = super::caseload(db, case_manager_id).await?;
-    let stage_rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT c.client_id, s.stage
+    entries(db, case_manager_id, "", now).await
+}
+
+/// The same for one client on the case manager's caseload (none for anyone else's).
+pub async fn caseload_entry(
+    db: &Db,
+    case_manager_id: &str,
+    client_id: &str,
+    now: NaiveDateTime,
+) -> Result<Option<CaseloadEntry>> {
+    if client_id.is_empty() {
+        return Ok(None);
+    }
+    let mut one = entries(db, case_manager_id, client_id, now).await?;
+    Ok(one.pop())
+}
+
+async fn entries(
+    db: &Db,
+    case_manager_id: &str,
+    only: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<CaseloadEntry>> {
+    let mut clients = super::caseload(db, case_manager_id).await?;
+    if !only.is_empty() {
+        clients.retain(|c| c.client_id == only);
+    }
+    let stage_sql = "SELECT c.client_id, s.stage
          FROM care_team t
          JOIN stage_changes c ON c.client_id = t.client_id
          JOIN stage_change_stages s ON s.stage_change_id = c.id
-         WHERE t.case_manager_id = $1
+         WHERE t.case_manager_id = $1 AND IN_SCOPE
            AND c.id = (SELECT c2.id FROM stage_changes c2 WHERE c2.client_id = c.client_id
                        ORDER BY c2.effective_on DESC, c2.recorded_at DESC, c2.id DESC LIMIT 1)
-         ORDER BY c.client_id, s.stage",
-    )
-    .bind(case_manager_id)
-    .fetch_all(db.pool())
-    .await?;
+         ORDER BY c.client_id, s.stage"
+        .replace("IN_SCOPE", IN_SCOPE);
+    let stage_rows: Vec<(String, String)> = sqlx::query_as(&stage_sql)
+        .bind(case_manager_id)
+        .bind(only)
+        .fetch_all(db.pool())
+        .await?;
     let mut stages: HashMap<String, Vec<Stage>> = HashMap::new();
     for (client, stage) in stage_rows {
         stages
@@ -52,49 +88,65 @@ pub async fn caseload_overview(
     let next = per_client(
         db,
         "SELECT a.client_id, MIN(a.starts_at) FROM appointments a
-         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
-         WHERE a.starts_at >= $2 AND a.status IN ('scheduled', 'confirmed')
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE a.starts_at >= $3 AND a.status IN ('scheduled', 'confirmed')
          GROUP BY a.client_id",
         case_manager_id,
+        only,
         std::slice::from_ref(&now_text),
     )
     .await?;
     let attended = per_client(
         db,
         "SELECT a.client_id, MAX(a.starts_at) FROM appointments a
-         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
-         WHERE a.status = 'attended' AND a.starts_at < $2
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE a.status = 'attended' AND a.starts_at < $3
          GROUP BY a.client_id",
         case_manager_id,
+        only,
         std::slice::from_ref(&now_text),
     )
     .await?;
     let checked_in = per_client(
         db,
         "SELECT c.client_id, MAX(c.created_at) FROM check_ins c
-         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1
+         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1 AND IN_SCOPE
          GROUP BY c.client_id",
         case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
+    let noted = per_client(
+        db,
+        "SELECT n.client_id, MAX(n.contact_on) FROM case_notes n
+         JOIN care_team t ON t.client_id = n.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE n.kind <> 'no_answer'
+         GROUP BY n.client_id",
+        case_manager_id,
+        only,
         &[],
     )
     .await?;
     let new_check_ins = per_client(
         db,
         "SELECT c.client_id, MAX(c.created_at) FROM check_ins c
-         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1
+         JOIN care_team t ON t.client_id = c.client_id AND t.case_manager_id = $1 AND IN_SCOPE
          WHERE t.check_ins_seen_at IS NULL OR c.created_at > t.check_ins_seen_at
          GROUP BY c.client_id",
         case_manager_id,
+        only,
         &[],
     )
     .await?;
     let missed = per_client(
         db,
         "SELECT a.client_id, MAX(a.starts_at) FROM appointments a
-         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1
-         WHERE a.status = 'missed' AND a.starts_at >= $2
+         JOIN care_team t ON t.client_id = a.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE a.status = 'missed' AND a.starts_at >= $3
          GROUP BY a.client_id",
         case_manager_id,
+        only,
         &[local_time_text(now - Duration::days(MISSED_RECENT_DAYS))],
     )
     .await?;
@@ -103,37 +155,50 @@ pub async fn caseload_overview(
         "SELECT sp.client_id, MIN(s.due_on) FROM steps s
          JOIN goals g ON g.id = s.goal_id
          JOIN support_plans sp ON sp.id = g.plan_id
-         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1
-         WHERE s.done_on IS NULL AND s.due_on < $2
+         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE s.done_on IS NULL AND s.due_on < $3
            AND g.status IN ('not_started', 'in_progress')
            AND NOT EXISTS (SELECT 1 FROM check_ins c
                            WHERE c.step_id = s.id AND c.kind = 'step_done')
          GROUP BY sp.client_id",
         case_manager_id,
+        only,
         &[date_text(now.date())],
     )
     .await?;
     let waiting = per_client(
         db,
         "SELECT r.client_id, MIN(r.updated_on) FROM referrals r
-         JOIN care_team t ON t.client_id = r.client_id AND t.case_manager_id = $1
+         JOIN care_team t ON t.client_id = r.client_id AND t.case_manager_id = $1 AND IN_SCOPE
          WHERE r.status = 'referred'
          GROUP BY r.client_id",
         case_manager_id,
+        only,
         &[],
     )
     .await?;
-    let reviewed = per_client(
+    let agreed = per_client(
         db,
-        "SELECT sp.client_id, MAX(r.sent_at) FROM plan_revisions r
+        "SELECT r.client_id, r.next_review_on FROM plan_reviews r
+         JOIN care_team t ON t.client_id = r.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE r.id = (SELECT r2.id FROM plan_reviews r2 WHERE r2.client_id = r.client_id
+                       ORDER BY r2.reviewed_on DESC, r2.recorded_at DESC, r2.id DESC LIMIT 1)",
+        case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
+    let first_sent = per_client(
+        db,
+        "SELECT sp.client_id, MIN(r.sent_at) FROM plan_revisions r
          JOIN support_plans sp ON sp.id = r.plan_id
-         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1
+         JOIN care_team t ON t.client_id = sp.client_id AND t.case_manager_id = $1 AND IN_SCOPE
          GROUP BY sp.client_id",
         case_manager_id,
+        only,
         &[],
     )
     .await?;
-    let review_due = instant_text(now_utc - Duration::days(PLAN_REVIEW_DAYS));
 
     clients
         .into_iter()
@@ -147,15 +212,25 @@ pub async fn caseload_overview(
                 .get(&id)
                 .map(|at| read_instant(at).map(|at| at.date_naive()))
                 .transpose()?;
+            let noted_on = noted.get(&id).map(|on| read_date(on)).transpose()?;
+            let next_review = next_review_on(
+                agreed.get(&id).map(|on| read_date(on)).transpose()?,
+                first_sent
+                    .get(&id)
+                    .map(|at| read_instant(at).map(|at| at.date_naive()))
+                    .transpose()?,
+            );
+            let review = next_review.map(|on| ReviewTiming::of(on, now.date()));
             let flagged: HashSet<Attention> = [
                 (Attention::NewCheckIn, new_check_ins.contains_key(&id)),
                 (Attention::MissedAppointment, missed.contains_key(&id)),
                 (Attention::OverdueStep, overdue.contains_key(&id)),
                 (Attention::ReferralWaiting, waiting.contains_key(&id)),
                 (
-                    Attention::PlanReview,
-                    reviewed.get(&id).is_none_or(|at| *at < review_due),
+                    Attention::ReviewOverdue,
+                    review == Some(ReviewTiming::Overdue),
                 ),
+                (Attention::ReviewSoon, review == Some(ReviewTiming::Soon)),
             ]
             .into_iter()
             .filter_map(|(attention, flagged)| flagged.then_some(attention))
@@ -163,7 +238,7 @@ pub async fn caseload_overview(
             Ok(CaseloadEntry {
                 stages: stages.remove(&id).unwrap_or_default(),
                 next_appointment: next.get(&id).map(|at| read_local_time(at)).transpose()?,
-                last_contact: attended_on.max(checked_in_on),
+                last_contact: attended_on.max(checked_in_on).max(noted_on),
                 attention: Attention::ALL
                     .iter()
                     .copied()

@@ -4,8 +4,11 @@
 
 mod accounts;
 mod appointments;
+mod assessments;
 mod attempts;
 mod audit;
+mod care_teams;
+mod case_notes;
 mod caseload;
 mod check_ins;
 mod clients;
@@ -15,14 +18,18 @@ mod passkeys;
 mod plans;
 mod referrals;
 mod resources;
+mod reviews;
 mod sessions;
 mod stages;
 mod sync;
 
 pub use accounts::*;
 pub use appointments::*;
+pub use assessments::*;
 pub use attempts::*;
 pub use audit::*;
+pub use care_teams::*;
+pub use case_notes::*;
 pub use caseload::*;
 pub use check_ins::*;
 pub use clients::*;
@@ -32,6 +39,7 @@ pub use passkeys::*;
 pub use plans::*;
 pub use referrals::*;
 pub use resources::*;
+pub use reviews::*;
 pub use sessions::*;
 pub use stages::*;
 pub use sync::*;

@@ -120,10 +120,19 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
             }
         }
     }
+    let (next_review, last_reviewed) = super::review_dates_in(&mut conn, client_id).await?;
+    drop(conn);
+    let assessment = super::assessments_of_client(db, client_id, 1)
+        .await?
+        .first()
+        .map(|a| a.summary());
     Ok(SupportPlan {
         latest,
         goals,
         changes,
+        next_review,
+        last_reviewed,
+        assessment,
     })
 }
 

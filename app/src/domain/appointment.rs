@@ -9,7 +9,7 @@ coded_enum! {
         Prescriber = "prescriber" => "Prescriber visit",
         Counselling = "counselling" => "Counselling",
         Group = "group" => "Group session",
-        CaseManagement = "case_management" => "Meeting with your case manager",
+        CaseManagement = "case_management" => "Meeting with your case manager" staff "Case management",
         MedicalCheck = "medical_check" => "Check-up or lab test",
         MentalHealth = "mental_health" => "Mental health visit",
         Legal = "legal" => "Legal or court",
@@ -22,9 +22,9 @@ coded_enum! {
 coded_enum! {
     AppointmentStatus ("appointment status") {
         Scheduled = "scheduled" => "Booked",
-        Confirmed = "confirmed" => "You said you'll come",
+        Confirmed = "confirmed" => "You said you'll come" staff "Client said they'll come",
         Cancelled = "cancelled" => "Cancelled",
-        Attended = "attended" => "You went",
+        Attended = "attended" => "You went" staff "Attended",
         Missed = "missed" => "Missed",
     }
 }

@@ -3,8 +3,6 @@ use super::{coded_enum, Stage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-/// How long a plan may go without an update before it is due for review.
-pub const PLAN_REVIEW_DAYS: i64 = 90;
 /// How far back a missed appointment still asks for attention.
 pub const MISSED_RECENT_DAYS: i64 = 30;
 
@@ -15,7 +13,8 @@ coded_enum! {
         MissedAppointment = "missed_appointment" => "Missed an appointment",
         OverdueStep = "overdue_step" => "Step overdue",
         ReferralWaiting = "referral_waiting" => "Referral waiting for an answer",
-        PlanReview = "plan_review" => "Plan not updated in 90 days",
+        ReviewOverdue = "review_overdue" => "Review overdue",
+        ReviewSoon = "review_soon" => "Review due within 14 days",
     }
 }
 
@@ -26,7 +25,7 @@ pub struct CaseloadEntry {
     pub preferred_name: String,
     pub stages: Vec<Stage>,
     pub next_appointment: Option<NaiveDateTime>,
-    /// The last attended appointment or check-in.
+    /// The last attended appointment, check-in or case note of a contact (not of a try).
     pub last_contact: Option<NaiveDate>,
     pub attention: Vec<Attention>,
 }

@@ -1,7 +1,7 @@
 //! The program's directory as admins keep it: services clients are referred to, and
 //! resources (peer support, family support, crisis lines...). Retired entries stay on the
 //! referrals that name them but are offered no more.
-use super::form::{code, optional_text, text};
+use super::form::{code, optional_text, phone, text, PhoneOf};
 use super::{Audience, FieldProblems, PlainText, RecordId, ResourceKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -9,27 +9,6 @@ use serde::{Deserialize, Serialize};
 pub const NAME_MAX_CHARS: usize = 100;
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
 pub const CONTACT_MAX_CHARS: usize = 200;
-
-/// A phone number as people write it: digits with spaces, dashes, dots, brackets, a plus.
-fn phone(raw: &str, problems: &mut FieldProblems) -> Option<Option<PlainText>> {
-    let number = optional_text(raw, 30, "phone", problems)?;
-    let Some(number) = number else {
-        return Some(None);
-    };
-    let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
-    let allowed = number
-        .as_str()
-        .chars()
-        .all(|c| c.is_ascii_digit() || " -.()+".contains(c));
-    if digits < 3 || !allowed {
-        problems.add(
-            "phone",
-            "Please write a phone number with digits, like 555-0142.",
-        );
-        return None;
-    }
-    Some(Some(number))
-}
 
 /// A web address: whole, starting with https:// or http://.
 fn website(raw: &str, problems: &mut FieldProblems) -> Option<Option<PlainText>> {
@@ -80,7 +59,7 @@ impl ServiceForm {
         let mut problems = FieldProblems::default();
         let (name, description) =
             name_and_description(&self.name, &self.description, &mut problems);
-        let phone = phone(&self.phone, &mut problems);
+        let phone = phone(&self.phone, "phone", PhoneOf::Service, &mut problems);
         let address = optional_text(&self.address, CONTACT_MAX_CHARS, "address", &mut problems);
         let fields = (|| {
             Some(ServiceFields {
@@ -135,7 +114,7 @@ impl ResourceForm {
             "how_to_reach",
             &mut problems,
         );
-        let phone = phone(&self.phone, &mut problems);
+        let phone = phone(&self.phone, "phone", PhoneOf::Service, &mut problems);
         let website = website(&self.website, &mut problems);
         let fields = (|| {
             Some(ResourceFields {

@@ -136,3 +136,69 @@ pub(crate) fn optional_text(
         text(raw, max, field, problems).map(Some)
     }
 }
+
+/// The longest phone number a form takes, extension included.
+pub const PHONE_MAX_CHARS: usize = 30;
+
+/// Whose phone number a field holds: a person's line (7 to 15 digits), or a service's,
+/// which may be a short number such as 988 or 211.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhoneOf {
+    Person,
+    Service,
+}
+
+/// An optional phone number as people write them: digits with spaces, dashes, dots,
+/// brackets, a leading plus and an extension.
+pub(crate) fn phone(
+    raw: &str,
+    field: &str,
+    of: PhoneOf,
+    problems: &mut FieldProblems,
+) -> Option<Option<PlainText>> {
+    let number = optional_text(raw, PHONE_MAX_CHARS, field, problems)?;
+    let Some(number) = number else {
+        return Some(None);
+    };
+    let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " -.()+xXext".contains(c);
+    let (fewest, example) = match of {
+        PhoneOf::Person => (7, "416-555-0123"),
+        PhoneOf::Service => (3, "988 or 416-555-0123"),
+    };
+    if !(fewest..=15).contains(&digits) || !number.as_str().chars().all(allowed) {
+        problems.add(
+            field,
+            format!("Please enter a phone number, like {example}."),
+        );
+        return None;
+    }
+    Some(Some(number))
+}
+
+/// How far back a day that has happened may be written up (a contact, a review, an
+/// assessment): records are made soon after, not years later.
+pub const PAST_DAYS_BACK: i64 = 366;
+
+/// A required day that has happened: today (the program's) or up to a year before.
+/// `missing` says what to enter when the field is empty.
+pub(crate) fn past_day(
+    raw: &str,
+    field: &str,
+    today: NaiveDate,
+    missing: &str,
+    problems: &mut FieldProblems,
+) -> Option<NaiveDate> {
+    match date(raw, field, today, problems)? {
+        None => problems.add(field, missing),
+        Some(day) if day > today => problems.add(
+            field,
+            "This has to have happened: please choose today or an earlier day.",
+        ),
+        Some(day) if (today - day).num_days() > PAST_DAYS_BACK => {
+            problems.add(field, "Please choose a day within the last year.")
+        }
+        Some(day) => return Some(day),
+    }
+    None
+}

@@ -1,13 +1,12 @@
 //! Intake: the form a case manager (or an admin) fills in when a client joins the program,
 //! its checks, and the rule that one person is one client in a program.
-use super::form::{code, date, optional_text, text};
+use super::form::{code, date, optional_text, phone, text, PhoneOf};
 use super::{FieldProblems, PlainText};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub const CLIENT_NAME_MAX_CHARS: usize = 60;
 pub const PRONOUNS_MAX_CHARS: usize = 30;
-pub const PHONE_MAX_CHARS: usize = 30;
 pub const LANGUAGE_MAX_CHARS: usize = 40;
 pub const PHARMACY_MAX_CHARS: usize = 120;
 /// The earliest year of birth the form takes.
@@ -78,7 +77,7 @@ impl IntakeForm {
             &mut problems,
         );
         let date_of_birth = birth_date(&self.date_of_birth, today, &mut problems);
-        let phone = phone(&self.phone, &mut problems);
+        let phone = phone(&self.phone, "phone", PhoneOf::Person, &mut problems);
         let leave_messages = code(
             &self.leave_messages,
             LeaveMessages::from_code,
@@ -155,23 +154,6 @@ fn birth_date(raw: &str, today: NaiveDate, problems: &mut FieldProblems) -> Opti
         return None;
     }
     Some(day)
-}
-
-/// A phone number as people write them: digits with spaces, dashes, dots, brackets, a
-/// leading plus and an extension, and 7 to 15 digits in all.
-fn phone(raw: &str, problems: &mut FieldProblems) -> Option<Option<PlainText>> {
-    let field = "phone";
-    let written = optional_text(raw, PHONE_MAX_CHARS, field, problems)?;
-    let Some(number) = written else {
-        return Some(None);
-    };
-    let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
-    let allowed = |c: char| c.is_ascii_digit() || " -.()+xXext".contains(c);
-    if !(7..=15).contains(&digits) || !number.as_str().chars().all(allowed) {
-        problems.add(field, "Please enter a phone number, like 416-555-0123.");
-        return None;
-    }
-    Some(Some(number))
 }
 
 /// What makes a client the same person within a program: the organisation, the name in

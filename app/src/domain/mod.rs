@@ -3,6 +3,9 @@
 
 mod account;
 mod appointment;
+mod assessment;
+mod care_team;
+mod case_note;
 mod caseload;
 mod check_in;
 mod dates;
@@ -14,6 +17,7 @@ mod plan;
 mod plan_edit;
 mod referral;
 mod resource;
+mod review;
 mod session;
 mod share;
 mod stage;
@@ -22,17 +26,21 @@ mod text;
 
 pub use account::*;
 pub use appointment::*;
+pub use assessment::*;
+pub use care_team::*;
+pub use case_note::*;
 pub use caseload::*;
 pub use check_in::*;
 pub use dates::*;
 pub use directory::*;
-pub use form::{latest_form_year, row, FieldProblem, FieldProblems, SaveAnswer};
+pub use form::{latest_form_year, row, FieldProblem, FieldProblems, SaveAnswer, PHONE_MAX_CHARS};
 pub use intake::*;
 pub use person::*;
 pub use plan::*;
 pub use plan_edit::*;
 pub use referral::*;
 pub use resource::*;
+pub use review::*;
 pub use session::*;
 pub use share::*;
 pub use stage::*;
@@ -53,7 +61,7 @@ macro_rules! coded_enum {
     (
         $(#[$meta:meta])*
         $name:ident ($kind:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal $(as $wire:literal)? => $label:literal, )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal $(as $wire:literal)? => $label:literal $(staff $staff:literal)?, )+
         }
     ) => {
         $(#[$meta])*
@@ -74,6 +82,12 @@ macro_rules! coded_enum {
             /// The words shown to people.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label,)+ }
+            }
+
+            /// The words on staff pages: the same, unless the set names others (staff read
+            /// about the client, where the client reads "you").
+            pub fn staff_label(self) -> &'static str {
+                match self { $($name::$variant => $crate::domain::coded_enum!(@staff $label $($staff)?),)+ }
             }
 
             /// The name in JSON (the sync protocol, server functions): the code, unless the
@@ -117,6 +131,8 @@ macro_rules! coded_enum {
     };
     (@wire $code:literal) => { $code };
     (@wire $code:literal $wire:literal) => { $wire };
+    (@staff $label:literal) => { $label };
+    (@staff $label:literal $staff:literal) => { $staff };
 }
 
 /// Reads a word with `find`; the one visitor behind every coded set's `Deserialize`.

@@ -37,9 +37,9 @@ coded_enum! {
 coded_enum! {
     /// Who takes a step.
     StepDoer ("step doer") {
-        Client = "client" => "You",
-        CaseManager = "case_manager" => "Your case manager",
-        Together = "together" => "You and your case manager",
+        Client = "client" => "You" staff "Client",
+        CaseManager = "case_manager" => "Your case manager" staff "Case manager",
+        Together = "together" => "You and your case manager" staff "Client and case manager",
     }
 }
 
@@ -140,6 +140,14 @@ pub struct SupportPlan {
     pub goals: Vec<Goal>,
     /// What the latest revision changed, goal by goal.
     pub changes: Vec<PlanChange>,
+    /// When the client and their case manager will next look at the plan together.
+    #[serde(default)]
+    pub next_review: Option<NaiveDate>,
+    #[serde(default)]
+    pub last_reviewed: Option<NaiveDate>,
+    /// The latest assessment's needs, area by area: nothing the case manager wrote.
+    #[serde(default)]
+    pub assessment: Option<super::AssessmentSummary>,
 }
 
 /// One goal the latest revision added, changed or took out, for the "what's new" marks.

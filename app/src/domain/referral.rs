@@ -8,7 +8,7 @@ coded_enum! {
         Referred = "referred" => "Referral sent",
         Accepted = "accepted" => "Accepted",
         Waitlisted = "waitlisted" => "On the waiting list",
-        Attending = "attending" => "You're going",
+        Attending = "attending" => "You're going" staff "Attending",
         Completed = "completed" => "Finished",
         Declined = "declined" => "Not going ahead",
     }

@@ -39,6 +39,10 @@ pub fn must_reopen(last_active: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bo
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub preferred_name: String,
+    /// Who the client's care team is and how to reach them (copies from before this was
+    /// sent have none until their next sync).
+    #[serde(default)]
+    pub care_team: super::CareTeam,
 }
 
 /// An appointment with the client's latest answer about it.
@@ -626,10 +630,11 @@ mod tests {
             }),
         ];
         let json = serde_json::to_string(&items).unwrap();
-        assert!(json.starts_with(r#"[{"kind":"profile","value":{"preferred_name":"Alex"}}"#));
+        assert!(json.starts_with(r#"[{"kind":"profile","value":{"preferred_name":"Alex","#));
         assert_eq!(serde_json::from_str::<Vec<SyncItem>>(&json).unwrap(), items);
-        // What a later server may add after the value is ignored; a value before its kind,
-        // or a kind no phone knows, is not read.
+        // What a later server may add after the value is ignored, and a value from an
+        // earlier one (no care team) reads with its defaults; a value before its kind, or a
+        // kind no phone knows, is not read.
         let later = r#"{"kind":"profile","value":{"preferred_name":"A"},"extra":[1]}"#;
         assert_eq!(
             serde_json::from_str::<SyncItem>(later).unwrap(),
@@ -690,6 +695,7 @@ mod tests {
     fn profile(name: &str) -> SyncItem {
         SyncItem::Profile(Profile {
             preferred_name: name.to_owned(),
+            care_team: Default::default(),
         })
     }
 

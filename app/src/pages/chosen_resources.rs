@@ -43,7 +43,7 @@ pub fn ChosenResources(client_id: String, resources: Vec<Resource>) -> impl Into
                             <span>
                                 {resource.recommended.then(|| view! { <span class="tag">"Chosen"</span>" " })}
                                 <strong>{resource.name.clone()}</strong>
-                                <span class="small block">{resource.kind.label()}</span>
+                                <span class="small block">{resource.kind.staff_label()}</span>
                             </span>
                             <ActionForm action=choose>
                                 <input type="hidden" name="client_id" value=client_id/>

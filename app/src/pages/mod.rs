@@ -3,12 +3,17 @@
 
 pub mod account;
 pub mod appointments;
+pub mod assessing;
+pub mod care_teams;
+pub mod case_notes;
 pub mod chosen_resources;
 pub mod directory;
 pub mod editing;
+pub mod handover;
 pub mod intake;
 pub mod passkeys;
 pub mod plan;
+pub mod planning;
 pub mod record;
 pub mod referrals;
 pub mod referring;

@@ -1,8 +1,8 @@
 use crate::components::served;
 use crate::components::FormMessage;
 use crate::domain::{
-    goals_by_domain, long_date, Goal, GoalChange, GoalStatus, Horizon, PlanChange, PlanRevision,
-    Step, StepDoer, SupportPlan,
+    goals_by_domain, long_date, AssessmentSummary, Goal, GoalChange, GoalStatus, Horizon,
+    PlanChange, PlanRevision, Step, StepDoer, SupportPlan,
 };
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -104,11 +104,41 @@ pub fn PlanView(overview: PlanOverview) -> impl IntoView {
             </section>
         }
     });
+    let review = plan.next_review.map(|on| {
+        view! {
+            <p class="review-date">
+                <strong>{format!("Next review: {}. ", long_date(on, today))}</strong>
+                "You and your case manager will look at your plan together."
+            </p>
+        }
+    });
+    let needs = plan
+        .assessment
+        .clone()
+        .map(|summary| view! { <HowThingsAreGoing summary today/> });
     view! {
         <h1>"My plan"</h1>
         <FormMessage/>
+        {review}
         {update}
         {horizons.collect_view()}
+        {needs}
+    }
+}
+
+/// The latest assessment in plain words: each part of life and how much help it needs.
+#[component]
+fn HowThingsAreGoing(summary: AssessmentSummary, today: NaiveDate) -> impl IntoView {
+    view! {
+        <section aria-labelledby="needs-heading">
+            <h2 id="needs-heading">"How things are going"</h2>
+            <p class="small">{format!("From when you and your case manager last looked at each part of your life, {}.", long_date(summary.assessed_on, today))}</p>
+            <ul class="plain-list card needs">
+                {summary.needs.into_iter().map(|(area, need)| view! {
+                    <li><strong>{area.label()}</strong>": "{need.label()}</li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

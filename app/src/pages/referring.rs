@@ -72,7 +72,7 @@ fn ReferralEditor(client_id: String, referral: Referral) -> impl IntoView {
     view! {
         <article class="card referral-editor">
             <h3>{referral.service.name.clone()}</h3>
-            <p class="small">{format!("{} · {}", referral.status.label(), referral.domain.label())}</p>
+            <p class="small">{format!("{} · {}", referral.status.staff_label(), referral.domain.staff_label())}</p>
             {referral.next_step.clone().map(|n| view! { <p>"Next step for the client: "{n}</p> })}
             <details>
                 <summary>"Update"</summary>
@@ -114,10 +114,10 @@ fn ReferralFormView(
         <SaveMessage answer version/>
         <input type="hidden" name="client_id" value=client_id/>
         <Choice id=id("status") name="referral[status]" label="Where it stands" value=status.code().to_owned()
-            options=ReferralStatus::ALL.iter().map(|s| (s.code(), s.label())).collect()
+            options=ReferralStatus::ALL.iter().map(|s| (s.code(), s.staff_label())).collect()
             problem=problem_at(answer, "status")/>
         <Choice id=id("domain") name="referral[domain]" label="Part of life" value=domain.code().to_owned()
-            options=LifeDomain::ALL.iter().map(|d| (d.code(), d.label())).collect()
+            options=LifeDomain::ALL.iter().map(|d| (d.code(), d.staff_label())).collect()
             problem=problem_at(answer, "domain")/>
         <div class="field">
             <label for=next_id.clone()>"Next step, in words for the client (optional)"</label>

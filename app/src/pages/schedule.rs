@@ -2,8 +2,8 @@
 //! move or change one, cancel it, mark it attended or missed. These reach the client at once;
 //! no plan update is needed.
 use crate::domain::{
-    day_label, time_label, Appointment, AppointmentForm, AppointmentKind, AppointmentStatus,
-    SaveAnswer, BRING_MAX_CHARS, PLACE_MAX_CHARS, WITH_WHOM_MAX_CHARS,
+    day_label, time_label, upcoming_and_past, Appointment, AppointmentForm, AppointmentKind,
+    AppointmentStatus, SaveAnswer, BRING_MAX_CHARS, PLACE_MAX_CHARS, WITH_WHOM_MAX_CHARS,
 };
 use crate::error::AppError;
 use crate::pages::editing::{problem_at, reload_after, Choice, DateField, SaveMessage, TextField};
@@ -57,7 +57,8 @@ pub async fn set_appointment_status(
     .await
 }
 
-/// The client's appointments, each with its changes, and the booking form.
+/// The client's appointments, each with its changes, and the booking form: those to come
+/// first, past ones still to be marked attended or missed next, and the rest folded away.
 #[component]
 pub fn Schedule(
     client_id: String,
@@ -65,25 +66,47 @@ pub fn Schedule(
     now: chrono::NaiveDateTime,
 ) -> impl IntoView {
     let today = now.date();
+    let (upcoming, past) = upcoming_and_past(appointments, now);
+    let (to_mark, done): (Vec<_>, Vec<_>) = past.into_iter().partition(Appointment::is_expected);
+    let list = |appointments: Vec<Appointment>| {
+        let client_id = client_id.clone();
+        view! {
+            <ul class="plain-list appointment-editors">
+                {appointments.into_iter().map(|appointment| view! {
+                    <li><AppointmentEditor client_id=client_id.clone() appointment now/></li>
+                }).collect_view()}
+            </ul>
+        }
+    };
+    let done_count = done.len();
     view! {
         <section aria-labelledby="appointments-heading">
-            <h2 id="appointments-heading">"Appointments"</h2>
-            {if appointments.is_empty() {
-                view! { <p>"None in the last month or the next three months."</p> }.into_any()
+            <h2 id="appointments-heading">"Coming up"</h2>
+            {if upcoming.is_empty() {
+                view! { <p>"None booked in the next three months."</p> }.into_any()
             } else {
-                view! {
-                    <ul class="plain-list appointment-editors">
-                        {appointments.into_iter().map(|appointment| view! {
-                            <li><AppointmentEditor client_id=client_id.clone() appointment now/></li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+                list(upcoming).into_any()
             }}
             <details class="card">
                 <summary>"Book an appointment"</summary>
                 <AppointmentFormView client_id=client_id.clone() appointment=None today/>
             </details>
         </section>
+        {(!to_mark.is_empty()).then(|| view! {
+            <section aria-labelledby="to-mark-heading">
+                <h2 id="to-mark-heading">"Past, not marked yet"</h2>
+                <p>"Did they come? Mark each one attended or missed."</p>
+                {list(to_mark)}
+            </section>
+        })}
+        <details class="past">
+            <summary>{format!("Past three months ({done_count})")}</summary>
+            {if done_count == 0 {
+                view! { <p>"None."</p> }.into_any()
+            } else {
+                list(done).into_any()
+            }}
+        </details>
     }
 }
 
@@ -103,7 +126,7 @@ fn AppointmentEditor(
         day_label(appointment.starts_at.date(), today),
         time_label(appointment.starts_at.time())
     );
-    let title = format!("{}, {when}", appointment.kind.label());
+    let title = format!("{}, {when}", appointment.kind.staff_label());
     let open = matches!(
         appointment.status,
         AppointmentStatus::Scheduled | AppointmentStatus::Confirmed
@@ -151,7 +174,7 @@ fn AppointmentEditor(
     view! {
         <article class="card appointment-editor">
             <h3>{title.clone()}</h3>
-            <p class="small">{format!("{} · {}", appointment.place, appointment.status.label())}{series}</p>
+            <p class="small">{format!("{} · {}", appointment.place, appointment.status.staff_label())}{series}</p>
             <SaveMessage answer version/>
             {buttons}
             {edit}
@@ -190,7 +213,7 @@ fn AppointmentFormView(
         <SaveMessage answer version/>
         <input type="hidden" name="client_id" value=client_id.clone()/>
         <Choice id=id("kind") name="appointment[kind]" label="What kind" value=form.kind
-            options=AppointmentKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+            options=AppointmentKind::ALL.iter().map(|k| (k.code(), k.staff_label())).collect()
             problem=problem_at(answer, "kind")/>
         <DateField id=id("date") name="appointment[date]" label="Date" value=form.date required=true
             max_year problem=problem_at(answer, "date")/>

@@ -4,9 +4,10 @@
 use crate::components::loaded;
 use crate::components::FormMessage;
 use crate::domain::{
-    day_label, long_date, time_label, Attention, CaseloadEntry, CaseloadFilter, Stage,
+    day_label, long_date, time_label, Attention, CaseloadEntry, CaseloadFilter, Handover, Stage,
 };
 use crate::error::AppError;
+use crate::pages::handover::Handovers;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,6 +24,8 @@ pub struct Caseload {
     pub filter: CaseloadFilter,
     /// A set-up code just made, shown once.
     pub new_code: Option<NewCode>,
+    /// The clients this case manager handed over lately.
+    pub handed_over: Vec<Handover>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,8 +80,7 @@ pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<C
         let person = asking.as_role(Role::CaseManager)?;
         let time_zone = db::time_zone_of_organisation(&state.db, &person.organisation_id).await?;
         let now = clock::local_time_in(&time_zone);
-        let everyone =
-            db::caseload_overview(&state.db, &person.person_id, now, chrono::Utc::now()).await?;
+        let everyone = db::caseload_overview(&state.db, &person.person_id, now).await?;
         let ids: Vec<&str> = everyone.iter().map(|c| c.client_id.as_str()).collect();
         crate::audit::record_read(&state.db, &asking, "read.caseload", &ids).await?;
         let listed = everyone.iter();
@@ -89,12 +91,15 @@ pub async fn get_caseload(#[server(default)] filter: CaseloadFilter) -> Result<C
         );
         let total = everyone.len();
         let clients = everyone.into_iter().filter(|c| filter.admits(c)).collect();
+        let since = chrono::Utc::now() - chrono::Duration::days(crate::domain::HANDOVER_SHOWN_DAYS);
+        let handed_over = db::handovers_by(&state.db, &person.person_id, since).await?;
         Ok(Caseload {
             today: now.date(),
             clients,
             total,
             filter,
             new_code,
+            handed_over,
         })
     })
     .await
@@ -124,6 +129,7 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
         total,
         filter,
         new_code,
+        handed_over,
     } = caseload;
     let shown = if filter.is_empty() {
         format!("{total} {}", if total == 1 { "client" } else { "clients" })
@@ -151,6 +157,12 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
                 {clients.into_iter().map(|client| view! { <CaseloadRow client today/> }).collect_view()}
             </tbody>
         </table>
+        {(!handed_over.is_empty()).then(|| view! {
+            <section aria-labelledby="handed-over-heading">
+                <h2 id="handed-over-heading">"Handed over in the last 30 days"</h2>
+                <Handovers handovers=handed_over today with_names=true/>
+            </section>
+        })}
         <a class="link" href="/account">"Your account and devices"</a>
     }
 }
@@ -300,6 +312,7 @@ fn AdminView(administration: Administration) -> impl IntoView {
             </section>
         })}
         <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
+        <p><a class="link" href=crate::pages::care_teams::CARE_TEAMS_PATH>"Care teams, office hours and phone lines"</a></p>
         <p><a class="link" href=crate::pages::intake::INTAKE_PATH>"Add a new client"</a></p>
         <table class="table">
             <caption>"Staff"</caption>

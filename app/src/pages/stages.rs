@@ -1,5 +1,6 @@
-//! A client's stage of care as their case manager records it: the timeline of changes, kept
-//! for good, and the form for a new one (several stages may be held at once).
+//! A client's stage of care as their case manager records it: the stages held now with the
+//! form for a change (several stages may be held at once), and the timeline of changes, kept
+//! for good.
 use crate::domain::{
     long_date, SaveAnswer, Stage, StageChange, StageDirection, StageForm, StageStep,
     STAGE_NOTE_MAX_CHARS,
@@ -24,7 +25,7 @@ fn step_words(step: &StageStep) -> String {
     let names = |stages: &[Stage]| {
         stages
             .iter()
-            .map(|s| s.label())
+            .map(|s| s.staff_label())
             .collect::<Vec<_>>()
             .join(" and ")
     };
@@ -44,21 +45,40 @@ fn step_words(step: &StageStep) -> String {
     format!("{}{way}", parts.join("; "))
 }
 
+/// The stages held now, and the form to record a change.
 #[component]
-pub fn StageTimeline(client_id: String, steps: Vec<StageStep>, today: NaiveDate) -> impl IntoView {
-    let current = steps.last().map(|s| {
+pub fn StageNow(client_id: String, latest: Option<StageStep>, today: NaiveDate) -> impl IntoView {
+    let current = latest.as_ref().map(|s| {
         s.change
             .stages
             .iter()
-            .map(|s| s.label())
+            .map(|s| s.staff_label())
             .collect::<Vec<_>>()
             .join(", ")
     });
-    let latest: Option<StageChange> = steps.last().map(|s| s.change.clone());
+    let since = latest
+        .as_ref()
+        .map(|s| format!(" (since {})", long_date(s.change.effective_on, today)));
+    let latest: Option<StageChange> = latest.map(|s| s.change);
     view! {
         <section aria-labelledby="stage-heading">
             <h2 id="stage-heading">"Stage of care"</h2>
-            <p><strong>"Now: "</strong>{current.unwrap_or_else(|| "Not recorded yet".to_owned())}</p>
+            <p><strong>"Now: "</strong>{current.unwrap_or_else(|| "Not recorded yet".to_owned())}{since}</p>
+            <details class="card">
+                <summary>"Record a change of stage"</summary>
+                <StageFormView client_id latest today/>
+            </details>
+        </section>
+    }
+}
+
+/// Every change of stage, newest first: kept for good.
+#[component]
+pub fn StageTimeline(steps: Vec<StageStep>, today: NaiveDate) -> impl IntoView {
+    view! {
+        <section aria-labelledby="stage-history-heading">
+            <h2 id="stage-history-heading">"Stage of care over time"</h2>
+            {steps.is_empty().then(|| view! { <p>"Not recorded yet."</p> })}
             <ol class="timeline" reversed=true>
                 {steps.into_iter().rev().map(|step| view! {
                     <li>
@@ -67,10 +87,6 @@ pub fn StageTimeline(client_id: String, steps: Vec<StageStep>, today: NaiveDate)
                     </li>
                 }).collect_view()}
             </ol>
-            <details class="card">
-                <summary>"Record a change of stage"</summary>
-                <StageFormView client_id latest today/>
-            </details>
         </section>
     }
 }
@@ -99,7 +115,7 @@ fn StageFormView(
                     view! {
                         <label class="check" for=label_for>
                             <input type="checkbox" id=id name=format!("change[stages][{}]", stage.code()) value="on" checked=held(stage)/>
-                            {stage.label()}
+                            {stage.staff_label()}
                         </label>
                     }
                 }).collect_view()}

@@ -1,5 +1,5 @@
 use crate::components::{served, AppointmentDetails};
-use crate::domain::{tel_href, Appointment, Goal, Resource, StageChange};
+use crate::domain::{tel_href, Appointment, CareTeam, Goal, Resource, StageChange};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::either::Either;
@@ -16,6 +16,7 @@ pub struct TodayOverview {
     pub goals_in_progress: Vec<Goal>,
     pub stage: Option<StageChange>,
     pub crisis_line: Option<Resource>,
+    pub care_team: CareTeam,
 }
 
 impl TodayOverview {
@@ -28,6 +29,7 @@ impl TodayOverview {
         goals: Vec<Goal>,
         stage: Option<StageChange>,
         crisis_line: Option<Resource>,
+        care_team: CareTeam,
     ) -> Self {
         use crate::domain::GoalStatus;
         TodayOverview {
@@ -42,15 +44,17 @@ impl TodayOverview {
                 .collect(),
             stage,
             crisis_line,
+            care_team,
         }
     }
 
     /// The Today page from the phone's copy, at the phone's time `now`.
     pub fn from_copy(copy: &crate::domain::DeviceCopy, now: chrono::NaiveDateTime) -> Option<Self> {
         use crate::domain::ResourceKind;
+        let profile = copy.profile()?;
         Some(TodayOverview::at(
             now,
-            copy.profile()?.preferred_name.clone(),
+            profile.preferred_name.clone(),
             copy.appointments()
                 .into_iter()
                 .map(|a| a.appointment)
@@ -60,6 +64,7 @@ impl TodayOverview {
             copy.resources()
                 .into_iter()
                 .find(|r| r.kind == ResourceKind::CrisisLine),
+            profile.care_team.clone(),
         ))
     }
 }
@@ -80,6 +85,7 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
         let goals = db::support_plan(&state.db, &home.client_id).await?.goals;
         let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
         let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
+        let care_team = db::care_team_card(&state.db, &home.client_id).await?;
         Ok(TodayOverview::at(
             now,
             home.preferred_name,
@@ -87,6 +93,7 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
             goals,
             stage,
             crisis_line,
+            care_team,
         ))
     })
     .await
@@ -105,6 +112,10 @@ pub fn TodayPage() -> impl IntoView {
 #[component]
 pub fn TodayView(overview: TodayOverview) -> impl IntoView {
     let today = overview.today;
+    let crisis_line_name = overview
+        .crisis_line
+        .as_ref()
+        .and_then(|l| Some((l.name.clone(), l.phone.clone()?)));
     view! {
         <h1>{format!("Hi, {}", overview.preferred_name)}</h1>
         {overview.crisis_line.map(|line| view! { <HelpNow line/> })}
@@ -142,6 +153,47 @@ pub fn TodayView(overview: TodayOverview) -> impl IntoView {
             <a class="link" href="/plan">"See your whole plan"</a>
         </section>
         {overview.stage.map(|stage| view! { <StageNow stage/> })}
+        <YourCareTeam team=overview.care_team crisis_line=crisis_line_name/>
+    }
+}
+
+/// Who to reach, how and when; out of hours, the crisis line.
+#[component]
+fn YourCareTeam(team: CareTeam, crisis_line: Option<(String, String)>) -> impl IntoView {
+    let CareTeam {
+        members,
+        office_phone,
+        office_hours,
+    } = team;
+    let office = match (office_phone, office_hours) {
+        (None, None) => None,
+        (phone, hours) => Some(view! {
+            <p>
+                <strong>"Office: "</strong>
+                {phone.map(|p| view! { <a class="link" href=tel_href(&p)>{p.clone()}</a> })}
+                {hours.map(|h| view! { <span class="block">{h}</span> })}
+            </p>
+        }),
+    };
+    view! {
+        <section aria-labelledby="team-heading">
+            <h2 id="team-heading">"Your care team"</h2>
+            <div class="card">
+                <ul class="plain-list team">
+                    {members.into_iter().map(|m| view! {
+                        <li>
+                            <strong>{m.name}</strong>
+                            {m.primary.then_some(" (your main contact)")}
+                            {m.phone.map(|p| view! { <a class="link block" href=tel_href(&p)>{format!("Call {p}")}</a> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {office}
+                {crisis_line.map(|(name, phone)| view! {
+                    <p class="small">"When the office is closed, call "<a class="link" href=tel_href(&phone)>{name}</a>"."</p>
+                })}
+            </div>
+        </section>
     }
 }
 

@@ -31,6 +31,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Compare updates",
     "Administration",
     "Directory",
+    "Care teams",
     "Page not found",
     "Please sign in",
 ];

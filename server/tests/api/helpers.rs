@@ -318,6 +318,16 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
+    /// Calls a server function; its answer as JSON (null when it is not JSON).
+    pub async fn call_value(
+        &self,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let (status, body) = self.call(endpoint, args).await;
+        (status, serde_json::from_str(&body).unwrap_or_default())
+    }
+
     /// Posts a JSON body as a same-origin page's `fetch` would.
     pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> (u16, String) {
         let response = self
@@ -387,4 +397,22 @@ pub async fn add_supporter(
         .await;
     assert_eq!(to, "/supporting", "{sign_in_name} joins");
     (browser, grant_id)
+}
+
+/// Whether a staff form's answer refused it with a problem at `field`.
+pub fn invalid_at(answer: &serde_json::Value, field: &str) -> bool {
+    answer["Invalid"]
+        .as_array()
+        .is_some_and(|problems| problems.iter().any(|p| p["field"] == field))
+}
+
+/// How many rows of `table` are about `client` (its `client_id`).
+pub async fn rows_about(db: &app::db::Db, table: &str, client: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {table} WHERE client_id = $1"
+    ))
+    .bind(client)
+    .fetch_one(db.pool())
+    .await
+    .unwrap()
 }

@@ -1,8 +1,11 @@
 //! Server integration tests, in one binary for fast linking. Every database test runs on a
 //! fresh SQLite file and, when `TEST_POSTGRES_URL` is set, on a fresh PostgreSQL schema.
 mod actions;
+mod assessments;
 mod audit;
 mod bad_input;
+mod care_teams;
+mod case_notes;
 mod cli;
 mod consent;
 mod discretion;
@@ -12,6 +15,7 @@ mod intake;
 mod logs;
 mod matrix;
 mod queries;
+mod reviews;
 mod seed;
 mod sign_in;
 mod sync;

@@ -202,8 +202,14 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
         | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
-        | "choose-resource" => only(actor, &[CaseManagerOfA]),
-        "save-service" | "save-resource" | "retire-entry" => only(actor, &[Admin]),
+        | "choose-resource" | "add-case-note" | "record-review" | "record-assessment" => {
+            only(actor, &[CaseManagerOfA])
+        }
+        "save-service" | "save-resource" | "retire-entry" | "care-teams" | "set-care-team"
+        | "set-office" | "set-work-phone" => only(actor, &[Admin]),
+        // Amara names herself, which is refused at the field: the call is allowed, and Alex
+        // stays on her caseload for the rows after it.
+        "hand-over" => only(actor, &[CaseManagerOfA]),
         // Staff add clients: a case manager for themselves, an admin for a case manager.
         "intake" | "add-client" => match actor {
             CaseManagerOfA | OtherCaseManager | Admin => Allow { sees_a: false },
@@ -479,6 +485,55 @@ impl Cast {
                 ("client_id", self.alex_id.clone()),
                 ("resource_id", self.resource.clone()),
                 ("chosen", "yes".to_owned()),
+            ],
+            "add-case-note" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("note[kind]", "phone".to_owned()),
+                (
+                    "note[contact_on]",
+                    chrono::Utc::now()
+                        .date_naive()
+                        .pred_opt()
+                        .unwrap()
+                        .to_string(),
+                ),
+                ("note[text]", "Called about the housing form.".to_owned()),
+            ],
+            "record-review" => {
+                let today = chrono::Utc::now().date_naive();
+                vec![
+                    ("client_id", self.alex_id.clone()),
+                    ("review[reviewed_on]", today.pred_opt().unwrap().to_string()),
+                    ("review[took_part][client]", "on".to_owned()),
+                    ("review[what_reviewed]", "Housing goals".to_owned()),
+                    (
+                        "review[next_review_on]",
+                        (today + chrono::Duration::days(90)).to_string(),
+                    ),
+                ]
+            }
+            "record-assessment" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("assessment[assessed_on]", "2026-01-01".to_owned()),
+            ],
+            "hand-over" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("handover[to]", self.amara_id.clone()),
+                ("handover[note]", "Housing form due Friday.".to_owned()),
+            ],
+            // The same person twice is refused at the field, so Alex's team stays.
+            "set-care-team" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("team[primary]", self.amara_id.clone()),
+                ("team[secondary]", self.amara_id.clone()),
+            ],
+            "set-office" => vec![
+                ("office[phone]", "416-555-0100".to_owned()),
+                ("office[hours]", "Monday to Friday, 9 to 5".to_owned()),
+            ],
+            "set-work-phone" => vec![
+                ("person_id", self.amara_id.clone()),
+                ("staff[phone]", "416-555-0101".to_owned()),
             ],
             "record-stage" => vec![
                 ("client_id", self.alex_id.clone()),

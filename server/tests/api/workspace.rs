@@ -396,7 +396,7 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
                 .await
                 .unwrap();
         let local_now = Utc::now().naive_utc();
-        let overview = db::caseload_overview(&t.db, &amara_id, local_now, Utc::now())
+        let overview = db::caseload_overview(&t.db, &amara_id, local_now)
             .await
             .unwrap();
         let row = overview.iter().find(|c| c.client_id == alex).unwrap();
@@ -414,7 +414,7 @@ async fn check_ins_are_kept_once_each_and_reach_the_case_manager() {
             call_json(&amara, "check-ins-seen", &[("client_id", &alex)]).await,
             "Saved"
         );
-        let overview = db::caseload_overview(&t.db, &amara_id, local_now, Utc::now())
+        let overview = db::caseload_overview(&t.db, &amara_id, local_now)
             .await
             .unwrap();
         let row = overview.iter().find(|c| c.client_id == alex).unwrap();
@@ -463,8 +463,13 @@ async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
         assert!(still
             .iter()
             .any(|r| r.service.name == referral.service.name));
-        let directory = call_json(&amara, "client-record", &[("client_id", &alex)]).await;
-        let offered: Vec<&str> = directory["services"]
+        let directory = call_json(
+            &amara,
+            "client-record",
+            &[("client_id", &alex), ("section", "referrals")],
+        )
+        .await;
+        let offered: Vec<&str> = directory["part"]["services"]
             .as_array()
             .unwrap()
             .iter()
@@ -626,6 +631,87 @@ async fn two_updates_sent_at_once_send_one_and_tell_the_other() {
                 "{} round {round}",
                 t.engine
             );
+        }
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_section_of_a_record_loads_its_own_part_for_the_care_team_only() {
+    on_each_engine(|t| async move {
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let bea = id_of(&clients, "Bea");
+        let amara = app.browser_signed_in("amara").await;
+        let sections = [
+            ("overview", "read.client_record", "attention"),
+            ("plan", "read.client_plan", "goals"),
+            ("appointments", "read.client_appointments", "appointments"),
+            ("referrals", "read.client_referrals", "referrals"),
+            ("notes", "read.case_notes", "notes"),
+            ("history", "read.client_history", "stages"),
+        ];
+        for (section, action, field) in sections {
+            let record = call_json(
+                &amara,
+                "client-record",
+                &[("client_id", &alex), ("section", section)],
+            )
+            .await;
+            let part = record["part"].as_object().unwrap();
+            assert_eq!(part["section"], section, "{}", t.engine);
+            assert!(part.contains_key(field), "{section}: {part:?}");
+            // Only the section's own part: the plan is not in the overview, and so on.
+            let others = [
+                "attention",
+                "goals",
+                "appointments",
+                "referrals",
+                "notes",
+                "stages",
+            ];
+            for other in others.iter().filter(|o| **o != field) {
+                assert!(!part.contains_key(*other), "{section} carries {other}");
+            }
+            let audited: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_events
+                 WHERE action = $1 AND client_id = $2 AND outcome = 'allowed'",
+            )
+            .bind(action)
+            .bind(&alex)
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+            assert_eq!(audited, 1, "{section} on {}", t.engine);
+            // Bea is not on Amara's caseload: every section answers as for no one.
+            let (status, _) = amara
+                .call(
+                    "client-record",
+                    &[("client_id", &bea), ("section", section)],
+                )
+                .await;
+            assert_eq!(status, 404, "{section} of someone else's client");
+        }
+        let (status, _) = amara
+            .call(
+                "client-record",
+                &[("client_id", &alex), ("section", "diary")],
+            )
+            .await;
+        assert_eq!(status, 400, "an unknown section");
+        // A page of each section, rendered whole on the server.
+        for path in [
+            "",
+            "/plan",
+            "/appointments",
+            "/referrals",
+            "/notes",
+            "/history",
+        ] {
+            let (status, body) = amara.get(&format!("/caseload/{alex}{path}")).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(body.contains("Parts of the record"), "{path}");
         }
         t
     })
