@@ -118,8 +118,19 @@ fn AssessmentFormView(client_id: String, start: AssessmentForm, today: NaiveDate
     let answer = Signal::derive(move || record.value().get());
     let version = RwSignal::new(0);
     let max_year = chrono::Datelike::year(&today);
+    // Once saved, the fields go back to what the page gives them, so that the section,
+    // reloaded, starts the next assessment from this one (dated today) rather than keep
+    // what was typed (a page reloaded in place keeps typed values over new ones).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(SaveAnswer::Saved)) = record.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     view! {
-        <ActionForm action=record attr:class="form">
+        <ActionForm action=record node_ref=form attr:class="form">
             <SaveMessage answer version/>
             <input type="hidden" name="client_id" value=client_id/>
             <DateField id="assessed-on".to_owned() name="assessment[assessed_on]" label="Day of the assessment"
