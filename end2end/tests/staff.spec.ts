@@ -537,6 +537,14 @@ test("a case manager assesses a client by life area, compares, starts a goal, an
     const form = page.locator("details").filter({ has: page.getByText("Start a new assessment from this one") });
     if ((await form.getAttribute("open")) === null) await form.locator("summary").click();
   };
+  // Saves, and waits until the section has loaded again with what was saved.
+  const saveAndReload = async () => {
+    const saved = page.waitForResponse((r) => r.url().endsWith("/api/record-assessment"));
+    const reloaded = page.waitForResponse((r) => r.url().endsWith("/api/client-record"));
+    await page.getByRole("button", { name: "Save the assessment" }).click();
+    await saved;
+    await reloaded;
+  };
   await unfold();
   await fillAll("some");
   // The browser asks for every level; the server still turns away what it cannot keep.
@@ -551,13 +559,13 @@ test("a case manager assesses a client by life area, compares, starts a goal, an
   await page.getByLabel("Day of the assessment").fill(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
   await page.locator("#area-housing-own_words").fill("I need somewhere I can stay more than a month.");
   await page.locator("#area-housing-staff_notes").fill("Landlord dispute, see notes.");
-  await page.getByRole("button", { name: "Save the assessment" }).click();
+  await saveAndReload();
   await expect(page.getByRole("heading", { name: /^Assessment of / })).toBeVisible();
   // A second one, started from the first: only housing changes.
   await unfold();
   await expect(page.getByLabel("Need: Housing")).toHaveValue("high");
   await page.getByLabel("Need: Housing").selectOption("some");
-  await page.getByRole("button", { name: "Save the assessment" }).click();
+  await saveAndReload();
   const compared = page.getByRole("table", { name: "Compared with the assessment before" });
   await expect(compared.getByRole("row", { name: /Housing/ })).toContainText("High need");
   await expect(compared.getByRole("row", { name: /Housing/ })).toContainText("Some need");
