@@ -54,7 +54,7 @@ pub const DEVICE_LINES: &str = "device-lines";
 pub fn is_client_page(path: &str) -> bool {
     matches!(
         path,
-        "/" | "/plan" | "/appointments" | "/referrals" | "/support"
+        "/" | "/plan" | "/appointments" | "/referrals" | "/support" | "/safety" | "/safety/edit"
     ) || path.starts_with("/appointments/")
 }
 

@@ -26,6 +26,7 @@ coded_enum! {
         EndDate = "end_date" => "Please choose an end date between tomorrow and a year from now.",
         NotFound = "not_found" => "We couldn't find that. It may have been removed already.",
         Unavailable = "unavailable" => "Something went wrong on our side. Nothing was changed. Please try again in a few minutes.",
+        SafetyPlanInvalid = "safety_plan_invalid" => "Your plan was not saved: please keep each part shorter, and write each phone number with digits and a name beside it.",
         NoteTooLong = "note_too_long" => "Please keep your note under 300 characters, without special characters.",
         Refused = "refused" => "This form was sent from somewhere else, so it was not accepted. Please use the form on this page.",
     }
@@ -45,6 +46,8 @@ coded_enum! {
         PasskeyRemoved = "passkey_removed" => "That passkey is removed. It can no longer be used to sign in.",
         StaffDeactivated = "staff_deactivated" => "That account is deactivated: signed out everywhere, and off every care team. Their records stay.",
         StaffReactivated = "staff_reactivated" => "That account can sign in again.",
+        SafetyPlanSaved = "safety_plan_saved" => "Your safety plan is saved. It stays on this phone for when you need it.",
+        SafetyPlanSavedBoth = "safety_plan_saved_both" => "Your safety plan is saved. Your case manager changed it too while you were writing: they can see both.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

@@ -391,4 +391,61 @@ test.describe("the installable app", () => {
     }
     expect(await openKeys(page)).toEqual([]);
   });
+
+  test("a safety plan written on the phone opens from Today offline, and the case manager sees it", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Umar signs in nowhere else in the suite and has no plan yet; Priya is his case manager.
+    const problems = watchForProblems(page);
+    await signInAs(page, "umar");
+    await page.getByRole("link", { name: "My safety plan" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("My safety plan");
+    await expect(page.getByRole("heading", { name: "If someone overdoses" })).toBeVisible();
+    await expectSoundPage(page, problems);
+    await page.getByRole("link", { name: "Change my plan" }).click();
+    await page.getByLabel("What helps me cope").fill("Walk the dog. Text my cousin.");
+    await page.getByLabel("Person 1: name").fill("My cousin");
+    await page.getByLabel("Person 1: phone").fill("416-555-0101");
+    await expectSoundPage(page, problems);
+    await page.getByRole("button", { name: "Save my plan" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Your safety plan is saved" })).toBeVisible();
+    const call = page.getByRole("link", { name: "Call My cousin (416-555-0101)" });
+    await expect(call).toHaveAttribute("href", "tel:4165550101");
+    expect((await call.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await expectSoundPage(page, problems);
+
+    // Offline, one tap from Today, from the phone's copy (tried again until the copy that
+    // holds the plan is stored: the phone stores it just after the page loads).
+    await expect(async () => {
+      await context.setOffline(false);
+      await loadOnce(page, undefined, "/");
+      await context.setOffline(true);
+      await page.goto("/");
+      await page.getByRole("link", { name: "My safety plan" }).click();
+      await expect(page.getByText("Walk the dog. Text my cousin.")).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 45_000 });
+    await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Call My cousin (416-555-0101)" })).toBeVisible();
+    await expectSoundPage(page, offlineProblems(problems));
+    await context.setOffline(false);
+
+    const staff = await newPage(browser, DESKTOP);
+    const staffProblems = watchForProblems(staff);
+    await signInAs(staff, "priya", "/caseload");
+    await staff.getByRole("link", { name: "Umar", exact: true }).click();
+    await waitForHydration(staff);
+    await staff.getByRole("navigation", { name: "Parts of the record" }).getByRole("link", { name: "Safety plan", exact: true }).click();
+    await expect(staff).toHaveURL(/\/caseload\/[\w-]+\/safety-plan$/);
+    await expect(staff.locator("p.note-text").filter({ hasText: "Walk the dog. Text my cousin." })).toBeVisible();
+    await expect(staff.getByText(/Version 1, saved .* \(the client\)/)).toBeVisible();
+    // The case manager adds a part with Umar; the client's words stay as they were.
+    const change = staff.locator("details").filter({ has: staff.getByText("Change the plan", { exact: true }) });
+    await change.getByText("Change the plan", { exact: true }).click();
+    await expect(change.getByLabel("What helps me cope")).toHaveValue("Walk the dog. Text my cousin.");
+    await change.getByLabel("Places that help").fill("The community centre gym.");
+    await expectSoundPage(staff, staffProblems);
+    await change.getByRole("button", { name: "Save the plan" }).click();
+    await expect(staff.getByText(/Version 2, saved .* by Priya Natarajan$/)).toBeVisible();
+    await expect(staff.locator("p.note-text").filter({ hasText: "The community centre gym." })).toBeVisible();
+    await expectSoundPage(staff, staffProblems);
+  });
 });

@@ -282,7 +282,28 @@ test("a case manager records a change of stage and refers to a service, and the 
   await refer.getByLabel(/Next step/).fill("Bring your health card to the first visit.");
   await refer.getByRole("button", { name: "Refer" }).click();
   const referrals = page.locator("section", { has: page.getByRole("heading", { name: "Referrals", exact: true }) });
-  await expect(referrals.locator("article").filter({ hasText: "Bring your health card" })).toHaveCount(1);
+  const added = referrals.locator("article").filter({ hasText: "Bring your health card" });
+  await expect(added).toHaveCount(1);
+  // Sent today, followed up in two weeks unless the case manager says otherwise.
+  await expect(added).toContainText("Follow up by");
+  await expectSoundPage(page, problems);
+
+  // What the service is told, only under the consent the client signed.
+  const tell = added.locator("details").filter({ has: page.getByText("Record what the service was told", { exact: true }) });
+  await tell.getByText("Record what the service was told", { exact: true }).click();
+  await expect(tell.getByLabel("With whom")).toHaveValue(service);
+  await tell.getByLabel("What the client agreed may be shared").fill("Name, phone and the goal this is for");
+  await tell.getByLabel("What for").fill("To book a first visit");
+  const ends = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  await tell.getByLabel(/Consent ends on/).fill(ends);
+  await tell.getByLabel("What the service was told", { exact: true }).fill("Asked for a first visit in the mornings.");
+  await tell.getByLabel(/The client signed the consent form/).check();
+  await expectSoundPage(page, problems);
+  await tell.getByRole("button", { name: "Save what was told" }).click();
+  const told = referrals.locator("article").filter({ hasText: "Bring your health card" });
+  await expect(told).toContainText("To book a first visit");
+  await expect(told).toContainText("Asked for a first visit in the mornings.");
+  await expect(told.getByRole("button", { name: "Client took this back" })).toBeVisible();
   await expectSoundPage(page, problems);
 
   const phone = await newPage(browser, PHONE);
@@ -292,6 +313,9 @@ test("a case manager records a change of stage and refers to a service, and the 
   await phone.goto("/referrals");
   await expect(phone.getByText(service).first()).toBeVisible();
   await expect(phone.getByText("Bring your health card to the first visit.")).toBeVisible();
+  // The client sees what they agreed to, not the note of what was said.
+  await expect(phone.getByText(/you agreed we could tell .*: Name, phone and the goal this is for/)).toBeVisible();
+  await expect(phone.getByText("Asked for a first visit in the mornings.")).toHaveCount(0);
   await expectSoundPage(phone, clientProblems);
 });
 

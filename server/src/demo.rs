@@ -8,9 +8,10 @@ use app::db::{
 };
 use app::domain::{
     identity_key, AppointmentKind as Kind, AppointmentStatus as Status, AreaAssessment,
-    AssessmentFields, Audience, CaseNoteFields, ContactKind, GoalStatus, Horizon, LeaveMessages,
-    LifeDomain, Need, OfficeFields, ReferralStatus, ResourceKind, ReviewFields, ReviewParticipant,
-    Role, Stage, StageChange, StageSet, StepDoer, WeeklyRepeat,
+    AssessmentFields, Audience, CaseNoteFields, ContactKind, GoalStatus, Helper, Horizon,
+    LeaveMessages, LifeDomain, Need, OfficeFields, PlainText, RecordId, ReferralStatus,
+    ResourceKind, ReviewFields, ReviewParticipant, Role, SafetyPlanParts, ServiceHandoverFields,
+    Stage, StageChange, StageSet, StepDoer, WeeklyRepeat, SERVICE_NOTE_MAX_CHARS,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sqlx::AnyConnection;
@@ -327,6 +328,9 @@ struct ServiceIdea {
     next_step: &'static str,
 }
 
+/// The people a referral is made to, at whichever service.
+const CONTACTS: [&str; 4] = ["Dana Lee", "Marc Gagnon", "Ruth Abebe", "Sam Ortiz"];
+
 const SERVICES: [ServiceIdea; 8] = [
     ServiceIdea {
         name: "Northside Housing Help",
@@ -600,6 +604,7 @@ pub async fn seed_with(
         demo_client.case_notes(&mut tx).await?;
         demo_client.review(&mut tx).await?;
         demo_client.assessments(&mut tx).await?;
+        demo_client.safety_plan(&mut tx).await?;
         for pick in [index, index + 5] {
             let resource = &resources[2 + pick % (resources.len() - 2)];
             db::recommend_resource(&mut tx, &client, resource).await?;
@@ -836,14 +841,55 @@ impl DemoClient<'_> {
         for k in 0..2 {
             let which = (self.index * 3 + k * 5) % SERVICES.len();
             let status = ReferralStatus::ALL[(self.index * 2 + k) % ReferralStatus::ALL.len()];
+            let updated_on = self.today - Duration::days((self.index * 3 + k * 11) as i64 % 40);
+            let sent = status != ReferralStatus::Suggested;
             let referral = NewReferral {
                 service_id: &services[which],
                 domain: SERVICES[which].domain,
                 status,
                 next_step: status.is_open().then_some(SERVICES[which].next_step),
-                updated_on: self.today - Duration::days((self.index * 3 + k * 11) as i64 % 40),
+                updated_on,
+                contact_name: sent.then_some(CONTACTS[which % CONTACTS.len()]),
+                contact_phone: sent.then_some(SERVICES[which].phone),
+                made_on: sent.then_some(updated_on),
+                // Two weeks after the last change: some are past, and the caseload asks.
+                follow_up_on: status
+                    .awaits_follow_up()
+                    .then_some(updated_on + Duration::days(14)),
             };
-            db::insert_referral(conn, self.id, &referral).await?;
+            let id = db::insert_referral(conn, self.id, &referral).await?;
+            if sent && k == 1 {
+                let plain = |text: &str| {
+                    PlainText::parse(text, SERVICE_NOTE_MAX_CHARS)
+                        .map_err(|e| DemoError::Rule(e.to_string()))
+                };
+                let handover = ServiceHandoverFields {
+                    note: plain(
+                        "Sent the referral form. Told them about the client's goal in this part \
+                         of life and the best times to call.",
+                    )?,
+                    shared_what: plain("Name, phone number, and the goal in this part of life")?,
+                    shared_with: plain(&format!(
+                        "{}, {}",
+                        SERVICES[which].name,
+                        CONTACTS[which % CONTACTS.len()]
+                    ))?,
+                    purpose: plain("To start the service")?,
+                    agreed_on: updated_on,
+                    expires_on: updated_on + Duration::days(180),
+                };
+                let id = RecordId::parse(&id)
+                    .ok_or_else(|| DemoError::Rule("a referral's id is not an id".into()))?;
+                db::insert_service_handover(
+                    conn,
+                    self.id,
+                    &id,
+                    &handover,
+                    self.case_manager,
+                    self.now,
+                )
+                .await?;
+            }
         }
         Ok(())
     }
@@ -914,6 +960,33 @@ impl DemoClient<'_> {
     }
 
     /// Some clients' notes stop earlier, so "last contact" differs across the caseload.
+    /// A safety plan for every third client: written with the case manager, then added to
+    /// by the client (so it has a history); the rest have none yet.
+    async fn safety_plan(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        if !self.index.is_multiple_of(3) {
+            return Ok(());
+        }
+        let mut parts = SafetyPlanParts {
+            warning_signs: "I stop answering my phone. I sleep a lot and skip meals.".into(),
+            triggers: "Paydays. Running into people from before. Arguments at home.".into(),
+            coping: "Go for a walk by the river. Music with headphones. A hot shower.".into(),
+            helpers: vec![Helper {
+                name: "My sister".into(),
+                phone: Some("416-555-0148".into()),
+            }],
+            places: "The drop-in on Queen Street (open every afternoon). The library.".into(),
+            naloxone: "Kit in my backpack's front pocket. My sister knows how to use it.".into(),
+        };
+        let over = (0, true);
+        db::save_safety_plan(conn, self.id, &parts, over, self.case_manager, self.now).await?;
+        parts.helpers.push(Helper {
+            name: "Peer group line".into(),
+            phone: Some("555-0123".into()),
+        });
+        db::save_safety_plan(conn, self.id, &parts, (1, true), self.id, self.now).await?;
+        Ok(())
+    }
+
     async fn case_notes(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
         let written = CASE_NOTES.len() - self.index % 3;
         for (days_ago, kind, text) in CASE_NOTES.into_iter().take(written) {

@@ -7,10 +7,13 @@ use app::actions::admin::{self, NewStaff};
 use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
 use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
+use app::actions::safety_plans;
 use app::actions::sessions::{self, SignIn, Started};
 use app::actions::AddedBy;
 use app::db::CheckInOutcome;
-use app::domain::{home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, Share};
+use app::domain::{
+    home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, SafetyPlanForm, Share,
+};
 use app::error::AppError;
 use app::notice::{Notice, Problem};
 use app::session::{
@@ -44,6 +47,7 @@ pub(crate) fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/supporters/revoke", post(revoke_supporter)),
         ("/check-ins/step", post(step_done)),
         ("/check-ins/appointment", post(appointment_answer)),
+        ("/safety", post(save_safety_plan)),
         ("/caseload/enrollment-code", post(enrollment_code)),
         ("/admin/staff", post(add_staff)),
         ("/admin/end-sessions", post(end_all_sessions)),
@@ -404,6 +408,7 @@ struct InviteForm {
     share_appointments: Option<String>,
     share_goals: Option<String>,
     share_stage: Option<String>,
+    share_safety_plan: Option<String>,
 }
 
 async fn invite_supporter(
@@ -416,6 +421,7 @@ async fn invite_supporter(
         (form.share_appointments.is_some(), Share::Appointments),
         (form.share_goals.is_some(), Share::Goals),
         (form.share_stage.is_some(), Share::Stage),
+        (form.share_safety_plan.is_some(), Share::SafetyPlan),
     ]
     .into_iter()
     .filter_map(|(on, share)| on.then_some(share))
@@ -434,6 +440,28 @@ async fn invite_supporter(
         ),
         Ok(Err(problem)) => back(PAGE, problem),
         Err(error) => refused(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct SafetyForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(flatten)]
+    plan: SafetyPlanForm,
+}
+
+/// The client saves their safety plan: back to it with a notice, or to the form with the
+/// problem (the browser holds each field to its limits first, so this is rare).
+async fn save_safety_plan(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<SafetyForm>,
+) -> Response {
+    match safety_plans::save_own(&state.db, &asking, form.plan, form.version).await {
+        Ok(Ok(notice)) => done("/safety", notice),
+        Ok(Err(problem)) => back("/safety/edit", problem),
+        Err(error) => refused("/safety/edit", error),
     }
 }
 

@@ -1,12 +1,10 @@
 //! Case notes as a case manager writes them: only ever added, by someone on the client's
 //! care team, each with its audit entry.
-use super::{kept_if_saved, traced};
-use crate::audit;
-use crate::clock::local_now;
+use super::add_to_record;
 use crate::db::{self, Db};
 use crate::domain::{CaseNoteForm, SaveAnswer};
 use crate::error::AppError;
-use crate::session::{case_manager_of, Asking};
+use crate::session::Asking;
 use chrono::Utc;
 
 /// Adds a note of a contact with the client (or a try).
@@ -16,24 +14,18 @@ pub async fn add(
     client_id: &str,
     form: CaseNoteForm,
 ) -> Result<SaveAnswer, AppError> {
-    let action = "case_note.add";
-    traced(action, asking, async {
-        let (writer, home) = case_manager_of(db, asking, client_id).await?;
-        let note = match form.check(local_now(&home).date()) {
-            Ok(note) => note,
-            Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
-        };
-        let mut change = db.change().await?;
-        let id = db::insert_case_note(
-            &mut change,
-            &home.client_id,
-            &note,
-            &writer.person_id,
-            Utc::now(),
-        )
-        .await?;
-        let entry = audit::allowed(asking, action).about(&home.client_id);
-        kept_if_saved(change, (SaveAnswer::Saved, Some(id)), entry).await
-    })
+    let check = |today| form.check(today);
+    add_to_record(
+        db,
+        asking,
+        client_id,
+        "case_note.add",
+        check,
+        async |change, client, fields, by| {
+            Ok(Some(
+                db::insert_case_note(change, client, fields, by, Utc::now()).await?,
+            ))
+        },
+    )
     .await
 }

@@ -22,17 +22,18 @@ pub mod plan;
 pub mod referrals;
 pub mod resources;
 pub mod reviews;
+pub mod safety_plans;
 pub mod sessions;
 pub mod stages;
 pub mod sync;
 mod turns;
 
 use crate::db::{self, AuditEvent, Saved};
-use crate::domain::SaveAnswer;
+use crate::domain::{FieldProblems, SaveAnswer};
 use crate::error::AppError;
 use crate::notice::Problem;
-use crate::session::Asking;
-use chrono::Utc;
+use crate::session::{case_manager_of, Asking};
+use chrono::{NaiveDate, Utc};
 use std::future::Future;
 use tracing::Instrument;
 
@@ -162,6 +163,35 @@ async fn kept_if_saved(
         change.keep(&[entry], Utc::now()).await?;
     }
     Ok(answer)
+}
+
+/// Adds one entry to a client's record that is only ever added (a case note, a review, an
+/// assessment, what a service was told): by someone on the client's care team, the form
+/// checked on the program's date, then one insert (given the client's id, the checked
+/// fields and the writer's id) kept with its audit entry. An insert that finds nothing to
+/// add to (`None`) answers "not found".
+async fn add_to_record<F>(
+    db: &db::Db,
+    asking: &Asking,
+    client_id: &str,
+    action: &'static str,
+    check: impl FnOnce(NaiveDate) -> Result<F, FieldProblems>,
+    insert: impl AsyncFnOnce(&mut db::Change, &str, &F, &str) -> db::Result<Option<String>>,
+) -> Result<SaveAnswer, AppError> {
+    traced(action, asking, async {
+        let (writer, home) = case_manager_of(db, asking, client_id).await?;
+        let fields = match check(crate::clock::local_now(&home).date()) {
+            Ok(fields) => fields,
+            Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
+        };
+        let mut change = db.change().await?;
+        let id = insert(&mut change, &home.client_id, &fields, &writer.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let entry = crate::audit::allowed(asking, action).about(&home.client_id);
+        kept_if_saved(change, (SaveAnswer::Saved, Some(id)), entry).await
+    })
+    .await
 }
 
 /// A save's answer from the database's: saved (with the id for the audit entry), refused

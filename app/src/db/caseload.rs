@@ -166,15 +166,15 @@ async fn entries(
         &[date_text(now.date())],
     )
     .await?;
-    let waiting = per_client(
+    let follow_up = per_client(
         db,
-        "SELECT r.client_id, MIN(r.updated_on) FROM referrals r
+        "SELECT r.client_id, MIN(r.follow_up_on) FROM referrals r
          JOIN care_team t ON t.client_id = r.client_id AND t.case_manager_id = $1 AND IN_SCOPE
-         WHERE r.status = 'referred'
+         WHERE r.follow_up_on < $3 AND r.status NOT IN ('completed', 'declined')
          GROUP BY r.client_id",
         case_manager_id,
         only,
-        &[],
+        &[date_text(now.date())],
     )
     .await?;
     let agreed = per_client(
@@ -225,7 +225,7 @@ async fn entries(
                 (Attention::NewCheckIn, new_check_ins.contains_key(&id)),
                 (Attention::MissedAppointment, missed.contains_key(&id)),
                 (Attention::OverdueStep, overdue.contains_key(&id)),
-                (Attention::ReferralWaiting, waiting.contains_key(&id)),
+                (Attention::ReferralFollowUp, follow_up.contains_key(&id)),
                 (
                     Attention::ReviewOverdue,
                     review == Some(ReviewTiming::Overdue),
@@ -239,6 +239,7 @@ async fn entries(
                 stages: stages.remove(&id).unwrap_or_default(),
                 next_appointment: next.get(&id).map(|at| read_local_time(at)).transpose()?,
                 last_contact: attended_on.max(checked_in_on).max(noted_on),
+                next_review,
                 attention: Attention::ALL
                     .iter()
                     .copied()

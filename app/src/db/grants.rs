@@ -254,7 +254,7 @@ pub async fn supporter_names(db: &Db, client_id: &str) -> Result<Vec<(String, St
 }
 
 /// What a client shares with a supporter under an active grant, and nothing else: the
-/// coming month's appointments, the goals or the stage, each only if shared.
+/// coming month's appointments, the goals, the stage or the safety plan, each only if shared.
 pub async fn shared_with_supporter(
     db: &Db,
     grant: &SupporterGrant,
@@ -274,8 +274,8 @@ pub async fn shared_with_supporter(
         None
     };
     let goals = if grant.shares.contains(&Share::Goals) {
-        let plan = super::support_plan(db, &home.client_id).await?;
-        Some(plan.goals.iter().map(SharedGoal::from).collect())
+        let goals = super::sent_goals(db, &home.client_id).await?;
+        Some(goals.iter().map(SharedGoal::from).collect())
     } else {
         None
     };
@@ -289,6 +289,12 @@ pub async fn shared_with_supporter(
     } else {
         None
     };
+    let safety_plan = if grant.shares.contains(&Share::SafetyPlan) {
+        let plan = super::safety_plan(db, &home.client_id).await?;
+        Some(plan.map(|p| p.parts).unwrap_or_default())
+    } else {
+        None
+    };
     Ok(SharedCopy {
         grant_id: grant.grant_id.clone(),
         preferred_name: home.preferred_name.clone(),
@@ -296,5 +302,6 @@ pub async fn shared_with_supporter(
         appointments,
         goals,
         stages,
+        safety_plan,
     })
 }

@@ -65,10 +65,41 @@ fn read_snapshot(text: &str) -> Result<Vec<Goal>> {
 }
 
 /// The plan as the client has it: the latest revision sent, with what changed since the one
-/// before, and the steps the client has ticked off since (their check-ins count at once).
+/// before, the steps the client has ticked off since (their check-ins count at once), the
+/// review dates and the latest assessment's summary.
 pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
     let mut conn = db.pool().acquire().await?;
     // The latest revision and the one before it, for what changed between them.
+    let (latest, goals, changes) = sent_plan(&mut conn, client_id, 2).await?;
+    let (next_review, last_reviewed) = super::review_dates_in(&mut conn, client_id).await?;
+    drop(conn);
+    let assessment = super::assessments_of_client(db, client_id, 1)
+        .await?
+        .first()
+        .map(|a| a.summary());
+    Ok(SupportPlan {
+        latest,
+        goals,
+        changes,
+        next_review,
+        last_reviewed,
+        assessment,
+    })
+}
+
+/// Only the goals of the plan as the client has it (for Today and a supporter's share).
+pub async fn sent_goals(db: &Db, client_id: &str) -> Result<Vec<Goal>> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(sent_plan(&mut conn, client_id, 1).await?.1)
+}
+
+/// The latest revision sent and its goals with the steps ticked off since; with
+/// `revisions` 2, what changed since the one before.
+async fn sent_plan(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    revisions: i64,
+) -> Result<(Option<PlanRevision>, Vec<Goal>, Vec<PlanChange>)> {
     let mut rows: Vec<SentRow> = sqlx::query_as(
         "SELECT r.number, r.summary, r.sent_at, p.display_name AS sent_by, r.snapshot
          FROM plan_revisions r
@@ -76,9 +107,10 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
          JOIN people p ON p.id = r.sent_by
          WHERE sp.client_id = $1
          ORDER BY r.number DESC
-         LIMIT 2",
+         LIMIT $2",
     )
     .bind(client_id)
+    .bind(revisions)
     .fetch_all(&mut *conn)
     .await?;
     let before = match rows.get(1) {
@@ -120,20 +152,7 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
             }
         }
     }
-    let (next_review, last_reviewed) = super::review_dates_in(&mut conn, client_id).await?;
-    drop(conn);
-    let assessment = super::assessments_of_client(db, client_id, 1)
-        .await?
-        .first()
-        .map(|a| a.summary());
-    Ok(SupportPlan {
-        latest,
-        goals,
-        changes,
-        next_review,
-        last_reviewed,
-        assessment,
-    })
+    Ok((latest, goals, changes))
 }
 
 /// The plan as the case managers are editing it: the goals and steps with their versions.

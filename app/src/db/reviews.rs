@@ -35,22 +35,24 @@ pub async fn plan_reviews(db: &Db, client_id: &str) -> Result<Vec<PlanReview>> {
     for row in rows {
         let who = ReviewParticipant::from_code(&row.who)?;
         match reviews.last_mut() {
-            Some(last) if last.id.as_str() == row.id => last.took_part.push(who),
+            Some(last) if last.id.as_str() == row.id => last.review.took_part.push(who),
             _ => reviews.push(PlanReview {
                 id: read_id(&row.id)?,
-                reviewed_on: read_date(&row.reviewed_on)?,
-                took_part: vec![who],
-                other_services: row.other_services,
-                what_reviewed: row.what_reviewed,
-                what_changed: row.what_changed,
-                next_review_on: read_date(&row.next_review_on)?,
+                review: ReviewFields {
+                    reviewed_on: read_date(&row.reviewed_on)?,
+                    took_part: vec![who],
+                    other_services: row.other_services,
+                    what_reviewed: row.what_reviewed,
+                    what_changed: row.what_changed,
+                    next_review_on: read_date(&row.next_review_on)?,
+                },
                 recorded_by: row.recorded_by,
                 recorded_at: read_instant(&row.recorded_at)?,
             }),
         }
     }
     for review in &mut reviews {
-        review.took_part.sort();
+        review.review.took_part.sort();
     }
     Ok(reviews)
 }

@@ -14,11 +14,12 @@ use crate::pages::appointments::{
 use crate::pages::passkeys::{self, PasskeyButton, ADD_PASSKEY, PASSKEY_SIGN_IN};
 use crate::pages::plan::{PlanOverview, PlanView};
 use crate::pages::referrals::{ReferralList, ReferralListView};
+use crate::pages::safety::{SafetyPage, SafetyView};
 use crate::pages::sharing::{library_from_copy, LibraryView, LEARN_TITLE};
 use crate::pages::sign_in::{SignInView, UnlockView, SIGN_IN_TITLE, UNLOCK_TITLE};
 use crate::pages::support::{resources_from_copy, SupportView};
 use crate::pages::today::{TodayOverview, TodayView};
-use crate::pages::{appointments, plan, referrals, support, today};
+use crate::pages::{appointments, plan, referrals, safety, support, today};
 use leptos::prelude::*;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
@@ -216,6 +217,8 @@ fn page_html(page: PhonePage, copy: Result<DeviceCopy, AppError>) -> (&'static s
         }),
         PhonePage::Referrals => from_copy(&copy, ReferralList::from_copy)
             .map(|list| (referrals::TITLE, framed(view! { <ReferralListView list/> }))),
+        PhonePage::Safety => from_copy(&copy, SafetyPage::from_copy)
+            .map(|page| (safety::TITLE, framed(view! { <SafetyView page/> }))),
         PhonePage::Support => from_copy(&copy, resources_from_copy)
             .map(|resources| (support::TITLE, framed(view! { <SupportView resources/> }))),
         PhonePage::Learn => from_copy(&copy, library_from_copy)

@@ -12,7 +12,7 @@ coded_enum! {
         NewCheckIn = "new_check_in" => "New check-in",
         MissedAppointment = "missed_appointment" => "Missed an appointment",
         OverdueStep = "overdue_step" => "Step overdue",
-        ReferralWaiting = "referral_waiting" => "Referral waiting for an answer",
+        ReferralFollowUp = "referral_follow_up" => "Referral follow-up due",
         ReviewOverdue = "review_overdue" => "Review overdue",
         ReviewSoon = "review_soon" => "Review due within 14 days",
     }
@@ -27,6 +27,9 @@ pub struct CaseloadEntry {
     pub next_appointment: Option<NaiveDateTime>,
     /// The last attended appointment, check-in or case note of a contact (not of a try).
     pub last_contact: Option<NaiveDate>,
+    /// The plan's next review: the latest review's agreed date, or 90 days after the first
+    /// plan was sent.
+    pub next_review: Option<NaiveDate>,
     pub attention: Vec<Attention>,
 }
 
@@ -72,6 +75,7 @@ mod tests {
             stages,
             next_appointment: None,
             last_contact: None,
+            next_review: None,
             attention,
         }
     }

@@ -202,3 +202,21 @@ pub(crate) fn past_day(
     }
     None
 }
+
+/// A required day still to come: after today (the program's) and at most `within_days`
+/// after it. `missing` says what to enter when the field is empty, `within` why the limit.
+pub(crate) fn coming_day(
+    raw: &str,
+    field: &str,
+    today: NaiveDate,
+    (missing, within_days, within): (&str, i64, &str),
+    problems: &mut FieldProblems,
+) -> Option<NaiveDate> {
+    match date(raw, field, today, problems)? {
+        None => problems.add(field, missing),
+        Some(day) if day <= today => problems.add(field, "Please choose a day after today."),
+        Some(day) if (day - today).num_days() > within_days => problems.add(field, within),
+        Some(day) => return Some(day),
+    }
+    None
+}

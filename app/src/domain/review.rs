@@ -1,7 +1,7 @@
 //! Plan reviews: the client and their case manager (and whoever else takes part) look at the
 //! plan together, note what changed, and agree when to look again. The agreed date is the
 //! plan's next review; before the first review it is 90 days after the first plan was sent.
-use super::form::{date, optional_text, past_day, text};
+use super::form::{coming_day, optional_text, past_day, text};
 use super::{coded_enum, FieldProblems, RecordId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -60,13 +60,7 @@ impl ReviewTiming {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanReview {
     pub id: RecordId,
-    pub reviewed_on: NaiveDate,
-    pub took_part: Vec<ReviewParticipant>,
-    /// Which other services, when they took part.
-    pub other_services: Option<String>,
-    pub what_reviewed: String,
-    pub what_changed: Option<String>,
-    pub next_review_on: NaiveDate,
+    pub review: ReviewFields,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
 }
@@ -84,10 +78,11 @@ pub struct ReviewForm {
 }
 
 /// A review that passed its checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewFields {
     pub reviewed_on: NaiveDate,
     pub took_part: Vec<ReviewParticipant>,
+    /// Which other services, when they took part.
     pub other_services: Option<String>,
     pub what_reviewed: String,
     pub what_changed: Option<String>,
@@ -136,25 +131,17 @@ impl ReviewForm {
             "what_changed",
             &mut problems,
         );
-        let next_review_on =
-            match date(&self.next_review_on, "next_review_on", today, &mut problems) {
-                Some(None) => {
-                    problems.add("next_review_on", "Please agree a date for the next review.");
-                    None
-                }
-                Some(Some(day)) if day <= today => {
-                    problems.add("next_review_on", "Please choose a day after today.");
-                    None
-                }
-                Some(Some(day)) if (day - today).num_days() > REVIEW_AT_MOST_DAYS => {
-                    problems.add(
-                        "next_review_on",
-                        "Please choose a day within a year: a plan is looked at least once a year.",
-                    );
-                    None
-                }
-                day => day.flatten(),
-            };
+        let next_review_on = coming_day(
+            &self.next_review_on,
+            "next_review_on",
+            today,
+            (
+                "Please agree a date for the next review.",
+                REVIEW_AT_MOST_DAYS,
+                "Please choose a day within a year: a plan is looked at least once a year.",
+            ),
+            &mut problems,
+        );
         let fields = match (
             reviewed_on,
             other_services,

@@ -15,6 +15,7 @@ coded_enum! {
         Appointments = "appointments" => "Upcoming appointments",
         Goals = "goals" => "Goals",
         Stage = "stage" => "Stage of care",
+        SafetyPlan = "safety_plan" => "Safety plan",
     }
 }
 
@@ -100,6 +101,9 @@ pub struct SharedCopy {
     pub appointments: Option<Vec<SharedAppointment>>,
     pub goals: Option<Vec<SharedGoal>>,
     pub stages: Option<Vec<Stage>>,
+    /// The written parts of the client's safety plan, when shared (none written: empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_plan: Option<super::SafetyPlanParts>,
 }
 
 #[cfg(test)]

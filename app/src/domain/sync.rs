@@ -43,6 +43,9 @@ pub struct Profile {
     /// sent have none until their next sync).
     #[serde(default)]
     pub care_team: super::CareTeam,
+    /// The client's safety plan, always on the phone (none until one is written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_plan: Option<super::SafetyPlan>,
 }
 
 /// An appointment with the client's latest answer about it.
@@ -556,6 +559,7 @@ pub enum PhonePage {
     Appointments,
     Appointment(String),
     Referrals,
+    Safety,
     Support,
     Learn,
     SignIn,
@@ -571,6 +575,7 @@ impl PhonePage {
             "/plan" => PhonePage::Plan,
             "/appointments" => PhonePage::Appointments,
             "/referrals" => PhonePage::Referrals,
+            "/safety" => PhonePage::Safety,
             "/support" => PhonePage::Support,
             "/learn" => PhonePage::Learn,
             "/sign-in" => PhonePage::SignIn,
@@ -696,6 +701,7 @@ mod tests {
         SyncItem::Profile(Profile {
             preferred_name: name.to_owned(),
             care_team: Default::default(),
+            safety_plan: None,
         })
     }
 

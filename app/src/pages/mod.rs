@@ -17,6 +17,8 @@ pub mod planning;
 pub mod record;
 pub mod referrals;
 pub mod referring;
+pub mod safety;
+pub mod safety_planning;
 pub mod schedule;
 pub mod sharing;
 pub mod sign_in;

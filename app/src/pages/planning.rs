@@ -599,6 +599,7 @@ fn Reviews(
 
 #[component]
 fn ReviewEntry(review: PlanReview, today: NaiveDate) -> impl IntoView {
+    let (recorded_by, review) = (review.recorded_by, review.review);
     let mut who: Vec<String> = review
         .took_part
         .iter()
@@ -622,7 +623,7 @@ fn ReviewEntry(review: PlanReview, today: NaiveDate) -> impl IntoView {
                 {review.what_changed.map(|c| view! { <dt>"What changed"</dt><dd class="note-text">{c}</dd> })}
                 <dt>"Next review"</dt><dd>{long_date(review.next_review_on, today)}</dd>
             </dl>
-            <p class="small">{format!("Recorded by {}", review.recorded_by)}</p>
+            <p class="small">{format!("Recorded by {recorded_by}")}</p>
         </article>
     }
 }

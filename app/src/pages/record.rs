@@ -9,7 +9,8 @@ use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
     long_date, time_label, Appointment, Assessment, Attention, CaseNote, CheckIn, Handover,
-    LeaveMessages, Referral, Resource as DirectoryResource, SaveAnswer, ServiceChoice, StageStep,
+    LeaveMessages, ReferralRecord, Resource as DirectoryResource, SafetyPlanVersion, SaveAnswer,
+    ServiceChoice, StageStep,
 };
 use crate::error::AppError;
 use crate::pages::assessing::AssessmentSection;
@@ -19,6 +20,7 @@ use crate::pages::editing::{reload_after, Saves};
 use crate::pages::handover::{HandOverCard, Handovers};
 use crate::pages::planning::{PlanSection, PlanWork};
 use crate::pages::referring::Referrals;
+use crate::pages::safety_planning::SafetyPlanSection;
 use crate::pages::schedule::Schedule;
 use crate::pages::staff::{NewCode, NewCodeCard};
 use crate::pages::stages::{StageNow, StageTimeline};
@@ -50,17 +52,19 @@ pub enum RecordSection {
     Appointments,
     Referrals,
     Assessment,
+    SafetyPlan,
     Notes,
     History,
 }
 
 impl RecordSection {
-    pub const ALL: [RecordSection; 7] = [
+    pub const ALL: [RecordSection; 8] = [
         RecordSection::Overview,
         RecordSection::Plan,
         RecordSection::Appointments,
         RecordSection::Referrals,
         RecordSection::Assessment,
+        RecordSection::SafetyPlan,
         RecordSection::Notes,
         RecordSection::History,
     ];
@@ -72,6 +76,7 @@ impl RecordSection {
             RecordSection::Appointments => "Appointments",
             RecordSection::Referrals => "Referrals and resources",
             RecordSection::Assessment => "Assessment",
+            RecordSection::SafetyPlan => "Safety plan",
             RecordSection::Notes => "Case notes",
             RecordSection::History => "History",
         }
@@ -85,6 +90,7 @@ impl RecordSection {
             RecordSection::Appointments => format!("/caseload/{client_id}/appointments"),
             RecordSection::Referrals => format!("/caseload/{client_id}/referrals"),
             RecordSection::Assessment => format!("/caseload/{client_id}/assessment"),
+            RecordSection::SafetyPlan => format!("/caseload/{client_id}/safety-plan"),
             RecordSection::Notes => format!("/caseload/{client_id}/notes"),
             RecordSection::History => format!("/caseload/{client_id}/history"),
         }
@@ -99,6 +105,7 @@ impl RecordSection {
             RecordSection::Appointments => "read.client_appointments",
             RecordSection::Referrals => "read.client_referrals",
             RecordSection::Assessment => "read.client_assessment",
+            RecordSection::SafetyPlan => "read.client_safety_plan",
             RecordSection::Notes => "read.case_notes",
             RecordSection::History => "read.client_history",
         }
@@ -112,7 +119,7 @@ impl RecordSection {
             Attention::OverdueStep | Attention::ReviewOverdue | Attention::ReviewSoon => {
                 RecordSection::Plan
             }
-            Attention::ReferralWaiting => RecordSection::Referrals,
+            Attention::ReferralFollowUp => RecordSection::Referrals,
         }
     }
 }
@@ -138,7 +145,7 @@ pub enum RecordPart {
         appointments: Vec<Appointment>,
     },
     Referrals {
-        referrals: Vec<Referral>,
+        referrals: Vec<ReferralRecord>,
         /// The directory's services a new referral can go to.
         services: Vec<ServiceChoice>,
         /// The program's resources, those chosen for the client first.
@@ -147,6 +154,10 @@ pub enum RecordPart {
     Assessment {
         /// Latest first.
         assessments: Vec<Assessment>,
+    },
+    SafetyPlan {
+        /// Every version, latest first.
+        versions: Vec<SafetyPlanVersion>,
     },
     Notes {
         /// Latest contact first.
@@ -169,6 +180,7 @@ impl RecordPart {
             RecordPart::Appointments { .. } => RecordSection::Appointments,
             RecordPart::Referrals { .. } => RecordSection::Referrals,
             RecordPart::Assessment { .. } => RecordSection::Assessment,
+            RecordPart::SafetyPlan { .. } => RecordSection::SafetyPlan,
             RecordPart::Notes { .. } => RecordSection::Notes,
             RecordPart::History { .. } => RecordSection::History,
         }
@@ -242,7 +254,7 @@ pub async fn get_client_record(
                 let named = std::iter::once((client_id.as_str(), profile.preferred_name.as_str()));
                 RecordPart::Overview(Box::new(Overview {
                     last_contact: entry.as_ref().and_then(|e| e.last_contact),
-                    next_review: db::review_dates(db, &client_id).await?.0,
+                    next_review: entry.as_ref().and_then(|e| e.next_review),
                     attention: entry.map(|e| e.attention).unwrap_or_default(),
                     full_name: profile.full_name,
                     date_of_birth: profile.date_of_birth,
@@ -301,12 +313,15 @@ pub async fn get_client_record(
                 .await?,
             },
             RecordSection::Referrals => RecordPart::Referrals {
-                referrals: db::referrals_of_client(db, &client_id).await?,
+                referrals: db::referral_records(db, &person.person_id, &client_id).await?,
                 services: db::open_services(db, &home.organisation_id).await?,
                 resources: db::resources_for_client(db, &client_id).await?,
             },
             RecordSection::Assessment => RecordPart::Assessment {
                 assessments: db::assessments_of_client(db, &client_id, ASSESSMENTS_SHOWN).await?,
+            },
+            RecordSection::SafetyPlan => RecordPart::SafetyPlan {
+                versions: db::safety_plan_history(db, &person.person_id, &client_id).await?,
             },
             RecordSection::Notes => RecordPart::Notes {
                 notes: db::case_notes_for_case_manager(db, &person.person_id, &client_id).await?,
@@ -393,12 +408,15 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
             services,
             resources,
         } => view! {
-            <Referrals client_id=id.clone() referrals services/>
+            <Referrals client_id=id.clone() referrals services today/>
             <ChosenResources client_id=id resources/>
         }
         .into_any(),
         RecordPart::Assessment { assessments } => {
             view! { <AssessmentSection client_id=id assessments today/> }.into_any()
+        }
+        RecordPart::SafetyPlan { versions } => {
+            view! { <SafetyPlanSection client_id=id versions today/> }.into_any()
         }
         RecordPart::Notes { notes } => view! { <CaseNotes client_id=id notes today/> }.into_any(),
         RecordPart::History {

@@ -86,6 +86,14 @@ fn ReferralCard(referral: Referral, today: NaiveDate) -> impl IntoView {
             {service.phone.map(|phone| view! {
                 <a class="button secondary" href=tel_href(&phone)>{format!("Call {phone}")}</a>
             })}
+            {(!referral.consents.is_empty()).then(|| view! {
+                <h3>"What you agreed we could share"</h3>
+                <ul class="plain-list consents">
+                    {referral.consents.iter().map(|c| view! { <li>{c.in_words(today)}</li> }).collect_view()}
+                </ul>
+                <p class="small">"You can take back your OK at any time: tell your case manager."</p>
+            })}
+            {referral.made_on.map(|on| view! { <p class="small">{format!("Referral sent: {}", long_date(on, today))}</p> })}
             <p class="small">{format!("Last change: {}", long_date(referral.updated_on, today))}</p>
         </article>
     }

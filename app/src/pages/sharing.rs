@@ -3,9 +3,11 @@
 //! open to everyone.
 use crate::components::FormMessage;
 use crate::components::{served, ResourceCard, SharedAppointmentCard};
-use crate::domain::{Resource, Share, SharedAppointment, SharedGoal, Stage};
+use crate::domain::{Resource, SafetyPlanParts, Share, SharedAppointment, SharedGoal, Stage};
 use crate::error::AppError;
+use crate::pages::safety::{Overdose, SafetyParts};
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -266,6 +268,7 @@ pub struct SharedRecord {
     pub appointments: Option<Vec<SharedAppointment>>,
     pub goals: Option<Vec<SharedGoal>>,
     pub stages: Option<Vec<Stage>>,
+    pub safety_plan: Option<SafetyPlanParts>,
 }
 
 #[server(endpoint = "shared_record")]
@@ -296,6 +299,7 @@ pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppErro
             appointments: shared.appointments,
             goals: shared.goals,
             stages: shared.stages,
+            safety_plan: shared.safety_plan,
         })
     })
     .await
@@ -362,6 +366,15 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
+        })}
+        {record.safety_plan.map(|parts| view! {
+            <h2>{format!("{}'s safety plan", record.preferred_name)}</h2>
+            {if parts.is_empty() {
+                Either::Left(view! { <p>"Nothing written yet."</p> })
+            } else {
+                Either::Right(view! { <SafetyParts parts/> })
+            }}
+            <Overdose/>
         })}
     }
 }

@@ -82,7 +82,7 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
             now + chrono::Duration::days(90),
         )
         .await?;
-        let goals = db::support_plan(&state.db, &home.client_id).await?.goals;
+        let goals = db::sent_goals(&state.db, &home.client_id).await?;
         let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
         let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
         let care_team = db::care_team_card(&state.db, &home.client_id).await?;
@@ -119,6 +119,8 @@ pub fn TodayView(overview: TodayOverview) -> impl IntoView {
     view! {
         <h1>{format!("Hi, {}", overview.preferred_name)}</h1>
         {overview.crisis_line.map(|line| view! { <HelpNow line/> })}
+        // One tap, also offline: the plan travels in the phone's copy.
+        <a class="button secondary" href="/safety">"My safety plan"</a>
         <section aria-labelledby="next-heading">
             <h2 id="next-heading">"Next appointment"</h2>
             {match overview.next_appointment {

@@ -32,6 +32,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Administration",
     "Directory",
     "Care teams",
+    "Safety plan",
     "Page not found",
     "Please sign in",
 ];

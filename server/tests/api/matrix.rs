@@ -69,7 +69,7 @@ fn shares_of(actor: Actor) -> &'static [Share] {
     match actor {
         SupporterAppointments => &[Share::Appointments],
         SupporterGoals => &[Share::Goals],
-        SupporterStage => &[Share::Stage],
+        SupporterStage => &[Share::Stage, Share::SafetyPlan],
         _ => &[],
     }
 }
@@ -85,6 +85,17 @@ fn share_fields(share: Share) -> (&'static str, Option<&'static [&'static str]>)
         ),
         Share::Goals => ("goals", Some(&["own_words", "status"])),
         Share::Stage => ("stages", None),
+        Share::SafetyPlan => (
+            "safety_plan",
+            Some(&[
+                "warning_signs",
+                "triggers",
+                "coping",
+                "helpers",
+                "places",
+                "naloxone",
+            ]),
+        ),
     }
 }
 
@@ -110,9 +121,13 @@ fn assert_only_shared(answer: &Value, shares: &[Share], seen: &str) {
             assert!(value.is_null(), "{seen}: `{key}` was not shared");
             continue;
         }
-        let entries = value
-            .as_array()
-            .unwrap_or_else(|| panic!("{seen}: `{key}` is a list"));
+        // A list of entries, or one (the safety plan).
+        let entries = match value {
+            Value::Object(_) => std::slice::from_ref(value),
+            _ => value
+                .as_array()
+                .unwrap_or_else(|| panic!("{seen}: `{key}` is a list or an object")),
+        };
         assert!(
             !entries.is_empty(),
             "{seen}: `{key}` has something to check"
@@ -175,7 +190,7 @@ fn own_record(actor: Actor) -> May {
 fn server_function_rule(endpoint: &str, actor: Actor) -> May {
     match endpoint {
         "today" | "plan" | "appointments" | "referrals" | "resources" | "record_looks"
-        | "supporters" => own_record(actor),
+        | "supporters" | "safety" | "safety_edit" => own_record(actor),
         "appointment" => only(actor, &[ClientA]),
         "account" => match actor {
             Anonymous => Deny,
@@ -202,9 +217,8 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
         | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
-        | "choose-resource" | "add-case-note" | "record-review" | "record-assessment" => {
-            only(actor, &[CaseManagerOfA])
-        }
+        | "tell-service" | "withdraw-consent" | "save-safety-plan" | "choose-resource"
+        | "add-case-note" | "record-review" | "record-assessment" => only(actor, &[CaseManagerOfA]),
         "save-service" | "save-resource" | "retire-entry" | "care-teams" | "set-care-team"
         | "set-office" | "set-work-phone" => only(actor, &[Admin]),
         // Amara names herself, which is refused at the field: the call is allowed, and Alex
@@ -254,6 +268,8 @@ fn form_rule(path: &str, actor: Actor) -> May {
         "/supporters/invite" => only(actor, &[ClientA, ClientB]),
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
+        // Each client saves their own plan; nobody else has one to save here.
+        "/safety" => only(actor, &[ClientA, ClientB]),
         "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
         // Daniel, who is no one else in the matrix: deactivated, then back.
         "/admin/staff/deactivate" | "/admin/staff/reactivate" | "/admin/staff/reset-code" => {
@@ -271,6 +287,8 @@ struct Cast {
     alex_goal: String,
     alex_step: String,
     alex_referral: String,
+    /// A consent to share that Alex signed, which Amara records as taken back.
+    alex_consent: String,
     service: String,
     spare_service: String,
     resource: String,
@@ -293,7 +311,13 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
     let plan = db::working_plan(&t.db, &alex_id).await.unwrap();
     let alex_goal = plan[0].id.to_string();
     let alex_step = plan[0].steps[0].id.to_string();
-    let alex_referral = db::referrals_of_client(&t.db, &alex_id).await.unwrap()[0]
+    let referrals = db::referrals_of_client(&t.db, &alex_id).await.unwrap();
+    let alex_referral = referrals[0].id.to_string();
+    let alex_consent = referrals
+        .iter()
+        .flat_map(|r| &r.consents)
+        .next()
+        .expect("the demo gives Alex a consent to share")
         .id
         .to_string();
     let service: String = sqlx::query_scalar("SELECT id FROM services ORDER BY name LIMIT 1")
@@ -329,7 +353,11 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
             "sup.appointments",
         ),
         (SupporterGoals, &[Share::Goals][..], "sup.goals"),
-        (SupporterStage, &[Share::Stage][..], "sup.stage"),
+        (
+            SupporterStage,
+            &[Share::Stage, Share::SafetyPlan][..],
+            "sup.stage",
+        ),
         (SupporterRevoked, Share::ALL, "sup.revoked"),
         (SupporterExpired, Share::ALL, "sup.expired"),
     ] {
@@ -375,6 +403,7 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         alex_goal,
         alex_step,
         alex_referral,
+        alex_consent,
         service,
         spare_service,
         resource,
@@ -396,6 +425,7 @@ impl Cast {
     }
 
     fn server_function_args(&self, endpoint: &str, actor: Actor) -> Vec<(&'static str, String)> {
+        let today = app::clock::local_time_in(server::demo::TIME_ZONE).date();
         match endpoint {
             "appointment" => vec![("id", self.alex_appointment.clone())],
             "shared_record" => vec![("grant_id", self.own_grant(actor).to_owned())],
@@ -547,6 +577,23 @@ impl Cast {
                 ("referral[service_id]", self.service.clone()),
                 ("referral[domain]", "housing".to_owned()),
                 ("referral[status]", "referred".to_owned()),
+                ("referral[made_on]", today.to_string()),
+                ("referral[follow_up_on]", today.to_string()),
+            ],
+            // Refused at the `signed` field: allowed, and nothing is written.
+            "tell-service" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("referral_id", self.alex_referral.clone()),
+                ("handover[note]", "From the matrix".to_owned()),
+            ],
+            "save-safety-plan" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("version", "0".to_owned()),
+                ("plan[coping]", "From the matrix".to_owned()),
+            ],
+            "withdraw-consent" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("consent_id", self.alex_consent.clone()),
             ],
             "send-plan" => vec![
                 ("client_id", self.alex_id.clone()),
@@ -584,6 +631,10 @@ impl Cast {
                 ("share_goals", s("on")),
             ],
             "/caseload/enrollment-code" => vec![("client_id", self.alex_id.clone())],
+            "/safety" => vec![
+                ("version", s("0")),
+                ("coping", s("From the matrix: a walk by the river")),
+            ],
             "/check-ins/step" => vec![
                 ("step_id", self.alex_step.clone()),
                 ("key", s("0123456789abcdef0123456789abcdef")),

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use server::demo::{self, SeedOutcome};
 use std::collections::HashSet;
 
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 17] = [
     "organisations",
     "people",
     "client_profiles",
@@ -23,7 +23,9 @@ const TABLES: [&str; 15] = [
     "appointments",
     "services",
     "referrals",
+    "referral_handovers",
     "resources",
+    "safety_plan_versions",
 ];
 
 async fn counts(db: &Db) -> Vec<i64> {

@@ -483,7 +483,7 @@ async fn a_retired_service_stays_on_old_referrals_and_is_offered_no_more() {
                     ("client_id", &alex),
                     ("referral[service_id]", &service_id),
                     ("referral[domain]", "housing"),
-                    ("referral[status]", "referred"),
+                    ("referral[status]", "suggested"),
                 ],
             )
             .await;
