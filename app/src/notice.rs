@@ -27,6 +27,7 @@ coded_enum! {
         NotFound = "not_found" => "We couldn't find that. It may have been removed already.",
         Unavailable = "unavailable" => "Something went wrong on our side. Nothing was changed. Please try again in a few minutes.",
         SafetyPlanInvalid = "safety_plan_invalid" => "Your plan was not saved: please keep each part shorter, and write each phone number with digits and a name beside it.",
+        SuggestionInvalid = "suggestion_invalid" => "Please write your idea in 200 characters or fewer, without special characters.",
         NoteTooLong = "note_too_long" => "Please keep your note under 300 characters, without special characters.",
         Refused = "refused" => "This form was sent from somewhere else, so it was not accepted. Please use the form on this page.",
     }
@@ -48,6 +49,7 @@ coded_enum! {
         StaffReactivated = "staff_reactivated" => "That account can sign in again.",
         SafetyPlanSaved = "safety_plan_saved" => "Your safety plan is saved. It stays on this phone for when you need it.",
         SafetyPlanSavedBoth = "safety_plan_saved_both" => "Your safety plan is saved. Your case manager changed it too while you were writing: they can see both.",
+        SuggestionSent = "suggestion_sent" => "Thank you. Your case manager will see your idea; you'll see here what becomes of it.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

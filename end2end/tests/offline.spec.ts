@@ -143,7 +143,7 @@ test.describe("the installable app", () => {
     // A double tap keeps one check-in, not two.
     await tick.dblclick();
     const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
-    await expect(offlineLine).toContainText("1 check-in is kept on this phone");
+    await expect(offlineLine).toContainText("1 thing you sent is kept on this phone");
     // The step shows as done at once.
     await expect(page.getByRole("button", { name: `I did this: ${step}` })).toHaveCount(0);
     await expectSoundPage(page, offlineProblems(problems));
@@ -152,12 +152,12 @@ test.describe("the installable app", () => {
     await page.locator("section", { has: page.getByRole("heading", { name: "Coming up" }) }).getByRole("link").first().click();
     await page.getByRole("button", { name: "I'll be there" }).click();
     await expect(page.getByText(/You said you will be there/)).toBeVisible();
-    await expect(offlineLine).toContainText("2 check-ins are kept on this phone");
+    await expect(offlineLine).toContainText("2 things you sent are kept on this phone");
     await expectSoundPage(page, offlineProblems(problems));
 
     // Kept through a reload, and unreadable in storage like the rest of the copy.
     await page.reload();
-    await expect(offlineLine).toContainText("2 check-ins are kept on this phone");
+    await expect(offlineLine).toContainText("2 things you sent are kept on this phone");
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     expect(stored).not.toContain(step);
     expect(stored).not.toContain("will_come");
@@ -192,7 +192,7 @@ test.describe("the installable app", () => {
     const step = ((await tick.getAttribute("aria-label")) ?? "").replace("I did this: ", "");
     await tick.click();
     const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
-    await expect(offlineLine).toContainText("1 check-in is kept on this phone");
+    await expect(offlineLine).toContainText("1 thing you sent is kept on this phone");
     await expectSoundPage(page, offlineProblems(problems));
 
     // Back online, but before the phone could send it (its syncs are held back), Kim signs
@@ -447,5 +447,50 @@ test.describe("the installable app", () => {
     await expect(staff.getByText(/Version 2, saved .* by Priya Natarajan$/)).toBeVisible();
     await expect(staff.locator("p.note-text").filter({ hasText: "The community centre gym." })).toBeVisible();
     await expectSoundPage(staff, staffProblems);
+  });
+
+  test("an idea for the plan sent offline reaches the case manager once, who takes it into the draft", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Olivia signs in nowhere else in the suite; Priya is her case manager.
+    await loadOnce(page, "olivia", "/plan");
+    const problems = watchForProblems(page);
+    await context.setOffline(true);
+    await page.goto("/plan");
+    const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
+    await expect(offlineLine).toBeVisible();
+    const ideas = page.locator("section", { has: page.getByRole("heading", { name: "Your ideas" }) });
+    await ideas.getByText("Suggest a goal", { exact: true }).click();
+    await ideas.getByLabel("Your idea for a goal, in your words").fill("Cook a real dinner twice a week");
+    await ideas.getByRole("button", { name: "Send to my case manager" }).dblclick();
+    await expect(offlineLine).toContainText("1 thing you sent is kept on this phone");
+    await expectSoundPage(page, offlineProblems(problems));
+
+    // Back online: sent once.
+    await context.setOffline(false);
+    await expect(offlineLine).toHaveCount(0);
+    await page.goto("/plan");
+    await expect(ideas.getByText("A goal: Cook a real dinner twice a week")).toHaveCount(1);
+    await expect(ideas).toContainText("Your case manager will look at this");
+    await expectSoundPage(page, offlineProblems(problems));
+
+    const staff = await newPage(browser, DESKTOP);
+    const staffProblems = watchForProblems(staff);
+    await signInAs(staff, "priya", "/caseload");
+    await expect(staff.getByRole("row").filter({ hasText: "Olivia" })).toContainText("Suggestion from the client");
+    await staff.getByRole("link", { name: "Olivia", exact: true }).click();
+    await waitForHydration(staff);
+    await staff.getByRole("navigation", { name: "Parts of the record" }).getByRole("link", { name: "Plan", exact: true }).click();
+    const suggestions = staff.locator("section", { has: staff.getByRole("heading", { name: "Suggestions from the client (1 new)" }) });
+    const card = suggestions.locator("article").filter({ hasText: "Cook a real dinner twice a week" });
+    await expect(card).toHaveCount(1);
+    await expectSoundPage(staff, staffProblems);
+    await card.getByRole("button", { name: "Add to the draft, in their words" }).click();
+    const goals = staff.locator("section", { has: staff.getByRole("heading", { name: "Goals", exact: true }) });
+    await expect(goals.getByText("Cook a real dinner twice a week").first()).toBeVisible();
+    await expect(staff.getByRole("heading", { name: "Suggestions from the client (0 new)" })).toBeVisible();
+    await expectSoundPage(staff, staffProblems);
+
+    await page.goto("/plan");
+    await expect(ideas).toContainText("Added to your plan");
   });
 });

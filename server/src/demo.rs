@@ -605,6 +605,7 @@ pub async fn seed_with(
         demo_client.review(&mut tx).await?;
         demo_client.assessments(&mut tx).await?;
         demo_client.safety_plan(&mut tx).await?;
+        demo_client.suggestions(&mut tx).await?;
         for pick in [index, index + 5] {
             let resource = &resources[2 + pick % (resources.len() - 2)];
             db::recommend_resource(&mut tx, &client, resource).await?;
@@ -984,6 +985,47 @@ impl DemoClient<'_> {
             phone: Some("555-0123".into()),
         });
         db::save_safety_plan(conn, self.id, &parts, (1, true), self.id, self.now).await?;
+        Ok(())
+    }
+
+    /// Ideas the client sent: for every third client a step waiting on their first goal, and
+    /// for the next a goal their case manager answered.
+    async fn suggestions(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        let at = self.now - Duration::days(2);
+        match self.index % 3 {
+            0 => {
+                let goal: String = sqlx::query_scalar(
+                    "SELECT g.id FROM goals g JOIN support_plans sp ON sp.id = g.plan_id
+                     WHERE sp.client_id = $1 ORDER BY g.position LIMIT 1",
+                )
+                .bind(self.id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(DbError::from)?;
+                let goal = RecordId::parse(&goal)
+                    .ok_or_else(|| DemoError::Rule("a goal's id is not an id".into()))?;
+                let text = "Ask the pharmacy about a reminder for my dose";
+                db::record_suggestion(conn, self.id, Some(&goal), text, "demo-step", at).await?;
+            }
+            1 => {
+                let text = "Get back in touch with my brother";
+                db::record_suggestion(conn, self.id, None, text, "demo-goal", at).await?;
+                let id: String =
+                    sqlx::query_scalar("SELECT id FROM plan_suggestions WHERE client_id = $1")
+                        .bind(self.id)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(DbError::from)?;
+                let id = RecordId::parse(&id)
+                    .ok_or_else(|| DemoError::Rule("a suggestion's id is not an id".into()))?;
+                let answer =
+                    "A good one. Let's talk about it at your next visit and plan it together.";
+                let answered = (app::domain::SuggestionState::Answered, Some(answer));
+                db::settle_suggestion(conn, self.id, &id, answered, self.case_manager, self.now)
+                    .await?;
+            }
+            _ => {}
+        }
         Ok(())
     }
 

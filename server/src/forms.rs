@@ -7,9 +7,9 @@ use app::actions::admin::{self, NewStaff};
 use app::actions::check_ins::{self, CheckInProblem, CheckedCheckIn};
 use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
-use app::actions::safety_plans;
 use app::actions::sessions::{self, SignIn, Started};
 use app::actions::AddedBy;
+use app::actions::{safety_plans, suggestions};
 use app::db::CheckInOutcome;
 use app::domain::{
     home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, SafetyPlanForm, Share,
@@ -48,6 +48,7 @@ pub(crate) fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/check-ins/step", post(step_done)),
         ("/check-ins/appointment", post(appointment_answer)),
         ("/safety", post(save_safety_plan)),
+        ("/suggestions", post(suggest)),
         ("/caseload/enrollment-code", post(enrollment_code)),
         ("/admin/staff", post(add_staff)),
         ("/admin/end-sessions", post(end_all_sessions)),
@@ -444,6 +445,44 @@ async fn invite_supporter(
 }
 
 #[derive(Deserialize)]
+struct SuggestionForm {
+    #[serde(default)]
+    goal_id: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// A goal or a step the client suggests from their plan page, once per page load and text
+/// (a double tap counts once; two ideas from one page both count).
+async fn suggest(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<SuggestionForm>,
+) -> Response {
+    const PAGE: &str = "/plan";
+    if !is_form_key(&form.key) {
+        return match asking.as_role(Role::Client) {
+            Ok(_) => back(PAGE, Problem::NotFound),
+            Err(error) => refused(PAGE, error),
+        };
+    }
+    let key = format!(
+        "form-{}-suggest-{}",
+        form.key,
+        app::secrets::secret_hash(&format!("{}\n{}", form.goal_id, form.text.trim()))
+    );
+    let suggestion = (Some(form.goal_id.as_str()), form.text.as_str());
+    match suggestions::suggest(&state.db, &asking, suggestion, &key, None, Utc::now()).await {
+        Ok(Ok(CheckInOutcome::NotFound)) => back(PAGE, Problem::NotFound),
+        Ok(Ok(_)) => done(PAGE, Notice::SuggestionSent),
+        Ok(Err(problem)) => back(PAGE, problem),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
 struct SafetyForm {
     #[serde(default)]
     version: i64,
@@ -485,7 +524,7 @@ async fn revoke_supporter(
 async fn record_check_in(
     state: &AppState,
     asking: &Asking,
-    check_in: &CheckedCheckIn<'_>,
+    check_in: &CheckedCheckIn,
     key: &str,
 ) -> Result<CheckInOutcome, AppError> {
     check_ins::record(&state.db, asking, check_in, key, None, Utc::now()).await

@@ -21,17 +21,27 @@ pub enum CheckInProblem {
 
 /// A check-in whose id and note passed their checks: the one way from what a form or a
 /// device sent to what the database records.
-pub struct CheckedCheckIn<'a> {
-    action: &'a CheckInAction,
+pub struct CheckedCheckIn {
+    kind: Kind,
     target: RecordId,
     note: Option<PlainText>,
 }
 
-impl<'a> CheckedCheckIn<'a> {
-    pub fn of(action: &'a CheckInAction) -> Result<Self, CheckInProblem> {
-        let raw_note = match action {
-            CheckInAction::CantCome { note, .. } => note.as_deref(),
-            CheckInAction::StepDone { .. } | CheckInAction::WillCome { .. } => None,
+/// The kinds of check-in (a suggestion is not one: `actions::suggestions`).
+#[derive(Clone, Copy)]
+enum Kind {
+    StepDone,
+    WillCome,
+    CantCome,
+}
+
+impl CheckedCheckIn {
+    pub fn of(action: &CheckInAction) -> Result<Self, CheckInProblem> {
+        let (kind, raw_note) = match action {
+            CheckInAction::CantCome { note, .. } => (Kind::CantCome, note.as_deref()),
+            CheckInAction::StepDone { .. } => (Kind::StepDone, None),
+            CheckInAction::WillCome { .. } => (Kind::WillCome, None),
+            CheckInAction::Suggest { .. } => return Err(CheckInProblem::NotFound),
         };
         let target = RecordId::parse(action.target()).ok_or(CheckInProblem::NotFound)?;
         let note = match raw_note.map(str::trim) {
@@ -41,11 +51,7 @@ impl<'a> CheckedCheckIn<'a> {
                     .map_err(|_| CheckInProblem::NoteTooLong)?,
             ),
         };
-        Ok(CheckedCheckIn {
-            action,
-            target,
-            note,
-        })
+        Ok(CheckedCheckIn { kind, target, note })
     }
 
     /// The step or appointment it is about.
@@ -55,10 +61,10 @@ impl<'a> CheckedCheckIn<'a> {
 
     fn as_check_in(&self) -> CheckIn<'_> {
         let id = self.target.as_str();
-        match self.action {
-            CheckInAction::StepDone { .. } => CheckIn::StepDone { step_id: id },
-            CheckInAction::WillCome { .. } => CheckIn::AppointmentConfirmed { appointment_id: id },
-            CheckInAction::CantCome { .. } => CheckIn::CantCome {
+        match self.kind {
+            Kind::StepDone => CheckIn::StepDone { step_id: id },
+            Kind::WillCome => CheckIn::AppointmentConfirmed { appointment_id: id },
+            Kind::CantCome => CheckIn::CantCome {
                 appointment_id: id,
                 note: self.note.as_ref().map(PlainText::as_str),
             },
@@ -82,7 +88,7 @@ impl Outcome for CheckInOutcome {
 pub async fn record(
     db: &Db,
     asking: &Asking,
-    check_in: &CheckedCheckIn<'_>,
+    check_in: &CheckedCheckIn,
     key: &str,
     made_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,

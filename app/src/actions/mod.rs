@@ -25,6 +25,7 @@ pub mod reviews;
 pub mod safety_plans;
 pub mod sessions;
 pub mod stages;
+pub mod suggestions;
 pub mod sync;
 mod turns;
 

@@ -4,12 +4,14 @@
 //! was sent with the audit entries of the shared records it sends a supporter. The device's
 //! half is `domain::DeviceCopy`.
 use super::check_ins::{self, CheckedCheckIn};
+use super::suggestions;
 use super::{traced, Outcome};
 use crate::clock::local_time_in;
 use crate::db::{self, AuditEvent, CheckInOutcome, ClientHome, Db, DbError};
 use crate::domain::{
-    changes_since, client_window, is_device_key, AppointmentCopy, Profile, QueuedCheckIn, Receipt,
-    Role, SyncAnswer, SyncItem, SyncRequest, MAX_CHECK_INS_PER_SYNC, SYNC_PROTOCOL,
+    changes_since, client_window, is_device_key, AppointmentCopy, CheckInAction, Profile,
+    QueuedCheckIn, Receipt, Role, SyncAnswer, SyncItem, SyncRequest, MAX_CHECK_INS_PER_SYNC,
+    SYNC_PROTOCOL,
 };
 use crate::error::AppError;
 use crate::secrets::{hex, random_bytes, NoRandomness};
@@ -243,13 +245,21 @@ async fn apply_check_in(
     if !is_client || !is_device_key(&queued.key) {
         return Ok(Receipt::Refused);
     }
-    let Ok(checked) = CheckedCheckIn::of(&queued.action) else {
-        return Ok(Receipt::Refused);
-    };
     // Device keys live apart from the keys of the pages' forms.
     let key = format!("device-{}", queued.key);
     let made_at = queued.made_at.min(now);
-    let outcome = check_ins::record(db, asking, &checked, &key, Some(made_at), now).await?;
+    let outcome = if let CheckInAction::Suggest { goal_id, text } = &queued.action {
+        let suggestion = (goal_id.as_deref(), text.as_str());
+        match suggestions::suggest(db, asking, suggestion, &key, Some(made_at), now).await? {
+            Ok(outcome) => outcome,
+            Err(_) => return Ok(Receipt::Refused),
+        }
+    } else {
+        let Ok(checked) = CheckedCheckIn::of(&queued.action) else {
+            return Ok(Receipt::Refused);
+        };
+        check_ins::record(db, asking, &checked, &key, Some(made_at), now).await?
+    };
     Ok(match outcome {
         CheckInOutcome::Recorded => Receipt::Recorded,
         CheckInOutcome::AlreadyRecorded => Receipt::AlreadyRecorded,

@@ -139,6 +139,17 @@ async fn entries(
         &[],
     )
     .await?;
+    let suggested = per_client(
+        db,
+        "SELECT s.client_id, MAX(s.suggested_at) FROM plan_suggestions s
+         JOIN care_team t ON t.client_id = s.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE s.state = 'waiting'
+         GROUP BY s.client_id",
+        case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
     let missed = per_client(
         db,
         "SELECT a.client_id, MAX(a.starts_at) FROM appointments a
@@ -223,6 +234,7 @@ async fn entries(
             let review = next_review.map(|on| ReviewTiming::of(on, now.date()));
             let flagged: HashSet<Attention> = [
                 (Attention::NewCheckIn, new_check_ins.contains_key(&id)),
+                (Attention::NewSuggestion, suggested.contains_key(&id)),
                 (Attention::MissedAppointment, missed.contains_key(&id)),
                 (Attention::OverdueStep, overdue.contains_key(&id)),
                 (Attention::ReferralFollowUp, follow_up.contains_key(&id)),

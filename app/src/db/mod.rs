@@ -22,6 +22,7 @@ mod reviews;
 mod safety_plans;
 mod sessions;
 mod stages;
+mod suggestions;
 mod sync;
 
 pub use accounts::*;
@@ -44,6 +45,7 @@ pub use reviews::*;
 pub use safety_plans::*;
 pub use sessions::*;
 pub use stages::*;
+pub use suggestions::*;
 pub use sync::*;
 
 use crate::domain::{RecordId, UnknownCode};

@@ -84,6 +84,7 @@ pub async fn support_plan(db: &Db, client_id: &str) -> Result<SupportPlan> {
         next_review,
         last_reviewed,
         assessment,
+        suggestions: super::suggestions_of_client(db, client_id).await?,
     })
 }
 

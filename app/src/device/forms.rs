@@ -143,7 +143,10 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
                 }
             }))
         }
-        _ if offline && address.starts_with("/check-ins/") && holds_copy() => {
+        _ if offline
+            && (address.starts_with("/check-ins/") || address == "/suggestions")
+            && holds_copy() =>
+        {
             let action = CheckInAction::of_form(address, field)?;
             Some(Box::pin(async move {
                 match keep_check_in(action).await {

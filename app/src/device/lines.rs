@@ -41,10 +41,11 @@ fn OfflineLine(shown: ShownOffline) -> impl IntoView {
     let waiting = match shown.waiting {
         0 => None,
         1 => Some(
-            "1 check-in is kept on this phone. It will be sent when you're back online.".to_owned(),
+            "1 thing you sent is kept on this phone. It will be sent when you're back online."
+                .to_owned(),
         ),
         n => Some(format!(
-            "{n} check-ins are kept on this phone. They will be sent when you're back online."
+            "{n} things you sent are kept on this phone. They will be sent when you're back online."
         )),
     };
     view! {

@@ -10,6 +10,7 @@ coded_enum! {
     /// Why a client needs the case manager's attention.
     Attention ("attention") {
         NewCheckIn = "new_check_in" => "New check-in",
+        NewSuggestion = "new_suggestion" => "Suggestion from the client",
         MissedAppointment = "missed_appointment" => "Missed an appointment",
         OverdueStep = "overdue_step" => "Step overdue",
         ReferralFollowUp = "referral_follow_up" => "Referral follow-up due",

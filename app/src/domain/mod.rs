@@ -22,6 +22,7 @@ mod safety_plan;
 mod session;
 mod share;
 mod stage;
+mod suggestion;
 mod sync;
 mod text;
 
@@ -46,6 +47,7 @@ pub use safety_plan::*;
 pub use session::*;
 pub use share::*;
 pub use stage::*;
+pub use suggestion::*;
 pub use sync::*;
 pub use text::*;
 

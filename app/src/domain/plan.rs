@@ -148,6 +148,9 @@ pub struct SupportPlan {
     /// The latest assessment's needs, area by area: nothing the case manager wrote.
     #[serde(default)]
     pub assessment: Option<super::AssessmentSummary>,
+    /// What the client suggested, newest first, and what became of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<super::Suggestion>,
 }
 
 /// One goal the latest revision added, changed or took out, for the "what's new" marks.

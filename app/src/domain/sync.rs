@@ -106,6 +106,11 @@ pub enum CheckInAction {
         appointment_id: String,
         note: Option<String>,
     },
+    /// A goal (no `goal_id`) or a step on one of the client's goals, in their words.
+    Suggest {
+        goal_id: Option<String>,
+        text: String,
+    },
 }
 
 impl CheckInAction {
@@ -115,6 +120,7 @@ impl CheckInAction {
             CheckInAction::StepDone { step_id } => step_id,
             CheckInAction::WillCome { appointment_id }
             | CheckInAction::CantCome { appointment_id, .. } => appointment_id,
+            CheckInAction::Suggest { goal_id, .. } => goal_id.as_deref().unwrap_or_default(),
         }
     }
 
@@ -138,6 +144,10 @@ impl CheckInAction {
                     _ => None,
                 }
             }
+            "/suggestions" => Some(CheckInAction::Suggest {
+                goal_id: present("goal_id"),
+                text: present("text")?.trim().to_owned(),
+            }),
             _ => None,
         }
     }
@@ -404,7 +414,7 @@ impl DeviceCopy {
                 CheckInAction::CantCome { appointment_id, .. } => {
                     (appointment_id, CheckInKind::CantCome)
                 }
-                CheckInAction::StepDone { .. } => continue,
+                CheckInAction::StepDone { .. } | CheckInAction::Suggest { .. } => continue,
             };
             if let Some(copy) = appointments
                 .iter_mut()
@@ -520,12 +530,15 @@ impl<'de> Deserialize<'de> for CheckInAction {
                 use serde::de::{Error, IgnoredAny};
                 let (mut kind, mut step_id, mut appointment_id, mut note) =
                     (None::<String>, None, None, None);
+                let (mut goal_id, mut text) = (None, None::<String>);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "kind" => kind = Some(map.next_value()?),
                         "step_id" => step_id = Some(map.next_value()?),
                         "appointment_id" => appointment_id = Some(map.next_value()?),
                         "note" => note = map.next_value()?,
+                        "goal_id" => goal_id = map.next_value()?,
+                        "text" => text = Some(map.next_value()?),
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -542,6 +555,10 @@ impl<'de> Deserialize<'de> for CheckInAction {
                     Some("cant_come") => Ok(CheckInAction::CantCome {
                         appointment_id: appointment_id.ok_or_else(missing)?,
                         note,
+                    }),
+                    Some("suggest") => Ok(CheckInAction::Suggest {
+                        goal_id,
+                        text: text.ok_or_else(missing)?,
                     }),
                     _ => Err(A::Error::custom("an unknown kind of check-in")),
                 }

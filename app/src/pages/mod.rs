@@ -24,5 +24,6 @@ pub mod sharing;
 pub mod sign_in;
 pub mod staff;
 pub mod stages;
+pub mod suggestions;
 pub mod support;
 pub mod today;

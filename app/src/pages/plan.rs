@@ -2,7 +2,7 @@ use crate::components::served;
 use crate::components::FormMessage;
 use crate::domain::{
     goals_by_domain, long_date, AssessmentSummary, Goal, GoalChange, GoalStatus, Horizon,
-    PlanChange, PlanRevision, Step, StepDoer, SupportPlan,
+    PlanChange, PlanRevision, RecordId, Step, StepDoer, SupportPlan, SUGGESTION_MAX_CHARS,
 };
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -116,13 +116,85 @@ pub fn PlanView(overview: PlanOverview) -> impl IntoView {
         .assessment
         .clone()
         .map(|summary| view! { <HowThingsAreGoing summary today/> });
+    let ideas = view! { <YourIdeas plan=plan.clone() today form_key=form_key.clone()/> };
     view! {
         <h1>"My plan"</h1>
         <FormMessage/>
         {review}
         {update}
         {horizons.collect_view()}
+        {ideas}
         {needs}
+    }
+}
+
+/// The client's own ideas for the plan: a form for a new goal, and what became of each
+/// idea sent. (A step is suggested on its goal's card.)
+#[component]
+fn YourIdeas(plan: SupportPlan, today: NaiveDate, form_key: String) -> impl IntoView {
+    let goal_words = |id: &RecordId| {
+        plan.goals
+            .iter()
+            .find(|g| &g.id == id)
+            .map(|g| g.own_words.clone())
+    };
+    let sent: Vec<_> = plan
+        .suggestions
+        .iter()
+        .map(|s| {
+            let what = match s.goal_id.as_ref() {
+                Some(goal) => match goal_words(goal) {
+                    Some(words) => format!("A step for \"{words}\": {}", s.text),
+                    None => format!("A step: {}", s.text),
+                },
+                None => format!("A goal: {}", s.text),
+            };
+            (what, s.clone())
+        })
+        .collect();
+    view! {
+        <section aria-labelledby="ideas-heading">
+            <h2 id="ideas-heading">"Your ideas"</h2>
+            <details class="card">
+                <summary>"Suggest a goal"</summary>
+                <SuggestForm goal_id=None form_key/>
+            </details>
+            {(!sent.is_empty()).then(|| view! {
+                <ul class="plain-list">
+                    {sent.into_iter().map(|(what, s)| view! {
+                        <li class="card">
+                            <p>{what}</p>
+                            <p class="status">{s.state.label()}</p>
+                            {s.answer.map(|a| view! { <p class="note-text">{a}</p> })}
+                            <p class="small">{format!("Sent {}", long_date(s.suggested_on, today))}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}
+
+/// A plain form for an idea: offline, the phone keeps it and sends it once it is back.
+#[component]
+fn SuggestForm(goal_id: Option<RecordId>, form_key: String) -> impl IntoView {
+    let (field_id, label) = match &goal_id {
+        Some(goal) => (format!("suggest-{goal}"), "Your idea for a step"),
+        None => (
+            "suggest-goal".to_owned(),
+            "Your idea for a goal, in your words",
+        ),
+    };
+    view! {
+        <form class="form" method="post" action="/suggestions">
+            <input type="hidden" name="goal_id" value=goal_id.map(|g| g.to_string()).unwrap_or_default()/>
+            <input type="hidden" name="key" value=form_key/>
+            <div class="field">
+                <label for=field_id.clone()>{label}</label>
+                <textarea id=field_id name="text" rows="2" required=true maxlength=SUGGESTION_MAX_CHARS></textarea>
+            </div>
+            <button class="button secondary" type="submit">"Send to my case manager"</button>
+        </form>
     }
 }
 
@@ -208,6 +280,10 @@ fn GoalCard(
             <ol class="steps">
                 {goal.steps.into_iter().map(|step| view! { <StepItem step today form_key=form_key.clone()/> }).collect_view()}
             </ol>
+            <details>
+                <summary>"Suggest a step"</summary>
+                <SuggestForm goal_id=Some(goal.id.clone()) form_key/>
+            </details>
         </article>
     }
 }

@@ -7,11 +7,12 @@ use crate::components::Loading;
 use crate::domain::{
     long_date, Goal, GoalChange, GoalDifference, GoalForm, GoalStatus, Horizon, LifeDomain,
     PlanReview, PlanRevision, ReviewForm, ReviewParticipant, ReviewTiming, SaveAnswer, Step,
-    StepDoer, StepForm, GOAL_MAX_CHARS, OTHER_SERVICES_MAX_CHARS, REVIEW_EVERY_DAYS,
+    StepDoer, StepForm, Suggestion, GOAL_MAX_CHARS, OTHER_SERVICES_MAX_CHARS, REVIEW_EVERY_DAYS,
     REVIEW_TEXT_MAX_CHARS, STEP_MAX_CHARS, SUMMARY_MAX_CHARS,
 };
 use crate::error::AppError;
 use crate::pages::editing::{problem_at, reload_after, Choice, DateField, SaveMessage, TextField};
+use crate::pages::suggestions::Suggestions;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,11 +33,17 @@ pub struct PlanWork {
     pub next_review: Option<NaiveDate>,
     /// Every review, latest first.
     pub reviews: Vec<PlanReview>,
+    /// What the client suggested, newest first.
+    pub suggestions: Vec<Suggestion>,
 }
 
-/// Loads the plan of a client on the asker's care team (checked by the caller).
+/// Loads the plan of a client on the case manager's care team.
 #[cfg(feature = "ssr")]
-pub async fn load_plan(db: &crate::db::Db, client_id: &str) -> Result<PlanWork, AppError> {
+pub async fn load_plan(
+    db: &crate::db::Db,
+    case_manager_id: &str,
+    client_id: &str,
+) -> Result<PlanWork, AppError> {
     let goals = crate::db::working_plan(db, client_id).await?;
     let revisions = crate::db::plan_revisions(db, client_id).await?;
     let latest_revision = revisions.first().map_or(0, |r| r.number);
@@ -55,6 +62,8 @@ pub async fn load_plan(db: &crate::db::Db, client_id: &str) -> Result<PlanWork, 
         revisions,
         next_review,
         reviews: crate::db::plan_reviews(db, client_id).await?,
+        suggestions: crate::db::suggestions_for_case_manager(db, case_manager_id, client_id)
+            .await?,
     })
 }
 
@@ -142,6 +151,7 @@ pub fn PlanSection(client_id: String, plan: PlanWork, today: NaiveDate) -> impl 
         .and_then(|code| LifeDomain::from_code(&code).ok());
     view! {
         <Reviews client_id=client_id.clone() next=plan.next_review reviews=plan.reviews.clone() today/>
+        <Suggestions client_id=client_id.clone() suggestions=plan.suggestions.clone() today/>
         <Draft client_id=client_id.clone() plan=plan.clone() today/>
         <section aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Goals"</h2>

@@ -116,9 +116,10 @@ impl RecordSection {
         match attention {
             Attention::NewCheckIn => RecordSection::History,
             Attention::MissedAppointment => RecordSection::Appointments,
-            Attention::OverdueStep | Attention::ReviewOverdue | Attention::ReviewSoon => {
-                RecordSection::Plan
-            }
+            Attention::OverdueStep
+            | Attention::ReviewOverdue
+            | Attention::ReviewSoon
+            | Attention::NewSuggestion => RecordSection::Plan,
             Attention::ReferralFollowUp => RecordSection::Referrals,
         }
     }
@@ -300,9 +301,9 @@ pub async fn get_client_record(
                         }),
                 }))
             }
-            RecordSection::Plan => {
-                RecordPart::Plan(crate::pages::planning::load_plan(db, &client_id).await?)
-            }
+            RecordSection::Plan => RecordPart::Plan(
+                crate::pages::planning::load_plan(db, &person.person_id, &client_id).await?,
+            ),
             RecordSection::Appointments => RecordPart::Appointments {
                 appointments: db::appointments_between(
                     db,

@@ -20,6 +20,7 @@ mod reviews;
 mod safety_plans;
 mod seed;
 mod sign_in;
+mod suggestions;
 mod sync;
 mod sync_faults;
 mod workspace;

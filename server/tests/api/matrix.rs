@@ -217,8 +217,9 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         "client-record" | "compare-revisions" | "save-goal" | "save-step" | "move-goal"
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
         | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
-        | "tell-service" | "withdraw-consent" | "save-safety-plan" | "choose-resource"
-        | "add-case-note" | "record-review" | "record-assessment" => only(actor, &[CaseManagerOfA]),
+        | "tell-service" | "withdraw-consent" | "save-safety-plan" | "take-suggestion"
+        | "answer-suggestion" | "choose-resource" | "add-case-note" | "record-review"
+        | "record-assessment" => only(actor, &[CaseManagerOfA]),
         "save-service" | "save-resource" | "retire-entry" | "care-teams" | "set-care-team"
         | "set-office" | "set-work-phone" => only(actor, &[Admin]),
         // Amara names herself, which is refused at the field: the call is allowed, and Alex
@@ -269,7 +270,7 @@ fn form_rule(path: &str, actor: Actor) -> May {
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
         // Each client saves their own plan; nobody else has one to save here.
-        "/safety" => only(actor, &[ClientA, ClientB]),
+        "/safety" | "/suggestions" => only(actor, &[ClientA, ClientB]),
         "/admin/staff" | "/admin/end-sessions" => only(actor, &[Admin]),
         // Daniel, who is no one else in the matrix: deactivated, then back.
         "/admin/staff/deactivate" | "/admin/staff/reactivate" | "/admin/staff/reset-code" => {
@@ -289,6 +290,8 @@ struct Cast {
     alex_referral: String,
     /// A consent to share that Alex signed, which Amara records as taken back.
     alex_consent: String,
+    /// A suggestion of Alex's waiting for the care team.
+    alex_suggestion: String,
     service: String,
     spare_service: String,
     resource: String,
@@ -313,6 +316,13 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
     let alex_step = plan[0].steps[0].id.to_string();
     let referrals = db::referrals_of_client(&t.db, &alex_id).await.unwrap();
     let alex_referral = referrals[0].id.to_string();
+    let alex_suggestion: String = sqlx::query_scalar(
+        "SELECT id FROM plan_suggestions WHERE client_id = $1 AND state = 'waiting'",
+    )
+    .bind(&alex_id)
+    .fetch_one(t.db.pool())
+    .await
+    .expect("the demo gives Alex a suggestion waiting");
     let alex_consent = referrals
         .iter()
         .flat_map(|r| &r.consents)
@@ -404,6 +414,7 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
         alex_step,
         alex_referral,
         alex_consent,
+        alex_suggestion,
         service,
         spare_service,
         resource,
@@ -591,6 +602,12 @@ impl Cast {
                 ("version", "0".to_owned()),
                 ("plan[coping]", "From the matrix".to_owned()),
             ],
+            "take-suggestion" | "answer-suggestion" => vec![
+                ("client_id", self.alex_id.clone()),
+                ("suggestion_id", self.alex_suggestion.clone()),
+                ("domain", "housing".to_owned()),
+                ("answer", "From the matrix".to_owned()),
+            ],
             "withdraw-consent" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("consent_id", self.alex_consent.clone()),
@@ -631,6 +648,10 @@ impl Cast {
                 ("share_goals", s("on")),
             ],
             "/caseload/enrollment-code" => vec![("client_id", self.alex_id.clone())],
+            "/suggestions" => vec![
+                ("text", s("From the matrix: a goal")),
+                ("key", s("0123456789abcdef0123456789abcdef")),
+            ],
             "/safety" => vec![
                 ("version", s("0")),
                 ("coping", s("From the matrix: a walk by the river")),

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use server::demo::{self, SeedOutcome};
 use std::collections::HashSet;
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 18] = [
     "organisations",
     "people",
     "client_profiles",
@@ -26,6 +26,7 @@ const TABLES: [&str; 17] = [
     "referral_handovers",
     "resources",
     "safety_plan_versions",
+    "plan_suggestions",
 ];
 
 async fn counts(db: &Db) -> Vec<i64> {
