@@ -609,3 +609,48 @@ test("a case manager assesses a client by life area, compares, starts a goal, an
   await expect(phone.getByText("Landlord dispute")).toHaveCount(0);
   await expectSoundPage(phone, phoneProblems);
 });
+
+test("a case closes with an aftercare plan the client reads on the phone, and reopens as a new episode", async ({ page, browser }) => {
+  // Wes is in no other test; Daniel is his case manager.
+  const problems = watchForProblems(page);
+  await signInAs(page, "daniel", "/caseload");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Wes", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /^Case open since/ })).toBeVisible();
+  const close = page.locator("details").filter({ has: page.getByText("Close the case", { exact: true }) });
+  await close.locator("summary").click();
+  await close.getByLabel("Why the case closes").selectOption({ label: "Moved to another service" });
+  await close.getByLabel("Aftercare: supports that stay in place").fill("The peer group on Tuesdays, and the same pharmacy.");
+  await close.getByLabel("Aftercare: who to call").fill("The front desk, 416-555-0100, any weekday.");
+  await close.getByLabel("Aftercare: how to come back").fill("Call the front desk. There is no waiting list to come back.");
+  await expectSoundPage(page, problems);
+  await close.getByRole("button", { name: "Close the case" }).click();
+  await expect(page.getByRole("heading", { name: /^Case closed .*: Moved to another service$/ })).toBeVisible();
+  await expectSoundPage(page, problems);
+
+  // Open cases by default; the closed one behind the filter.
+  await page.goto("/caseload");
+  await waitForHydration(page);
+  const table = page.getByRole("table", { name: "Your clients" });
+  await expect(table.getByRole("rowheader", { name: "Wes" })).toHaveCount(0);
+  await page.getByLabel("Cases").selectOption({ label: "Closed" });
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(table.getByRole("row").filter({ hasText: "Wes" })).toContainText("Closed");
+  await expectSoundPage(page, problems);
+
+  const phone = await newPage(browser, PHONE);
+  const clientProblems = watchForProblems(phone);
+  await signInAs(phone, "wes");
+  await expect(phone.getByRole("heading", { name: /^Your time with the program ended/ })).toBeVisible();
+  await expect(phone.getByText("Call the front desk. There is no waiting list to come back.")).toBeVisible();
+  await expect(phone.getByRole("link", { name: "My safety plan" })).toBeVisible();
+  await expectSoundPage(phone, clientProblems);
+
+  await table.getByRole("link", { name: "Wes", exact: true }).click();
+  await page.getByRole("button", { name: "Reopen the case (a new episode)" }).click();
+  await expect(page.getByRole("heading", { name: /^Case open since .*\(episode 2\)$/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: "New assessment needed" })).toBeVisible();
+  await openSection(page, "History", "/history");
+  await expect(page.getByText(/Episode 1: opened .*, closed .* \(Moved to another service\)/)).toBeVisible();
+  await expectSoundPage(page, problems);
+});

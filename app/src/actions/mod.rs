@@ -15,6 +15,7 @@ pub mod case_notes;
 pub mod check_ins;
 pub mod directory;
 pub mod enrollment;
+pub mod episodes;
 pub mod grants;
 pub mod intake;
 pub mod passkeys;

@@ -317,6 +317,7 @@ async fn client_items(
         preferred_name: home.preferred_name.clone(),
         care_team: db::care_team_card(db, client_id).await?,
         safety_plan: db::safety_plan(db, client_id).await?,
+        aftercare: db::aftercare_of_client(db, client_id).await?,
     }));
     items.push(SyncItem::Plan(db::support_plan(db, client_id).await?));
     if let Some(stage) = db::stage_history(db, client_id).await?.pop() {

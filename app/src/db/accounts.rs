@@ -1,4 +1,4 @@
-use super::{instant_text, Db, DbError, Result};
+use super::{date_text, instant_text, Db, DbError, Result};
 use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -11,13 +11,24 @@ pub struct Account {
     pub passphrase_hash: String,
 }
 
+/// The account that signs in with this name, unless it can no longer sign in: a
+/// deactivated person, or a client whose case closed more than
+/// [`SIGN_IN_AFTER_CLOSING_DAYS`](crate::domain::SIGN_IN_AFTER_CLOSING_DAYS) ago.
 pub async fn account_by_sign_in_name(db: &Db, sign_in_name: &str) -> Result<Option<Account>> {
+    let last_closing =
+        Utc::now().date_naive() - chrono::Duration::days(crate::domain::SIGN_IN_AFTER_CLOSING_DAYS);
     Ok(sqlx::query_as(
         "SELECT a.person_id, p.role, a.passphrase_hash
          FROM accounts a JOIN people p ON p.id = a.person_id
-         WHERE a.sign_in_name = $1 AND p.deactivated_at IS NULL",
+         WHERE a.sign_in_name = $1 AND p.deactivated_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM episodes e
+                           WHERE e.client_id = a.person_id AND e.closed_on < $2
+                             AND NOT EXISTS (SELECT 1 FROM episodes later
+                                             WHERE later.client_id = e.client_id
+                                               AND later.number > e.number))",
     )
     .bind(sign_in_name)
+    .bind(date_text(last_closing))
     .fetch_optional(db.pool())
     .await?)
 }

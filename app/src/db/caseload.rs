@@ -139,6 +139,30 @@ async fn entries(
         &[],
     )
     .await?;
+    let closed = per_client(
+        db,
+        "SELECT e.client_id, e.closed_on FROM episodes e
+         JOIN care_team t ON t.client_id = e.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE e.closed_on IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM episodes later
+                           WHERE later.client_id = e.client_id AND later.number > e.number)",
+        case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
+    let unassessed = per_client(
+        db,
+        "SELECT e.client_id, e.opened_on FROM episodes e
+         JOIN care_team t ON t.client_id = e.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE e.closed_on IS NULL AND e.number > 1
+           AND NOT EXISTS (SELECT 1 FROM assessments a
+                           WHERE a.client_id = e.client_id AND a.assessed_on >= e.opened_on)",
+        case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
     let suggested = per_client(
         db,
         "SELECT s.client_id, MAX(s.suggested_at) FROM plan_suggestions s
@@ -243,20 +267,24 @@ async fn entries(
                     review == Some(ReviewTiming::Overdue),
                 ),
                 (Attention::ReviewSoon, review == Some(ReviewTiming::Soon)),
+                (Attention::AssessmentDue, unassessed.contains_key(&id)),
             ]
             .into_iter()
             .filter_map(|(attention, flagged)| flagged.then_some(attention))
             .collect();
+            let closed_on = closed.get(&id).map(|on| read_date(on)).transpose()?;
             Ok(CaseloadEntry {
                 stages: stages.remove(&id).unwrap_or_default(),
                 next_appointment: next.get(&id).map(|at| read_local_time(at)).transpose()?,
                 last_contact: attended_on.max(checked_in_on).max(noted_on),
                 next_review,
+                // A closed case asks for nothing until it is reopened.
                 attention: Attention::ALL
                     .iter()
                     .copied()
-                    .filter(|a| flagged.contains(a))
+                    .filter(|a| closed_on.is_none() && flagged.contains(a))
                     .collect(),
+                closed_on,
                 preferred_name: client.preferred_name,
                 client_id: id,
             })

@@ -166,10 +166,14 @@ pub async fn insert_client_profile(
     .bind(intake.map(|i| i.identity_key))
     .bind(intake.and_then(|i| i.added_by))
     .bind(intake.map(|i| instant_text(i.added_at)))
-    .execute(conn)
+    .execute(&mut *conn)
     .await;
     match inserted.map_err(super::DbError::from) {
-        Ok(_) => Ok(Ok(())),
+        Ok(_) => {
+            let by = intake.and_then(|i| i.added_by);
+            super::open_first_episode(conn, client.person_id, client.program_start_on, by).await?;
+            Ok(Ok(()))
+        }
         Err(error) if error.is_unique_violation() => Ok(Err(ClientExists)),
         Err(error) => Err(error),
     }

@@ -46,6 +46,9 @@ pub struct Profile {
     /// The client's safety plan, always on the phone (none until one is written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety_plan: Option<super::SafetyPlan>,
+    /// The aftercare plan, once the client's case is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aftercare: Option<super::Aftercare>,
 }
 
 /// An appointment with the client's latest answer about it.
@@ -719,6 +722,7 @@ mod tests {
             preferred_name: name.to_owned(),
             care_team: Default::default(),
             safety_plan: None,
+            aftercare: None,
         })
     }
 

@@ -7,6 +7,7 @@ pub mod assessing;
 pub mod care_teams;
 pub mod case_notes;
 pub mod chosen_resources;
+pub mod closing;
 pub mod directory;
 pub mod editing;
 pub mod handover;

@@ -8,14 +8,15 @@
 use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
-    long_date, time_label, Appointment, Assessment, Attention, CaseNote, CheckIn, Handover,
-    LeaveMessages, ReferralRecord, Resource as DirectoryResource, SafetyPlanVersion, SaveAnswer,
-    ServiceChoice, StageStep,
+    long_date, time_label, Appointment, Assessment, Attention, CaseNote, CheckIn, Episode,
+    Handover, LeaveMessages, ReferralRecord, Resource as DirectoryResource, SafetyPlanVersion,
+    SaveAnswer, ServiceChoice, StageStep,
 };
 use crate::error::AppError;
 use crate::pages::assessing::AssessmentSection;
 use crate::pages::case_notes::CaseNotes;
 use crate::pages::chosen_resources::ChosenResources;
+use crate::pages::closing::{CaseState, Episodes};
 use crate::pages::editing::{reload_after, Saves};
 use crate::pages::handover::{HandOverCard, Handovers};
 use crate::pages::planning::{PlanSection, PlanWork};
@@ -121,6 +122,7 @@ impl RecordSection {
             | Attention::ReviewSoon
             | Attention::NewSuggestion => RecordSection::Plan,
             Attention::ReferralFollowUp => RecordSection::Referrals,
+            Attention::AssessmentDue => RecordSection::Assessment,
         }
     }
 }
@@ -170,6 +172,8 @@ pub enum RecordPart {
         stages: Vec<StageStep>,
         /// Latest first.
         handovers: Vec<Handover>,
+        /// First first.
+        episodes: Vec<Episode>,
     },
 }
 
@@ -220,6 +224,8 @@ pub struct Overview {
     pub colleagues: Vec<(String, String)>,
     /// The latest handover of the client, if recent.
     pub handover: Option<Handover>,
+    /// The latest episode of care: open, or closed with its aftercare plan.
+    pub episode: Option<Episode>,
 }
 
 /// One section of the record of a client on the asker's care team.
@@ -299,6 +305,7 @@ pub async fn get_client_record(
                             chrono::Utc::now() - h.at
                                 < chrono::Duration::days(crate::domain::HANDOVER_SHOWN_DAYS)
                         }),
+                    episode: db::episodes_of_client(db, &client_id).await?.pop(),
                 }))
             }
             RecordSection::Plan => RecordPart::Plan(
@@ -338,6 +345,7 @@ pub async fn get_client_record(
                 .await?,
                 stages: crate::domain::stage_steps(&db::stage_history(db, &client_id).await?),
                 handovers: db::handovers_of_client(db, &client_id).await?,
+                episodes: db::episodes_of_client(db, &client_id).await?,
             },
         };
         crate::audit::record_read(db, &asking, section.read_action(), &[&client_id]).await?;
@@ -424,7 +432,9 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
             check_ins,
             stages,
             handovers,
+            episodes,
         } => view! {
+            <Episodes episodes today/>
             <CheckIns client_id=id check_ins today/>
             <StageTimeline steps=stages today/>
             <section aria-labelledby="handovers-heading">
@@ -505,6 +515,7 @@ fn OverviewSection(client_id: String, overview: Overview, now: NaiveDateTime) ->
                 " · "<a class="link" href=notes_href>"Case notes"</a>
             </p>
         </section>
+        <CaseState client_id=client_id.clone() episode=overview.episode.clone() today/>
         {overview.handover.clone().map(|h| view! {
             <section class="card highlight" aria-labelledby="handover-heading">
                 <h2 id="handover-heading">{format!("Handed over by {}", h.from)}</h2>

@@ -201,6 +201,9 @@ fn InviteForm(today: NaiveDate) -> impl IntoView {
 pub struct SharingClient {
     pub grant_id: String,
     pub preferred_name: String,
+    /// Their case was closed, which ended what they shared (said, with no link).
+    #[serde(default)]
+    pub closed: bool,
 }
 
 #[server(endpoint = "supporting")]
@@ -220,8 +223,20 @@ pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
                 sharing.push(SharingClient {
                     grant_id: grant.grant_id,
                     preferred_name: home.preferred_name,
+                    closed: false,
                 });
             }
+        }
+        let since =
+            chrono::Utc::now() - chrono::Duration::days(crate::domain::SIGN_IN_AFTER_CLOSING_DAYS);
+        for (grant_id, preferred_name) in
+            db::ended_by_closing(&state.db, &person.person_id, since).await?
+        {
+            sharing.push(SharingClient {
+                grant_id,
+                preferred_name,
+                closed: true,
+            });
         }
         let clients: Vec<&str> = clients.iter().map(String::as_str).collect();
         crate::audit::record_read(&state.db, &asking, "read.supporting", &clients).await?;
@@ -246,10 +261,19 @@ pub fn SupportingPage() -> impl IntoView {
                     <h1>"Shared with you"</h1>
                     <PassOnNotice/>
                     <ul class="plain-list">
-                        {sharing.into_iter().map(|c| view! {
-                            <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
-                                <span class="card-title">{c.preferred_name}</span>
-                            </a></li>
+                        {sharing.into_iter().map(|c| if c.closed {
+                            view! {
+                                <li><p class="card">{format!(
+                                    "{}'s time with the program has ended, so what they shared with you has ended too.",
+                                    c.preferred_name
+                                )}</p></li>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
+                                    <span class="card-title">{c.preferred_name}</span>
+                                </a></li>
+                            }.into_any()
                         }).collect_view()}
                     </ul>
                     <a class="link" href="/learn">"Read about supporting someone"</a>

@@ -111,7 +111,12 @@ pub fn CaseloadPage() -> impl IntoView {
     let caseload = Resource::new(
         move || {
             let query = query.read();
-            CaseloadFilter::from_query(query.get("name"), query.get("stage"), query.get("needs"))
+            CaseloadFilter::from_query(
+                query.get("name"),
+                query.get("stage"),
+                query.get("needs"),
+                query.get("cases"),
+            )
         },
         get_caseload,
     );
@@ -132,7 +137,8 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
         handed_over,
     } = caseload;
     let shown = if filter.is_empty() {
-        format!("{total} {}", if total == 1 { "client" } else { "clients" })
+        let open = clients.len();
+        format!("{open} {}", if open == 1 { "client" } else { "clients" })
     } else {
         format!("{} of {total} clients match", clients.len())
     };
@@ -172,6 +178,7 @@ fn CaseloadView(caseload: Caseload) -> impl IntoView {
 #[component]
 fn CaseloadSearch(filter: CaseloadFilter) -> impl IntoView {
     let stage = filter.stage.map(Stage::code).unwrap_or_default();
+    let closed = filter.closed;
     let needs = filter.needs.map(Attention::code).unwrap_or_default();
     view! {
         <form class="form row search" method="get" action="/caseload" role="search" aria-label="Clients">
@@ -193,6 +200,13 @@ fn CaseloadSearch(filter: CaseloadFilter) -> impl IntoView {
                     {Attention::ALL.iter().map(|a| view! { <option value=a.code() selected=a.code() == needs>{a.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="cases">"Cases"</label>
+                <select id="cases" name="cases">
+                    <option value="" selected=!closed>"Open"</option>
+                    <option value="closed" selected=closed>"Closed"</option>
+                </select>
+            </div>
             <button class="button secondary" type="submit">"Search"</button>
         </form>
     }
@@ -210,6 +224,9 @@ fn CaseloadRow(client: CaseloadEntry, today: NaiveDate) -> impl IntoView {
         .next_appointment
         .map(|at| format!("{}, {}", day_label(at.date(), today), time_label(at.time())));
     let last = client.last_contact.map(|d| long_date(d, today));
+    let closed = client
+        .closed_on
+        .map(|d| format!("Closed {}", long_date(d, today)));
     view! {
         <tr>
             <th scope="row"><a class="link" href=format!("/caseload/{}", client.client_id)>{client.preferred_name.clone()}</a></th>
@@ -218,6 +235,7 @@ fn CaseloadRow(client: CaseloadEntry, today: NaiveDate) -> impl IntoView {
             <td>{last.unwrap_or_else(|| "None yet".to_owned())}</td>
             <td>
                 <ul class="tags">
+                    {closed.map(|c| view! { <li class="tag">{c}</li> })}
                     {client.attention.iter().map(|a| view! { <li class="tag attention">{a.label()}</li> }).collect_view()}
                 </ul>
             </td>

@@ -1,5 +1,7 @@
 use crate::components::{served, AppointmentDetails};
-use crate::domain::{tel_href, Appointment, CareTeam, Goal, Resource, StageChange};
+use crate::domain::{
+    long_date, tel_href, Aftercare, Appointment, CareTeam, Goal, Resource, StageChange,
+};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::either::Either;
@@ -17,6 +19,9 @@ pub struct TodayOverview {
     pub stage: Option<StageChange>,
     pub crisis_line: Option<Resource>,
     pub care_team: CareTeam,
+    /// Once the case is closed: what stays in place, who to call, how to come back.
+    #[serde(default)]
+    pub aftercare: Option<Aftercare>,
 }
 
 impl TodayOverview {
@@ -29,7 +34,7 @@ impl TodayOverview {
         goals: Vec<Goal>,
         stage: Option<StageChange>,
         crisis_line: Option<Resource>,
-        care_team: CareTeam,
+        (care_team, aftercare): (CareTeam, Option<Aftercare>),
     ) -> Self {
         use crate::domain::GoalStatus;
         TodayOverview {
@@ -45,6 +50,7 @@ impl TodayOverview {
             stage,
             crisis_line,
             care_team,
+            aftercare,
         }
     }
 
@@ -64,7 +70,7 @@ impl TodayOverview {
             copy.resources()
                 .into_iter()
                 .find(|r| r.kind == ResourceKind::CrisisLine),
-            profile.care_team.clone(),
+            (profile.care_team.clone(), profile.aftercare.clone()),
         ))
     }
 }
@@ -86,6 +92,7 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
         let stage = db::stage_history(&state.db, &home.client_id).await?.pop();
         let crisis_line = db::crisis_line_for_client(&state.db, &home.client_id).await?;
         let care_team = db::care_team_card(&state.db, &home.client_id).await?;
+        let aftercare = db::aftercare_of_client(&state.db, &home.client_id).await?;
         Ok(TodayOverview::at(
             now,
             home.preferred_name,
@@ -93,7 +100,7 @@ pub async fn get_today() -> Result<TodayOverview, AppError> {
             goals,
             stage,
             crisis_line,
-            care_team,
+            (care_team, aftercare),
         ))
     })
     .await
@@ -118,6 +125,7 @@ pub fn TodayView(overview: TodayOverview) -> impl IntoView {
         .and_then(|l| Some((l.name.clone(), l.phone.clone()?)));
     view! {
         <h1>{format!("Hi, {}", overview.preferred_name)}</h1>
+        {overview.aftercare.map(|aftercare| view! { <AfterCare aftercare today/> })}
         {overview.crisis_line.map(|line| view! { <HelpNow line/> })}
         // One tap, also offline: the plan travels in the phone's copy.
         <a class="button secondary" href="/safety">"My safety plan"</a>
@@ -156,6 +164,23 @@ pub fn TodayView(overview: TodayOverview) -> impl IntoView {
         </section>
         {overview.stage.map(|stage| view! { <StageNow stage/> })}
         <YourCareTeam team=overview.care_team crisis_line=crisis_line_name/>
+    }
+}
+
+/// The aftercare plan, first on Today once the case is closed.
+#[component]
+fn AfterCare(aftercare: Aftercare, today: NaiveDate) -> impl IntoView {
+    view! {
+        <section class="card highlight" aria-labelledby="aftercare-heading">
+            <h2 id="aftercare-heading">{format!("Your time with the program ended {}", long_date(aftercare.closed_on, today))}</h2>
+            <h3>"What stays in place"</h3>
+            <p class="note-text">{aftercare.supports.clone()}</p>
+            <h3>"Who to call"</h3>
+            <p class="note-text">{aftercare.contact.clone()}</p>
+            <h3>"How to come back"</h3>
+            <p class="note-text">{aftercare.come_back.clone()}</p>
+            <p class="small">{format!("You can sign in here until {}.", long_date(aftercare.last_sign_in_day(), today))}</p>
+        </section>
     }
 }
 

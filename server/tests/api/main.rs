@@ -9,6 +9,7 @@ mod case_notes;
 mod cli;
 mod consent;
 mod discretion;
+mod episodes;
 mod helpers;
 mod http;
 mod intake;

@@ -218,8 +218,8 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         | "send-plan" | "check-ins-seen" | "book-appointment" | "save-appointment"
         | "appointment-status" | "record-stage" | "add-referral" | "save-referral"
         | "tell-service" | "withdraw-consent" | "save-safety-plan" | "take-suggestion"
-        | "answer-suggestion" | "choose-resource" | "add-case-note" | "record-review"
-        | "record-assessment" => only(actor, &[CaseManagerOfA]),
+        | "close-case" | "reopen-case" | "answer-suggestion" | "choose-resource"
+        | "add-case-note" | "record-review" | "record-assessment" => only(actor, &[CaseManagerOfA]),
         "save-service" | "save-resource" | "retire-entry" | "care-teams" | "set-care-team"
         | "set-office" | "set-work-phone" => only(actor, &[Admin]),
         // Amara names herself, which is refused at the field: the call is allowed, and Alex
@@ -602,6 +602,9 @@ impl Cast {
                 ("version", "0".to_owned()),
                 ("plan[coping]", "From the matrix".to_owned()),
             ],
+            // Refused at the fields (no reason, no aftercare plan): allowed, and Alex's case
+            // stays open; reopening an open case is answered with how it stands.
+            "close-case" | "reopen-case" => vec![("client_id", self.alex_id.clone())],
             "take-suggestion" | "answer-suggestion" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("suggestion_id", self.alex_suggestion.clone()),
