@@ -44,7 +44,7 @@ export default defineConfig({
     {
       // Staff pages: a desktop browser.
       name: "desktop",
-      testMatch: /staff\.spec\.ts/,
+      testMatch: /(staff|course)\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
         viewport: { width: 1280, height: 800 },

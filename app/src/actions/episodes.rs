@@ -43,7 +43,8 @@ pub async fn reopen(db: &Db, asking: &Asking, client_id: &str) -> Result<SaveAns
         let (person, home) = case_manager_of(db, asking, client_id).await?;
         let today = local_now(&home).date();
         let mut change = db.change().await?;
-        if !db::reopen_episode(&mut change, &home.client_id, &person.person_id, today).await? {
+        let when = (today, Utc::now());
+        if !db::reopen_episode(&mut change, &home.client_id, &person.person_id, when).await? {
             return Ok(already("Open", "Closed"));
         }
         let entry = audit::allowed(asking, action).about(&home.client_id);

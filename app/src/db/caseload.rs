@@ -157,7 +157,7 @@ async fn entries(
          JOIN care_team t ON t.client_id = e.client_id AND t.case_manager_id = $1 AND IN_SCOPE
          WHERE e.closed_on IS NULL AND e.number > 1
            AND NOT EXISTS (SELECT 1 FROM assessments a
-                           WHERE a.client_id = e.client_id AND a.assessed_on >= e.opened_on)",
+                           WHERE a.client_id = e.client_id AND a.recorded_at > e.opened_at)",
         case_manager_id,
         only,
         &[],

@@ -167,16 +167,17 @@ pub async fn reopen_episode(
     conn: &mut AnyConnection,
     client_id: &str,
     by: &str,
-    today: NaiveDate,
+    (today, now): (NaiveDate, DateTime<Utc>),
 ) -> Result<bool> {
     let inserted = sqlx::query(
-        "INSERT INTO episodes (id, client_id, number, opened_on, opened_by)
-         SELECT $1, client_id, MAX(number) + 1, $2, $3 FROM episodes
-         WHERE client_id = $4 GROUP BY client_id",
+        "INSERT INTO episodes (id, client_id, number, opened_on, opened_by, opened_at)
+         SELECT $1, client_id, MAX(number) + 1, $2, $3, $4 FROM episodes
+         WHERE client_id = $5 GROUP BY client_id",
     )
     .bind(new_id())
     .bind(date_text(today))
     .bind(by)
+    .bind(instant_text(now))
     .bind(client_id)
     .execute(conn)
     .await;
