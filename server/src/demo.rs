@@ -975,7 +975,8 @@ impl DemoClient<'_> {
                 name: "My sister".into(),
                 phone: Some("416-555-0148".into()),
             }],
-            places: "The drop-in on Queen Street (open every afternoon). The library.".into(),
+            places: "The community centre on Queen Street (open every afternoon). The library."
+                .into(),
             naloxone: "Kit in my backpack's front pocket. My sister knows how to use it.".into(),
         };
         let over = (0, true);

@@ -3,7 +3,9 @@
 //! access with a notice, the caseload shows the case only under "closed", the client reads
 //! the aftercare plan (also in the phone's copy) and can sign in for 90 days and no longer;
 //! reopening starts a new episode, keeps the history and asks for a new assessment.
-use crate::helpers::{add_supporter, id_of, invalid_at, on_each_engine, seeded_app};
+use crate::helpers::{
+    add_supporter, allowed_entries, id_of, invalid_at, on_each_engine, person_named, seeded_app,
+};
 use app::db;
 use app::domain::{Attention, CaseloadFilter, DeviceCopy, Share, SyncAnswer, SyncItem};
 use chrono::Duration;
@@ -14,11 +16,7 @@ async fn a_case_closes_with_an_aftercare_plan_and_reopens_as_a_new_episode() {
         let (app, clients) = seeded_app(&t).await;
         let alex = id_of(&clients, "Alex");
         let amara = app.browser_signed_in("amara").await;
-        let amara_id: String =
-            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'amara'")
-                .fetch_one(t.db.pool())
-                .await
-                .unwrap();
+        let amara_id = person_named(&t.db, "amara").await;
         let (supporter, grant) =
             add_supporter(&app, &t, &alex, &[Share::Goals], "sup.closing").await;
         let now = app::clock::local_time_in(server::demo::TIME_ZONE);
@@ -179,14 +177,7 @@ async fn a_case_closes_with_an_aftercare_plan_and_reopens_as_a_new_episode() {
             .sign_in_with("alex", server::demo::DEMO_PASSPHRASE)
             .await;
         assert!(!to.contains("problem"), "{to}");
-        let audited: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_events WHERE client_id = $1 AND outcome = 'allowed'
-               AND action IN ('episode.close', 'episode.reopen')",
-        )
-        .bind(&alex)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+        let audited = allowed_entries(&t.db, &alex, &["episode.close", "episode.reopen"]).await;
         assert_eq!(audited, 2);
         t
     })

@@ -416,3 +416,27 @@ pub async fn rows_about(db: &app::db::Db, table: &str, client: &str) -> i64 {
     .await
     .unwrap()
 }
+
+/// The person who signs in as `sign_in_name`.
+pub async fn person_named(db: &app::db::Db, sign_in_name: &str) -> String {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
+        .bind(sign_in_name)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// How many allowed audit entries about `client` are of one of `actions`.
+pub async fn allowed_entries(db: &app::db::Db, client: &str, actions: &[&str]) -> i64 {
+    let places: Vec<String> = (0..actions.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT COUNT(*) FROM audit_events
+         WHERE client_id = $1 AND outcome = 'allowed' AND action IN ({})",
+        places.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(client);
+    for action in actions {
+        query = query.bind(*action);
+    }
+    query.fetch_one(db.pool()).await.unwrap()
+}

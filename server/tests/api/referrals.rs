@@ -2,7 +2,10 @@
 //! follow-up checked at each field; the caseload asking once a follow-up has passed; what a
 //! service was told, kept only with a signed consent naming what, with whom, why and until
 //! when; the client seeing the consent (not the note) and its withdrawal.
-use crate::helpers::{id_of, invalid_at, on_each_engine, rows_about, seeded_app, TestApp};
+use crate::helpers::{
+    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app,
+    TestApp,
+};
 use app::db;
 use app::domain::{Attention, DeviceCopy, SyncAnswer};
 use chrono::Duration;
@@ -37,17 +40,6 @@ async fn tell(
     browser.call_value("tell-service", &args).await
 }
 
-async fn audited(db: &db::Db, action: &str, client: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND client_id = $2 AND outcome = 'allowed'",
-    )
-    .bind(action)
-    .bind(client)
-    .fetch_one(db.pool())
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn a_referral_is_followed_up_and_told_only_under_a_signed_consent() {
     on_each_engine(|t| async move {
@@ -55,11 +47,7 @@ async fn a_referral_is_followed_up_and_told_only_under_a_signed_consent() {
         let alex = id_of(&clients, "Alex");
         let bea = id_of(&clients, "Bea");
         let amara = app.browser_signed_in("amara").await;
-        let amara_id: String =
-            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'amara'")
-                .fetch_one(t.db.pool())
-                .await
-                .unwrap();
+        let amara_id = person_named(&t.db, "amara").await;
         let today = app::clock::local_time_in(server::demo::TIME_ZONE).date();
         let day = |days: i64| (today + Duration::days(days)).to_string();
         let records = db::referral_records(&t.db, &amara_id, &alex).await.unwrap();
@@ -240,7 +228,10 @@ async fn a_referral_is_followed_up_and_told_only_under_a_signed_consent() {
             rows_about(&t.db, "referral_handovers", &alex).await,
             before + 1
         );
-        assert_eq!(audited(&t.db, "referral.hand_over", &alex).await, 1);
+        assert_eq!(
+            allowed_entries(&t.db, &alex, &["referral.hand_over"]).await,
+            1
+        );
 
         // Alex sees what was agreed on the referrals page and in the phone's copy, never the
         // note, the contact or the follow-up.
@@ -278,7 +269,10 @@ async fn a_referral_is_followed_up_and_told_only_under_a_signed_consent() {
             let (_, answer) = amara.call_value("withdraw-consent", &args).await;
             assert_eq!(answer, "Saved", "{}", t.engine);
         }
-        assert_eq!(audited(&t.db, "referral.withdraw_consent", &alex).await, 1);
+        assert_eq!(
+            allowed_entries(&t.db, &alex, &["referral.withdraw_consent"]).await,
+            1
+        );
         let (status, _) = priya.call_value("withdraw-consent", &args).await;
         assert_eq!(status, 404);
         let (_, page) = phone.get("/referrals").await;

@@ -2,7 +2,9 @@
 //! words kept even over a version they had not seen), the case manager from the record
 //! (refused with both versions when it changed since), every version kept, the plan in the
 //! phone's copy, and a supporter sees it only with its own share.
-use crate::helpers::{add_supporter, id_of, invalid_at, on_each_engine, seeded_app};
+use crate::helpers::{
+    add_supporter, allowed_entries, id_of, invalid_at, on_each_engine, person_named, seeded_app,
+};
 use app::db;
 use app::domain::{DeviceCopy, Share, SyncAnswer, SyncItem};
 use serde_json::Value;
@@ -110,11 +112,7 @@ async fn the_client_and_their_case_manager_keep_one_safety_plan_with_every_versi
         // manager's stays in the history.
         let (_, to) = phone.post_form("/safety", &mine).await;
         assert_eq!(to, "/safety?notice=safety_plan_saved_both", "{}", t.engine);
-        let amara_id: String =
-            sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'amara'")
-                .fetch_one(t.db.pool())
-                .await
-                .unwrap();
+        let amara_id = person_named(&t.db, "amara").await;
         let history = db::safety_plan_history(&t.db, &amara_id, &alex)
             .await
             .unwrap();
@@ -126,15 +124,10 @@ async fn the_client_and_their_case_manager_keep_one_safety_plan_with_every_versi
         );
         assert!(!history[1].plan.saved_by_client);
         assert_eq!(history[1].saved_by, "Amara Okafor");
-        let audited: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_events
-             WHERE action = 'safety_plan.save' AND client_id = $1 AND outcome = 'allowed'",
-        )
-        .bind(&alex)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-        assert_eq!(audited, 3);
+        assert_eq!(
+            allowed_entries(&t.db, &alex, &["safety_plan.save"]).await,
+            3
+        );
         let priyas = db::safety_plan_history(&t.db, "nobody", &alex)
             .await
             .unwrap();

@@ -3,7 +3,10 @@
 //! someone else's goal refused with nothing kept; the care team takes it into the draft as
 //! written or answers it (once: a colleague's second try is shown what happened); the
 //! client sees what became of each, and the caseload asks until none is waiting.
-use crate::helpers::{id_of, invalid_at, on_each_engine, rows_about, seeded_app, TestApp};
+use crate::helpers::{
+    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app,
+    TestApp,
+};
 use app::db;
 use app::domain::{Attention, CheckInAction, DeviceCopy, Receipt, SyncAnswer};
 use chrono::Utc;
@@ -18,21 +21,13 @@ async fn sync(phone: &TestApp, copy: &mut DeviceCopy) -> SyncAnswer {
     answer
 }
 
-async fn person_id(db: &db::Db, name: &str) -> String {
-    sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = $1")
-        .bind(name)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_clients_ideas_reach_the_draft_once_and_they_see_what_became_of_each() {
     on_each_engine(|t| async move {
         let (app, clients) = seeded_app(&t).await;
         let alex = id_of(&clients, "Alex");
         let bea = id_of(&clients, "Bea");
-        let amara_id = person_id(&t.db, "amara").await;
+        let amara_id = person_named(&t.db, "amara").await;
         let phone = app.browser_signed_in("alex").await;
         let before = rows_about(&t.db, "plan_suggestions", &alex).await;
 
@@ -143,12 +138,14 @@ async fn a_clients_ideas_reach_the_draft_once_and_they_see_what_became_of_each()
             .find(|s| s.text == "Find a volunteer job two mornings a week")
             .unwrap();
         let priya = app.browser_signed_in("priya").await;
-        assert!(
-            db::suggestions_for_case_manager(&t.db, &person_id(&t.db, "priya").await, &alex)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(db::suggestions_for_case_manager(
+            &t.db,
+            &person_named(&t.db, "priya").await,
+            &alex
+        )
+        .await
+        .unwrap()
+        .is_empty());
 
         // Taken into the draft in the client's words; answered; each only once.
         let amara = app.browser_signed_in("amara").await;
@@ -229,15 +226,8 @@ async fn a_clients_ideas_reach_the_draft_once_and_they_see_what_became_of_each()
             .suggestions
             .iter()
             .any(|s| s.answer.as_deref() == Some("Yes: ask them at your next pick-up.")));
-        let audited: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_events WHERE client_id = $1 AND outcome = 'allowed'
-               AND action IN ('suggestion.record', 'suggestion.take', 'suggestion.answer')",
-        )
-        .bind(&alex)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-        assert_eq!(audited, 5);
+        let actions = ["suggestion.record", "suggestion.take", "suggestion.answer"];
+        assert_eq!(allowed_entries(&t.db, &alex, &actions).await, 5);
         t
     })
     .await;
