@@ -4,10 +4,11 @@
 //! the aftercare plan (also in the phone's copy) and can sign in for 90 days and no longer;
 //! reopening starts a new episode, keeps the history and asks for a new assessment.
 use crate::helpers::{
-    add_supporter, allowed_entries, id_of, invalid_at, on_each_engine, person_named, seeded_app,
+    add_supporter, allowed_entries, first_profile, id_of, invalid_at, on_each_engine, person_named,
+    seeded_app,
 };
 use app::db;
-use app::domain::{Attention, CaseloadFilter, DeviceCopy, Share, SyncAnswer, SyncItem};
+use app::domain::{Attention, CaseloadFilter, Share};
 use chrono::Duration;
 
 #[tokio::test]
@@ -121,15 +122,7 @@ async fn a_case_closes_with_an_aftercare_plan_and_reopens_as_a_new_episode() {
         let (_, page) = phone.get("/").await;
         assert!(page.contains("Your time with the program ended"));
         assert!(page.contains("no waiting list to come back"));
-        let (status, body) = phone
-            .post_json("/api/v1/sync", &DeviceCopy::default().request())
-            .await;
-        assert_eq!(status, 200);
-        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
-        let copied = answer.changed.iter().find_map(|item| match item {
-            SyncItem::Profile(profile) => profile.aftercare.clone(),
-            _ => None,
-        });
+        let copied = first_profile(&phone).await.aftercare;
         assert_eq!(copied.unwrap().closed_on, today);
 
         // For 90 days after closing, and no longer.

@@ -440,3 +440,21 @@ pub async fn allowed_entries(db: &app::db::Db, client: &str, actions: &[&str]) -
     }
     query.fetch_one(db.pool()).await.unwrap()
 }
+
+/// One sync of `copy` through the route; the answer, already applied to the copy.
+pub async fn sync(phone: &TestApp, copy: &mut app::domain::DeviceCopy) -> app::domain::SyncAnswer {
+    let (status, body) = phone.post_json("/api/v1/sync", &copy.request()).await;
+    assert_eq!(status, 200, "{body}");
+    let answer: app::domain::SyncAnswer = serde_json::from_str(&body).expect("a sync answer");
+    copy.apply(answer.clone(), Utc::now());
+    answer
+}
+
+/// The profile a new phone's first sync brings.
+pub async fn first_profile(phone: &TestApp) -> app::domain::Profile {
+    let mut copy = app::domain::DeviceCopy::default();
+    sync(phone, &mut copy).await;
+    copy.profile()
+        .cloned()
+        .expect("a client's copy has a profile")
+}

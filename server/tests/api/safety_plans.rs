@@ -3,10 +3,11 @@
 //! (refused with both versions when it changed since), every version kept, the plan in the
 //! phone's copy, and a supporter sees it only with its own share.
 use crate::helpers::{
-    add_supporter, allowed_entries, id_of, invalid_at, on_each_engine, person_named, seeded_app,
+    add_supporter, allowed_entries, first_profile, id_of, invalid_at, on_each_engine, person_named,
+    seeded_app,
 };
 use app::db;
-use app::domain::{DeviceCopy, Share, SyncAnswer, SyncItem};
+use app::domain::Share;
 use serde_json::Value;
 
 async fn versions(db: &db::Db, client: &str) -> i64 {
@@ -134,15 +135,7 @@ async fn the_client_and_their_case_manager_keep_one_safety_plan_with_every_versi
         assert!(priyas.is_empty());
 
         // The plan is in the phone's copy.
-        let (status, body) = phone
-            .post_json("/api/v1/sync", &DeviceCopy::default().request())
-            .await;
-        assert_eq!(status, 200);
-        let answer: SyncAnswer = serde_json::from_str(&body).unwrap();
-        let copied = answer.changed.iter().find_map(|item| match item {
-            SyncItem::Profile(profile) => profile.safety_plan.clone(),
-            _ => None,
-        });
+        let copied = first_profile(&phone).await.safety_plan;
         assert_eq!(
             copied.unwrap().parts.coping,
             "Call my sister first. Then a walk."

@@ -4,22 +4,13 @@
 //! written or answers it (once: a colleague's second try is shown what happened); the
 //! client sees what became of each, and the caseload asks until none is waiting.
 use crate::helpers::{
-    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app,
-    TestApp,
+    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app, sync,
 };
 use app::db;
-use app::domain::{Attention, CheckInAction, DeviceCopy, Receipt, SyncAnswer};
+use app::domain::{Attention, CheckInAction, DeviceCopy, Receipt};
 use chrono::Utc;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
-
-async fn sync(phone: &TestApp, copy: &mut DeviceCopy) -> SyncAnswer {
-    let (status, body) = phone.post_json("/api/v1/sync", &copy.request()).await;
-    assert_eq!(status, 200, "{body}");
-    let answer: SyncAnswer = serde_json::from_str(&body).expect("a sync answer");
-    copy.apply(answer.clone(), Utc::now());
-    answer
-}
 
 #[tokio::test]
 async fn a_clients_ideas_reach_the_draft_once_and_they_see_what_became_of_each() {

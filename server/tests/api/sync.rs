@@ -1,6 +1,6 @@
 //! Sync protocol v1 through the real route, on both engines: a phone's first and later
 //! syncs, check-ins queued offline, supporters losing access, and ended sessions.
-use crate::helpers::{id_of, on_each_engine, seeded, seeded_app, spawn_app, TestApp};
+use crate::helpers::{id_of, on_each_engine, seeded, seeded_app, spawn_app, sync};
 use app::db::{self, Saved};
 use app::domain::{
     AppointmentStatus, CheckInAction, CheckInKind, DeviceCopy, Receipt, SyncAnswer, SyncItem,
@@ -10,15 +10,6 @@ use chrono::{Duration, Utc};
 use serde_json::Value;
 
 const SYNC: &str = "/api/v1/sync";
-
-/// One sync of `copy` through the route; the answer, already applied to the copy.
-async fn sync(phone: &TestApp, copy: &mut DeviceCopy) -> SyncAnswer {
-    let (status, body) = phone.post_json(SYNC, &copy.request()).await;
-    assert_eq!(status, 200, "{body}");
-    let answer: SyncAnswer = serde_json::from_str(&body).expect("a sync answer");
-    copy.apply(answer.clone(), Utc::now());
-    answer
-}
 
 fn keys(items: &[SyncItem]) -> Vec<String> {
     items.iter().map(SyncItem::key).collect()
