@@ -1,15 +1,31 @@
-// Waypoint's service worker. The server puts `VERSION` and `SHELL` (the app shell: hashed
-// script, wasm and styles, icons, the offline page) in front of this file.
+// Waypoint's service worker. The server puts `VERSION`, `SHELL` (the app shell: hashed
+// script, wasm and styles, icons, the offline page) and `LIBRARY_SHELL` (what the library's
+// pages need: the styles and their small script) in front of this file.
 //
-// Only the shell is cached: pages with a person's information are never kept here (they
-// are sent with `Cache-Control: no-store`). Offline, a page opens the offline shell, which
-// starts the app from the phone's encrypted copy.
+// No page with a person's information is kept here (they are sent with `Cache-Control:
+// no-store`). Offline, such a page opens the offline shell, which starts the app from the
+// phone's encrypted copy. The library's pages are public and the same for every reader:
+// those read are kept in the clear (`LIBRARY`), and "Save the library" keeps all of them.
 const CACHE = `waypoint-shell-${VERSION}`;
+const LIBRARY = "waypoint-library";
 
 const keepShell = () => caches.open(CACHE).then((cache) => cache.addAll(SHELL));
+const keepLibraryShell = () =>
+  caches.open(LIBRARY).then((cache) => cache.addAll(LIBRARY_SHELL));
+
+const isLibrary = (url) => url.pathname === "/learn" || url.pathname.startsWith("/learn/");
+
+// Someone who has only read the library does not download the app (its wasm is most of
+// the shell): the worker keeps only what the library's pages need.
+const onlyReading = () =>
+  self.clients
+    .matchAll({ includeUncontrolled: true, type: "window" })
+    .then((windows) => windows.length > 0 && windows.every((w) => isLibrary(new URL(w.url))));
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(keepShell());
+  event.waitUntil(
+    onlyReading().then((reading) => (reading ? keepLibraryShell() : keepShell())),
+  );
 });
 
 // Signing out wipes the caches; the next page served online brings the shell back.
@@ -23,11 +39,38 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("waypoint-") && key !== CACHE)
+            .filter((key) => key.startsWith("waypoint-") && key !== CACHE && key !== LIBRARY)
             .map((key) => caches.delete(key)),
         ),
       )
-      .then(() => self.clients.claim()),
+      .then(() => caches.open(LIBRARY))
+      .then(async (cache) => {
+        // The library's styles and script of an older version go; its pages stay, and get
+        // this version's styles and script when there are any.
+        const keys = await cache.keys();
+        const paths = keys.map((key) => new URL(key.url).pathname);
+        await Promise.all(
+          keys
+            .filter((key, i) => !paths[i].startsWith("/learn/") && !LIBRARY_SHELL.includes(paths[i]))
+            .map((key) => cache.delete(key)),
+        );
+        if (paths.some((path) => path.startsWith("/learn/"))) await keepLibraryShell();
+      })
+      .then(() => self.clients.claim())
+      // The library page that brought the worker in is kept too (it came before it).
+      .then(() => self.clients.matchAll({ type: "window" }))
+      .then((windows) =>
+        Promise.all(
+          windows
+            .map((w) => new URL(w.url))
+            .filter((url) => url.pathname.startsWith("/learn/") && !url.pathname.endsWith("/search"))
+            .map((url) =>
+              fetch(url.pathname)
+                .then((page) => page.ok && caches.open(LIBRARY).then((cache) => cache.put(url.pathname, page)))
+                .catch(() => {}),
+            ),
+        ),
+      ),
   );
 });
 
@@ -41,6 +84,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && isLibrary(url)) {
+    event.respondWith(libraryPage(event, url));
+    return;
+  }
   if (request.mode === "navigate") {
     event.respondWith(
       fetch(request).then(
@@ -53,9 +100,41 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (SHELL.includes(url.pathname)) {
+  if (SHELL.includes(url.pathname) || LIBRARY_SHELL.includes(url.pathname)) {
     event.respondWith(
       caches.match(request).then((cached) => cached || fetch(request)),
     );
   }
 });
+
+// A library page from the network, kept for reading offline (not the search's answers,
+// nor `/learn`, which only leads on); offline, the page kept, else its library's home.
+const libraryPage = (event, url) =>
+  fetch(event.request).then(
+    (page) => {
+      const keep = page.ok && !page.redirected && !url.pathname.endsWith("/search");
+      if (keep && url.pathname !== "/learn") {
+        const copy = page.clone();
+        event.waitUntil(caches.open(LIBRARY).then((cache) => cache.put(url.pathname, copy)));
+      }
+      return page;
+    },
+    () => keptLibraryPage(url),
+  );
+
+const keptLibraryPage = async (url) => {
+  const cache = await caches.open(LIBRARY);
+  const kept = await cache.match(url.pathname);
+  if (kept) return kept;
+  const [, , code, language] = url.pathname.split("/");
+  const homes = (await cache.keys())
+    .map((key) => new URL(key.url).pathname)
+    .filter((path) => /^\/learn\/[^/]+\/[a-z]{2}$/.test(path));
+  const home =
+    homes.find((path) => path === `/learn/${code}/${language}`) ||
+    homes.find((path) => path.startsWith(`/learn/${code}/`)) ||
+    homes[0];
+  if (home) return cache.match(home);
+  const shell = await caches.match("/offline");
+  return shell || Response.error();
+};

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 pub const STAFF_OUTPUT: &str = "waypoint-staff";
 /// The staff bundle's hashes, beside the binary (as cargo-leptos writes `hash.txt`).
 pub const STAFF_HASH_FILE: &str = "staff-hash.txt";
+/// The library pages' only script (from `public/`).
+pub const LIBRARY_SCRIPT: &str = "/library.js";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
@@ -48,6 +50,25 @@ impl Bundle {
         })
     }
 
+    /// The library's pages need no wasm: a family member reading on prepaid data gets
+    /// the page, the styles and a small plain script (`public/library.js`: save the
+    /// library for offline, share, print), and the service worker that keeps what they
+    /// read (without the client bundle, see `public/sw.js`).
+    pub fn library(options: &LeptosOptions) -> &'static Bundle {
+        static BUNDLE: OnceLock<Bundle> = OnceLock::new();
+        BUNDLE.get_or_init(|| {
+            let client = Bundle::client(options);
+            Bundle {
+                script: LIBRARY_SCRIPT.to_owned(),
+                wasm: String::new(),
+                styles: client.styles.clone(),
+                version: client.version.clone(),
+                is_app_shell: true,
+                entry: "",
+            }
+        })
+    }
+
     /// The bundle for the page of the request under way.
     pub fn for_request(options: &LeptosOptions) -> &'static Bundle {
         let path = leptos::prelude::use_context::<http::request::Parts>()
@@ -55,6 +76,8 @@ impl Bundle {
             .unwrap_or_default();
         if crate::components::is_staff_page(&path) {
             Bundle::staff(options)
+        } else if crate::components::is_library_page(&path) {
+            Bundle::library(options)
         } else {
             Bundle::client(options)
         }
@@ -114,6 +137,15 @@ impl Bundle {
         } else {
             ""
         };
+        if wasm.is_empty() {
+            return format!(
+                "(() => {{\
+                   const start = () => {{ {worker} import({script:?}); }};\
+                   if (document.readyState === \"complete\") requestAnimationFrame(() => setTimeout(start, 0));\
+                   else addEventListener(\"load\", () => requestAnimationFrame(() => setTimeout(start, 0)), {{ once: true }});\
+                 }})();"
+            );
+        }
         // The wasm's download starts beside the script's (a hint added now, not in the
         // page's head), and the script's own fetch of it then takes that download.
         format!(

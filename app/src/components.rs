@@ -1,7 +1,7 @@
 //! Pieces shared by the pages: the frame around them, the error page, and small parts.
 use crate::domain::{
-    day_label, duration_label, tel_href, time_label, Appointment, NaiveDateExt, Resource,
-    SharedAppointment,
+    day_label, duration_label, page_language, tel_href, time_label, Appointment, NaiveDateExt,
+    Resource, SharedAppointment, LIBRARY_WORDS,
 };
 use crate::error::AppError;
 use crate::notice::{Notice, Problem};
@@ -56,6 +56,12 @@ pub fn is_client_page(path: &str) -> bool {
         path,
         "/" | "/plan" | "/appointments" | "/referrals" | "/support" | "/safety" | "/safety/edit"
     ) || path.starts_with("/appointments/")
+}
+
+/// The library's pages: open to everyone and the same for every reader, so they come with
+/// no wasm (see `bundle::Bundle::library`).
+pub fn is_library_page(path: &str) -> bool {
+    path == "/learn" || path.starts_with("/learn/")
 }
 
 /// The staff's pages (case managers' and admins'), which come with the staff bundle; every
@@ -131,15 +137,17 @@ where
         .map(|address| address.path)
         .unwrap_or_else(|| Signal::derive(String::new));
     let client_page = move || is_client_page(&path.get());
-    // Everywhere but the pages for getting in.
+    // Everywhere but the pages for getting in and the library (the same for every reader).
     let account_link = move || {
-        !matches!(
-            path.get().as_str(),
-            "/sign-in" | "/unlock" | "/enrol" | "/join" | "/learn" | "/account"
-        )
+        let path = path.get();
+        !(matches!(
+            path.as_str(),
+            "/sign-in" | "/unlock" | "/enrol" | "/join" | "/account"
+        ) || is_library_page(&path))
     };
+    let skip = move || LIBRARY_WORDS.of(page_language(&path.get())).skip_link;
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{skip}</a>
         <header class="top-bar">
             <a class="brand" href="/">"Waypoint"</a>
             {move || account_link().then(|| view! { <a class="top-link" href="/account">"Account"</a> })}

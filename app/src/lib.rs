@@ -56,9 +56,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // staff pages (with the staff bundle, on a computer at the clinic) do not.
     let start = bundle::Bundle::for_request(&options).start_script();
     let nonce = leptos::nonce::use_nonce();
+    let language = leptos::prelude::use_context::<http::request::Parts>()
+        .map(|parts| domain::page_language(parts.uri.path()))
+        .unwrap_or(domain::Language::English);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -103,7 +106,9 @@ mod bundle_pages {
         SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
         ResetPage in sign_in,
         AccountPage in account, SeenPage in account, SupportersPage in sharing,
-        SupportingPage in sharing, SharedRecordPage in sharing, LearnPage in sharing,
+        SupportingPage in sharing, SharedRecordPage in sharing,
+        LibraryHomePage in library, LibraryTopicPage in library, LibraryArticlePage in library,
+        LibrarySearchPage in library,
     );
     pub use crate::pages::care_teams::CareTeamsPage;
     pub use crate::pages::directory::DirectoryPage;
@@ -151,7 +156,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supporters") view=bundle_pages::SupportersPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporting") view=bundle_pages::SupportingPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporting/:id") view=bundle_pages::SharedRecordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/learn") view=bundle_pages::LearnPage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn/:code/:language") view=bundle_pages::LibraryHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn/:code/:language/t/:number") view=bundle_pages::LibraryTopicPage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn/:code/:language/a/:number") view=bundle_pages::LibraryArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/learn/:code/:language/search") view=bundle_pages::LibrarySearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=bundle_pages::CaseloadPage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/new") view=bundle_pages::IntakePage ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id") view=|| record(Section::Overview) ssr=SsrMode::Async/>

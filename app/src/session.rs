@@ -293,3 +293,31 @@ pub fn cookie_removal(name: &str) -> String {
 /// The cookie that carries a just-made code (enrollment, invite) to the page that shows it,
 /// once. Signed, so it cannot be forged; tied to the person who made the code.
 pub const NEW_CODE_COOKIE: &str = "waypoint_new_code";
+
+/// The language a reader last read the library in, so `/learn` opens in it again. Not
+/// personal (it says only which of two languages); readable by nothing but the server.
+pub const LANGUAGE_COOKIE: &str = "waypoint_lang";
+
+/// A `Set-Cookie` value keeping `language` for a year.
+pub fn language_cookie(language: crate::domain::Language, secure: bool) -> String {
+    let flag = if secure { "; Secure" } else { "" };
+    let code = language.code();
+    format!("{LANGUAGE_COOKIE}={code}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{flag}")
+}
+
+/// The language kept in the cookie, if any.
+pub fn kept_language(headers: &http::HeaderMap) -> Option<crate::domain::Language> {
+    let jar = axum_extra::extract::cookie::CookieJar::from_headers(headers);
+    crate::domain::Language::from_code(jar.get(LANGUAGE_COOKIE)?.value()).ok()
+}
+
+/// The language to open the library in: the one last read in, else the browser's choice.
+pub fn chosen_language(headers: &http::HeaderMap) -> crate::domain::Language {
+    kept_language(headers).unwrap_or_else(|| {
+        let asked = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        crate::domain::Language::from_accept_language(asked)
+    })
+}

@@ -117,15 +117,6 @@ test("a supporter sees only what was shared, and nothing once it is revoked", as
   await expect(supporter.getByText("No one is sharing anything with you right now.")).toBeVisible();
 });
 
-test("the education library is open without signing in", async ({ page }) => {
-  const problems = watchForProblems(page);
-  await page.goto("/learn");
-  await waitForHydration(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Supporting someone");
-  await expect(page.locator(".resource-card").first()).toBeVisible();
-  await expectSoundPage(page, problems);
-});
-
 test("a client sees their devices and can sign out", async ({ page }) => {
   const problems = watchForProblems(page);
   await signInAs(page, "carlos");

@@ -21,6 +21,7 @@ fn shell_files(bundle: &Bundle) -> Vec<&str> {
         &bundle.styles,
         OFFLINE_SHELL,
         "/register-sw.js",
+        app::bundle::LIBRARY_SCRIPT,
         "/manifest.webmanifest",
         "/favicon.svg",
         "/icons/icon-192.png",
@@ -30,13 +31,24 @@ fn shell_files(bundle: &Bundle) -> Vec<&str> {
     ]
 }
 
+/// What the library's pages need offline, for a phone that has only read the library.
+fn library_files(bundle: &Bundle) -> Vec<&str> {
+    vec![
+        &bundle.styles,
+        app::bundle::LIBRARY_SCRIPT,
+        "/register-sw.js",
+        "/favicon.svg",
+    ]
+}
+
 /// `/sw.js`: the worker's code with this build's shell in front of it.
 pub async fn service_worker(State(state): State<AppState>) -> Response {
     let bundle = Bundle::client(&state.leptos_options);
     let files = serde_json::to_string(&shell_files(bundle)).unwrap_or_else(|_| "[]".to_owned());
     let version = serde_json::to_string(&bundle.version).unwrap_or_else(|_| "\"\"".to_owned());
+    let library = serde_json::to_string(&library_files(bundle)).unwrap_or_else(|_| "[]".to_owned());
     let body = format!(
-        "const VERSION = {version};\nconst SHELL = {files};\n{}",
+        "const VERSION = {version};\nconst SHELL = {files};\nconst LIBRARY_SHELL = {library};\n{}",
         include_str!("../../public/sw.js")
     );
     let mut response = body.into_response();

@@ -105,3 +105,32 @@ fn csv_field(value: &str) -> String {
         value
     }
 }
+
+/// `/learn`: the library in the language last read in (else the browser's), of the
+/// signed-in person's program, else of this server's first program (a clinic's own link
+/// is `/learn/<code>`, for which this picks only the language).
+pub async fn library_entry(
+    State(state): State<AppState>,
+    asking: Asking,
+    headers: axum::http::HeaderMap,
+    code: Option<axum::extract::Path<String>>,
+) -> Response {
+    let language = app::session::chosen_language(&headers);
+    let code = match code {
+        Some(axum::extract::Path(code)) => Ok(Some(code)),
+        None => match &asking.visitor {
+            app::session::Visitor::SignedIn(person) => {
+                app::db::library_code_of_person(&state.db, &person.person_id).await
+            }
+            _ => app::db::first_library_code(&state.db).await,
+        },
+    };
+    match code {
+        Ok(Some(code)) => {
+            axum::response::Redirect::to(&app::domain::library_href(&code, language, ""))
+                .into_response()
+        }
+        Ok(None) => app::error::AppError::NotFound.into_response(),
+        Err(error) => app::error::AppError::from(error).into_response(),
+    }
+}

@@ -26,6 +26,7 @@ fn is_static(path: &str) -> bool {
                 | "/healthz"
                 | crate::offline::SERVICE_WORKER
                 | "/register-sw.js"
+                | app::bundle::LIBRARY_SCRIPT
                 | crate::offline::OFFLINE_SHELL
         )
 }

@@ -317,6 +317,8 @@ fn plain_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
     let mut routes = vec![
         ("/healthz", Method::GET, get(routes::healthz)),
         ("/admin/audit.csv", Method::GET, get(routes::audit_csv)),
+        ("/learn", Method::GET, get(routes::library_entry)),
+        ("/learn/{code}", Method::GET, get(routes::library_entry)),
         (crate::sync::PATH, Method::POST, post(crate::sync::sync)),
         (
             offline::SERVICE_WORKER,

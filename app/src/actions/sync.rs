@@ -298,7 +298,7 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
         }
         Role::CaseManager | Role::Admin => return Err(SyncError::NoCopyForRole),
     }
-    for article in db::education_library(db).await? {
+    for article in db::family_resources(db, &person.organisation_id).await? {
         items.push(SyncItem::Article(article));
     }
     let order = items.iter().map(SyncItem::key).collect();

@@ -1,4 +1,4 @@
-use super::{date_text, instant_text, Db, Result};
+use super::{date_text, instant_text, new_id, Db, Result};
 use crate::domain::{LeaveMessages, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
@@ -82,16 +82,25 @@ pub async fn insert_organisation(
     time_zone: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // The library's code is random: it is in public addresses, so it must not be the
+    // program's name (which may say what it treats) or anything else about it.
+    let library_code: String = new_id()
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
+        .collect();
     sqlx::query(
-        "INSERT INTO organisations (id, name, time_zone, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organisations (id, name, time_zone, created_at, library_code)
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
     .bind(name)
     .bind(time_zone)
     .bind(instant_text(now))
-    .execute(conn)
+    .bind(library_code)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::stock_starter_library(conn, id, now).await
 }
 
 pub async fn insert_person(

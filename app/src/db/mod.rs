@@ -15,6 +15,7 @@ mod clients;
 mod directory;
 mod episodes;
 mod grants;
+mod library;
 mod passkeys;
 mod plans;
 mod referrals;
@@ -39,6 +40,7 @@ pub use clients::*;
 pub use directory::*;
 pub use episodes::*;
 pub use grants::*;
+pub use library::*;
 pub use passkeys::*;
 pub use plans::*;
 pub use referrals::*;
@@ -246,7 +248,14 @@ impl Db {
     /// the audit trail's hashes became keyed, it keys the trail written before ([`key_audit_trail`]);
     /// later, a trail marked unkeyed is refused, not keyed: someone marked it so, or it was
     /// found broken when it was to be keyed, and keying it now would hide what happened.
+    /// Every program made before the library existed then gets the starter library.
     pub async fn migrate(&self) -> Result<()> {
+        self.migrate_schema().await?;
+        stock_missing_libraries(self, Utc::now()).await?;
+        Ok(())
+    }
+
+    async fn migrate_schema(&self) -> Result<()> {
         // Whether the head had its `keyed` mark before these migrations (it has from then on).
         let marked_before = sqlx::query("SELECT keyed FROM audit_head WHERE id = 1")
             .fetch_optional(&self.pool)

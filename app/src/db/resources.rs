@@ -189,13 +189,16 @@ pub async fn choose_resource(
     Ok(true)
 }
 
-/// The education library for family and friends: open to everyone, signed in or not.
-pub async fn education_library(db: &Db) -> Result<Vec<Resource>> {
+/// The program's places for family and friends to get help: open to everyone, signed in
+/// or not, on its library's home.
+pub async fn family_resources(db: &Db, organisation_id: &str) -> Result<Vec<Resource>> {
     let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
         "SELECT {RESOURCE_COLUMNS}, 0 AS recommended FROM resources r
-         WHERE r.retired_on IS NULL AND r.audience IN ('family', 'both')
-         ORDER BY r.organisation_id, r.position, r.id"
+         WHERE r.organisation_id = $1 AND r.retired_on IS NULL
+           AND r.audience IN ('family', 'both')
+         ORDER BY r.position, r.id"
     ))
+    .bind(organisation_id)
     .fetch_all(db.pool())
     .await?;
     rows.into_iter().map(Resource::try_from).collect()

@@ -228,7 +228,8 @@ pub async fn wipe() {
     if let Ok(caches) = window().caches() {
         if let Ok(names) = JsFuture::from(caches.keys()).await {
             for name in js_sys::Array::from(&names).iter() {
-                if let Some(name) = name.as_string() {
+                // The library's pages are public: they stay for the next reader.
+                if let Some(name) = name.as_string().filter(|n| n != "waypoint-library") {
                     let _ = JsFuture::from(caches.delete(&name)).await;
                 }
             }

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod editing;
 pub mod handover;
 pub mod intake;
+pub mod library;
 pub mod passkeys;
 pub mod plan;
 pub mod planning;

@@ -403,15 +403,6 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
     }
 }
 
-#[server(endpoint = "education")]
-pub async fn get_education() -> Result<Vec<Resource>, AppError> {
-    crate::request::answer("read.education", async move {
-        let state = use_context::<crate::state::AppState>().ok_or(AppError::Unavailable)?;
-        Ok(crate::db::education_library(&state.db).await?)
-    })
-    .await
-}
-
 pub const LEARN_TITLE: &str = "Supporting someone";
 
 /// The library from the phone's copy (a client's phone keeps it with their own things).
@@ -420,14 +411,6 @@ pub fn library_from_copy(
     _now: chrono::NaiveDateTime,
 ) -> Option<Vec<Resource>> {
     Some(copy.articles()).filter(|articles| !articles.is_empty())
-}
-
-#[component]
-pub fn LearnPage() -> impl IntoView {
-    view! {
-        <Title text=LEARN_TITLE/>
-        {served(get_education, |library| view! { <LibraryView library/> })}
-    }
 }
 
 #[component]

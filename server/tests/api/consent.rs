@@ -258,7 +258,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
                     action: if n % 2 == 0 {
                         "sign_in.failed"
                     } else {
-                        "read.education"
+                        "read.library"
                     },
                     client_id: None,
                     target: None,
@@ -295,7 +295,11 @@ async fn every_answer_carries_the_security_headers() {
     let t = sqlite().await;
     seeded(&t.db).await;
     let app = spawn_app(&t).await;
-    for path in ["/sign-in", "/learn", "/", "/no-such-page"] {
+    let library = format!(
+        "/learn/{}/en",
+        db::first_library_code(&t.db).await.unwrap().unwrap()
+    );
+    for path in ["/sign-in", library.as_str(), "/", "/no-such-page"] {
         let response = app
             .http
             .get(format!("{}{path}", app.base))

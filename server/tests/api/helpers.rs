@@ -208,6 +208,23 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
+    /// A GET's status and where it leads (its `Location`, empty if none).
+    pub async fn get_redirect(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (response.status().as_u16(), location)
+    }
+
     /// Signs in a demo account with the demo passphrase.
     pub async fn sign_in(&self, sign_in_name: &str) {
         let location = self.sign_in_with(sign_in_name, demo::DEMO_PASSPHRASE).await;

@@ -13,6 +13,7 @@ mod episodes;
 mod helpers;
 mod http;
 mod intake;
+mod library;
 mod logs;
 mod matrix;
 mod queries;

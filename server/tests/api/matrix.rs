@@ -208,7 +208,11 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
             actor,
             &[SupporterAppointments, SupporterGoals, SupporterStage],
         ),
-        "education" => Allow { sees_a: false },
+        // The library is open to everyone: published articles only, as every reader sees
+        // them (drafts are not in these answers; `library.rs` shows it).
+        "library-home" | "library-topic" | "library-article" | "library-search" => {
+            Allow { sees_a: false }
+        }
         "caseload" => match actor {
             CaseManagerOfA => Allow { sees_a: true },
             OtherCaseManager => Allow { sees_a: false },
@@ -300,6 +304,8 @@ struct Cast {
     grants: Vec<(Actor, String)>,
     /// Alex's case manager, whom the admin names on a new client's care team.
     amara_id: String,
+    /// The demo program's library.
+    library_code: String,
 }
 
 async fn cast(app: &TestApp, t: &TestDb) -> Cast {
@@ -425,10 +431,20 @@ async fn cast(app: &TestApp, t: &TestDb) -> Cast {
             .await
             .unwrap()
             .unwrap(),
+        library_code: db::first_library_code(&t.db).await.unwrap().unwrap(),
     }
 }
 
 impl Cast {
+    fn library(&self, rest: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+        let mut args = vec![
+            ("code", self.library_code.clone()),
+            ("language", "fr".to_owned()),
+        ];
+        args.extend(rest.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        args
+    }
+
     fn own_grant(&self, actor: Actor) -> &str {
         let own = self.grants.iter().find(|(a, _)| *a == actor);
         let first = &self.grants[0];
@@ -451,6 +467,9 @@ impl Cast {
                 vec![("passphrase", server::demo::DEMO_PASSPHRASE.to_owned())]
             }
             "client-record" | "check-ins-seen" => vec![("client_id", self.alex_id.clone())],
+            "library-home" => self.library(&[]),
+            "library-topic" | "library-article" => self.library(&[("number", "1")]),
+            "library-search" => self.library(&[("query", "naloxone")]),
             "add-client" => vec![
                 ("client[full_name]", format!("Matrix {actor:?}")),
                 ("client[preferred_name]", "Matrix".to_owned()),
@@ -715,7 +734,8 @@ async fn every_role_gets_exactly_what_it_may() {
         for (method, path) in server::startup::routes() {
             let seen = format!("{method} {path}");
             match path.as_str() {
-                "/healthz" | "/sw.js" | "/offline" | "/admin/audit.csv" | SYNC_PATH => {
+                "/healthz" | "/sw.js" | "/offline" | "/admin/audit.csv" | "/learn"
+                | "/learn/{code}" | SYNC_PATH => {
                     let expected = if path == SYNC_PATH { "POST" } else { "GET" };
                     assert_eq!(method.as_str(), expected, "{seen}");
                 }
@@ -800,6 +820,20 @@ async fn every_role_gets_exactly_what_it_may() {
                 let (status, body) = browser.get(path).await;
                 assert_eq!(status, 200, "{path} as {actor:?}");
                 assert!(!body.contains("Alex") && !body.contains(&cast.alex_id));
+            }
+        }
+
+        // The library's way in: everyone is led to the program's library, and nothing else,
+        // in the language each last read it in (French, above).
+        for path in ["/learn".to_owned(), format!("/learn/{}", cast.library_code)] {
+            for (actor, browser) in &cast.browsers {
+                let (status, location) = browser.get_redirect(&path).await;
+                assert_eq!(status, 303, "{path} as {actor:?}");
+                assert_eq!(
+                    location,
+                    format!("/learn/{}/fr", cast.library_code),
+                    "{path} as {actor:?}"
+                );
             }
         }
 
