@@ -58,6 +58,12 @@ pub fn is_client_page(path: &str) -> bool {
     ) || path.starts_with("/appointments/")
 }
 
+/// The pages with the signed-in person's own things, which the phone keeps a copy of and
+/// shows offline: the client's, and a supporter's list and each client's shared page.
+pub fn is_own_page(path: &str) -> bool {
+    is_client_page(path) || path == "/supporting" || path.starts_with("/supporting/")
+}
+
 /// The library's pages: open to everyone and the same for every reader, so they come with
 /// no wasm (see `bundle::Bundle::library`).
 pub fn is_library_page(path: &str) -> bool {
@@ -395,12 +401,18 @@ pub fn ResourceCard(resource: Resource) -> impl IntoView {
     let site = resource.website.clone().map(|url| {
         view! { <a class="link" href=url.clone() rel="noopener noreferrer">{format!("Website: {}", url.trim_start_matches("https://"))}</a> }
     });
+    // A peer group's hours and place, said as such.
+    let how = if resource.kind == crate::domain::ResourceKind::PeerSupport {
+        format!("When and where: {}", resource.how_to_reach)
+    } else {
+        resource.how_to_reach.clone()
+    };
     view! {
         <article class="card resource-card">
             <h3>{resource.name.clone()}</h3>
             {resource.recommended.then(|| view! { <p class="tag">"Picked for you"</p> })}
             <p>{resource.description.clone()}</p>
-            <p class="how">{resource.how_to_reach.clone()}</p>
+            <p class="how">{how}</p>
             {call}
             {site}
         </article>

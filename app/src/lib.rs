@@ -113,6 +113,7 @@ mod bundle_pages {
     pub use crate::pages::care_teams::CareTeamsPage;
     pub use crate::pages::directory::DirectoryPage;
     pub use crate::pages::intake::IntakePage;
+    pub use crate::pages::library_editing::{LibraryArticleEditPage, LibraryShelfPage};
     pub use crate::pages::planning::ComparePage;
     pub use crate::pages::record::{RecordPage, RecordSection};
     pub use crate::pages::staff::{AdminPage, CaseloadPage};
@@ -174,6 +175,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=bundle_pages::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/directory") view=bundle_pages::DirectoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/care-teams") view=bundle_pages::CareTeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/library") view=bundle_pages::LibraryShelfPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/library/:number") view=bundle_pages::LibraryArticleEditPage ssr=SsrMode::Async/>
                 </Routes>
             </components::Layout>
         </Router>
@@ -209,14 +212,14 @@ pub fn start() {
         .and_then(|l| l.pathname().ok())
         .unwrap_or_default();
     let search = location.and_then(|l| l.search().ok()).unwrap_or_default();
-    let on_client_page = components::is_client_page(&path);
+    let on_own_page = components::is_own_page(&path);
     // A passphrase typed on the way here that was refused, or that led to pages with no copy,
     // is not kept.
     let typing_passphrase = matches!(path.as_str(), "/sign-in" | "/unlock" | "/enrol" | "/join");
-    if search.contains("problem=") || !(on_client_page || typing_passphrase) {
+    if search.contains("problem=") || !(on_own_page || typing_passphrase) {
         browser::forget_typed_passphrase();
     }
-    device::start_syncing(on_client_page);
+    device::start_syncing(on_own_page);
     device::watch_forms();
     device::watch_buttons();
     device::fill_slots();

@@ -74,7 +74,11 @@ test.describe("a client's pages on a phone", () => {
     await page.goto("/support");
     await waitForHydration(page);
     await expect(page.getByRole("heading", { name: "Help right now" })).toBeVisible();
-    await expect(page.getByRole("heading", { name: "Tuesday peer circle" })).toBeVisible();
+    // Peer support has its own section, each group saying when and where it meets.
+    const peer = page.locator("section", { has: page.getByRole("heading", { name: "Peer support", exact: true }) });
+    await expect(peer).toBeVisible();
+    await expect(peer.getByRole("heading", { name: "Tuesday peer circle" })).toBeVisible();
+    await expect(peer.getByText("When and where: Tuesdays 2 pm, 77 Elm Avenue, room B.")).toBeVisible();
     await expect(page.getByRole("heading", { name: "For family and friends" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Family evening" })).toBeVisible();
     await expect(page.getByText("Picked for you")).toHaveCount(2);

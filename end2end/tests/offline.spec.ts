@@ -129,6 +129,56 @@ test.describe("the installable app", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Please sign in");
   });
 
+  test("a supporter's phone opens what was shared with them with no network", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Tara signs in nowhere else in the suite; she shares her stage and goals.
+    const client = await newPage(browser, PHONE);
+    await signInAs(client, "tara");
+    await client.goto("/supporters");
+    await waitForHydration(client);
+    await client.getByLabel("Who is it?").fill("My friend");
+    await client.getByLabel("Goals").check();
+    await client.getByLabel("Stage of care").check();
+    await client.getByRole("button", { name: "Make an invite code" }).click();
+    const link = (await client.locator(".link-text").innerText()).trim();
+
+    await page.goto(link);
+    await page.getByLabel("Your name").fill("Omar");
+    await page.getByLabel("Choose a sign-in name").fill("omar.friend");
+    await page.getByLabel("Choose a passphrase").fill("copper kettle on the stove");
+    await page.getByLabel("Type the passphrase again").fill("copper kettle on the stove");
+    await page.getByRole("button", { name: "Join and sign in" }).click();
+    await page.waitForURL("/supporting");
+    await waitForHydration(page);
+    await waitForServiceWorker(page);
+    await waitForCopy(page);
+    await page.getByRole("link", { name: "Tara", exact: true }).click();
+    await page.waitForURL(/\/supporting\/[^/]+$/);
+    await waitForHydration(page);
+    const shared = new URL(page.url()).pathname;
+    // The copy is ciphertext like a client's.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toContain("Tara");
+
+    const problems = watchForProblems(page);
+    await context.setOffline(true);
+    await page.goto("/supporting");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Shared with you");
+    await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Start here" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Tara", exact: true })).toHaveAttribute("href", shared);
+    await expectSoundPage(page, offlineProblems(problems));
+
+    await page.goto(shared);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("What Tara shares with you");
+    await expect(page.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Goals" })).toBeVisible();
+    const stage = page.locator("section", { has: page.getByRole("heading", { name: "Stage of care" }) });
+    await expect(stage.getByRole("heading", { name: "Read about this stage" })).toBeVisible();
+    expect(await stage.getByRole("link").count()).toBeGreaterThan(0);
+    await expectSoundPage(page, offlineProblems(problems));
+  });
+
   test("check-ins made offline reach the case manager once, when the phone is back online", async ({ page, context, browser }) => {
     test.setTimeout(120_000);
     // Eli signs in nowhere else in the suite; Daniel is Eli's case manager.

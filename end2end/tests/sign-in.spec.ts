@@ -74,6 +74,7 @@ test("a supporter sees only what was shared, and nothing once it is revoked", as
   await expectSoundPage(client, problems);
   await client.getByLabel("Who is it?").fill("My sister");
   await client.getByLabel("Goals").check();
+  await client.getByLabel("Stage of care").check();
   await client.getByRole("button", { name: "Make an invite code" }).click();
   const code = (await client.locator(".code").innerText()).trim();
   expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
@@ -90,12 +91,25 @@ test("a supporter sees only what was shared, and nothing once it is revoked", as
   await supporter.getByLabel("Type the passphrase again").fill("orange lantern at dusk");
   await supporter.getByRole("button", { name: "Join and sign in" }).click();
   await supporter.waitForURL("/supporting");
-  await supporter.getByRole("link", { name: "Bea" }).click();
+  // The list leads with where the program's library suggests family and friends start.
+  const startHere = supporter.locator("section", { has: supporter.getByRole("heading", { name: "Start here" }) });
+  await expect(startHere).toBeVisible();
+  expect(await startHere.getByRole("link").count()).toBeGreaterThan(0);
+  await expect(startHere.getByRole("link").first()).toHaveAttribute("href", /^\/learn\/[^/]+\/en\/a\/\d+$/);
+  await supporter.getByRole("link", { name: "Bea", exact: true }).click();
   await expect(supporter.getByRole("heading", { level: 1 })).toHaveText("What Bea shares with you");
   await expect(supporter.getByRole("note")).toContainText("don't pass it on");
   await expect(supporter.getByRole("heading", { name: "Goals" })).toBeVisible();
   await expect(supporter.getByRole("heading", { name: "Upcoming appointments" })).toHaveCount(0);
-  await expect(supporter.getByRole("heading", { name: "Stage of care" })).toHaveCount(0);
+  await expect(supporter.getByRole("heading", { name: "Safety plan" })).toHaveCount(0);
+  // The stage was shared, with a few articles about it from the library.
+  const stage = supporter.locator("section", { has: supporter.getByRole("heading", { name: "Stage of care" }) });
+  await expect(stage).toBeVisible();
+  await expect(stage.getByRole("heading", { name: "Read about this stage" })).toBeVisible();
+  const reading = stage.getByRole("link");
+  expect(await reading.count()).toBeGreaterThan(0);
+  expect(await reading.count()).toBeLessThanOrEqual(4);
+  await expect(reading.first()).toHaveAttribute("href", /^\/learn\/[^/]+\/en\/a\/\d+$/);
   await waitForHydration(supporter);
   await expectSoundPage(supporter, supporterProblems);
   const shared = supporter.url();
@@ -115,6 +129,7 @@ test("a supporter sees only what was shared, and nothing once it is revoked", as
   await expect(supporter.getByText("Goals")).toHaveCount(0);
   await supporter.goto("/supporting");
   await expect(supporter.getByText("No one is sharing anything with you right now.")).toBeVisible();
+  await expect(supporter.getByRole("heading", { name: "Start here" })).toBeVisible();
 });
 
 test("a client sees their devices and can sign out", async ({ page }) => {

@@ -654,3 +654,53 @@ test("a case closes with an aftercare plan the client reads on the phone, and re
   await expect(page.getByText(/Episode 1: opened .*, closed .* \(Moved to another service\)/)).toBeVisible();
   await expectSoundPage(page, problems);
 });
+
+test("an admin edits, previews and publishes a library article that a phone then shows", async ({ page, browser }) => {
+  const problems = watchForProblems(page);
+  await signInAs(page, "sam.admin", "/admin");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Library for families and friends" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Library");
+  await expect(page.getByRole("cell", { name: "Not yet" }).first()).toBeVisible();
+  await expectSoundPage(page, problems);
+
+  await page.getByRole("link", { name: "The first weeks on methadone" }).click();
+  await expect(page).toHaveURL(/\/admin\/library\/2$/);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "English: Published" })).toBeVisible();
+  await expectSoundPage(page, problems);
+  const english = page.getByRole("region", { name: "English: Published" });
+  await english.getByLabel("Title").fill("The first weeks, step by step");
+  // A script and a `javascript:` link: kept as words, never run.
+  await english.getByLabel(/^Text/).fill(
+    "## Day one\n\nThe first dose is small. <script>alert('x')</script>\n\n[Tap](javascript:alert('y'))",
+  );
+  page.on("dialog", () => problems.push("a dialog opened"));
+  await english.getByRole("button", { name: "Save draft" }).click();
+  const draft = page.getByRole("region", { name: "English: Published, with a newer draft" });
+  await expect(draft).toBeVisible();
+  await draft.getByText("Preview of version 2").click();
+  await expect(draft.locator(".article-body h2")).toHaveText("Day one");
+  await expect(draft.locator(".article-body script")).toHaveCount(0);
+  await expect(draft.getByText(/Reading level: grade/)).toBeVisible();
+
+  // Not yet published: a phone still reads the old words.
+  const phone = await newPage(browser, PHONE);
+  await phone.goto("/learn");
+  const article = phone.url().replace(/\/(en|fr)$/, "/en/a/2");
+  await phone.goto(article);
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("The first weeks on methadone");
+
+  await draft.getByRole("button", { name: "Publish version 2" }).click();
+  await expect(page.getByRole("heading", { name: "English: Published" })).toBeVisible();
+  await page.getByRole("button", { name: "Mark as checked by me today" }).click();
+  await expect(page.getByText(/Checked by Sam/)).toBeVisible();
+
+  await phone.reload();
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("The first weeks, step by step");
+  await expect(phone.getByRole("heading", { name: "Day one" })).toBeVisible();
+  await expect(phone.getByText(/Checked by Sam/)).toBeVisible();
+  await expect(phone.locator(".article-body a")).toHaveCount(1);
+  expect(await phone.locator(".article-body a").getAttribute("href")).toBeNull();
+  expect(problems).toEqual([]);
+});

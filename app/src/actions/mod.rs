@@ -18,6 +18,7 @@ pub mod enrollment;
 pub mod episodes;
 pub mod grants;
 pub mod intake;
+pub mod library;
 pub mod passkeys;
 pub mod plan;
 pub mod referrals;

@@ -284,13 +284,20 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
             }
         }
         Role::Supporter => {
+            // The supporter's own "Start here", carried by each shared item (the phone's list
+            // of who shares with them shows it offline): read once, when something is shared.
+            let mut start_here = None;
             for grant in db::grants_of_supporter(db, &person.person_id).await? {
                 let Some(home) = db::client_home(db, &grant.client_id).await? else {
                     continue;
                 };
                 let now = local_time_in(&home.time_zone);
                 if grant.is_active(now.date()) {
-                    let shared = db::shared_with_supporter(db, &grant, &home, now).await?;
+                    let mut shared = db::shared_with_supporter(db, &grant, &home, now).await?;
+                    if start_here.is_none() {
+                        start_here = Some(db::start_here_of_person(db, &person.person_id).await?);
+                    }
+                    shared.start_here = start_here.clone().unwrap_or_default();
                     shared_by.insert(grant.grant_id.clone(), home.client_id.clone());
                     items.push(SyncItem::Shared(shared));
                 }

@@ -1,7 +1,8 @@
 //! Supporters' access to a client's record: what the client shares, with whom, until when.
 use super::{date_text, instant_text, new_id, read_date, read_instant, Db, Result};
 use crate::domain::{
-    parse_shares, shared_window, shares_text, Share, SharedAppointment, SharedCopy, SharedGoal,
+    parse_shares, shared_window, shares_text, stage_articles, start_here_articles, Language,
+    LibraryLinks, Share, SharedAppointment, SharedCopy, SharedGoal, Stage,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
@@ -254,7 +255,9 @@ pub async fn supporter_names(db: &Db, client_id: &str) -> Result<Vec<(String, St
 }
 
 /// What a client shares with a supporter under an active grant, and nothing else: the
-/// coming month's appointments, the goals, the stage or the safety plan, each only if shared.
+/// coming month's appointments, the goals, the stage (with the library's articles about it)
+/// or the safety plan, each only if shared. The supporter's own "Start here" is left empty:
+/// it is the supporter's, not the client's (see [`start_here_of_person`]).
 pub async fn shared_with_supporter(
     db: &Db,
     grant: &SupporterGrant,
@@ -279,7 +282,7 @@ pub async fn shared_with_supporter(
     } else {
         None
     };
-    let stages = if grant.shares.contains(&Share::Stage) {
+    let stages: Option<Vec<Stage>> = if grant.shares.contains(&Share::Stage) {
         let latest = super::stage_history(db, &home.client_id).await?.pop();
         Some(
             latest
@@ -288,6 +291,10 @@ pub async fn shared_with_supporter(
         )
     } else {
         None
+    };
+    let stage_articles = match &stages {
+        Some(stages) => Some(articles_about_stages(db, home, stages).await?),
+        None => None,
     };
     let safety_plan = if grant.shares.contains(&Share::SafetyPlan) {
         let plan = super::safety_plan(db, &home.client_id).await?;
@@ -303,5 +310,41 @@ pub async fn shared_with_supporter(
         goals,
         stages,
         safety_plan,
+        stage_articles,
+        start_here: LibraryLinks::default(),
+    })
+}
+
+/// The articles of the client's program's library (published in English) about `stages`.
+async fn articles_about_stages(
+    db: &Db,
+    home: &super::ClientHome,
+    stages: &[Stage],
+) -> Result<LibraryLinks> {
+    let Some(code) = super::library_code_of_person(db, &home.client_id).await? else {
+        return Ok(LibraryLinks::default());
+    };
+    let articles = if stages.is_empty() {
+        Vec::new()
+    } else {
+        let topics = super::library_topics(db, &home.organisation_id, Language::English).await?;
+        stage_articles(&topics, stages)
+    };
+    Ok(LibraryLinks { code, articles })
+}
+
+/// The "Start here" articles of the library of `person_id`'s own program, published in
+/// English, in their order.
+pub async fn start_here_of_person(db: &Db, person_id: &str) -> Result<LibraryLinks> {
+    let Some(code) = super::library_code_of_person(db, person_id).await? else {
+        return Ok(LibraryLinks::default());
+    };
+    let Some(library) = super::library_by_code(db, &code).await? else {
+        return Ok(LibraryLinks::default());
+    };
+    let topics = super::library_topics(db, &library.organisation_id, Language::English).await?;
+    Ok(LibraryLinks {
+        code,
+        articles: start_here_articles(&topics),
     })
 }

@@ -1,9 +1,10 @@
 //! Each organisation's library: its topics, its articles and every saved version of their
 //! words. Readers read only published words; every query is scoped by the organisation.
-use super::{instant_text, new_id, read_date, Db, DbError, Result};
+use super::{instant_text, new_id, read_date, Db, DbError, Result, Saved};
 use crate::domain::{
-    fold_for_search, reading_minutes, render_article, starter_articles, ArticleFile, ArticleLink,
-    ArticleText, Language, Review, Stage, Topic, STARTER_TOPICS,
+    fold_for_search, reading_minutes, render_article, starter_articles, ArticleFile, ArticleForm,
+    ArticleLink, ArticleText, EditedArticle, EditedText, Language, Review, ShelfArticle,
+    ShelfTopic, Stage, TextState, TextVersion, Topic, TopicForm, STARTER_TOPICS,
 };
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -366,4 +367,516 @@ pub async fn stock_missing_libraries(db: &Db, now: DateTime<Utc>) -> Result<usiz
         }
     }
     Ok(stocked)
+}
+
+// The admin's side: every article and topic (retired ones too), drafts and history.
+
+/// The admin's list: every topic and article of the library, each with where its words
+/// stand in each language.
+pub async fn library_shelf(db: &Db, organisation_id: &str) -> Result<Vec<ShelfTopic>> {
+    let topics: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT number, title_en, title_fr, retired_on FROM library_topics
+         WHERE organisation_id = $1 ORDER BY position, number",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    let articles: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT a.number, t.number, a.reviewed_on, a.retired_on
+         FROM library_articles a JOIN library_topics t ON t.id = a.topic_id
+         WHERE a.organisation_id = $1 ORDER BY a.position, a.number",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    // Each text's latest version, and its latest published one.
+    let texts: Vec<(i64, String, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT a.number, x.language, x.version, x.title,
+                (SELECT max(p.version) FROM library_texts p
+                 WHERE p.article_id = x.article_id AND p.language = x.language
+                   AND p.published_at IS NOT NULL) AS published
+         FROM library_texts x JOIN library_articles a ON a.id = x.article_id
+         WHERE a.organisation_id = $1
+           AND x.version = (SELECT max(v.version) FROM library_texts v
+                            WHERE v.article_id = x.article_id AND v.language = x.language)",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut shelf: Vec<ShelfTopic> = topics
+        .into_iter()
+        .map(|(number, title_en, title_fr, retired)| ShelfTopic {
+            number,
+            title: TopicForm { title_en, title_fr },
+            retired: retired.is_some(),
+            articles: Vec::new(),
+        })
+        .collect();
+    for (number, topic, reviewed_on, retired_on) in articles {
+        let mut title = String::new();
+        let states = Language::ALL
+            .iter()
+            .map(|&language| {
+                let text = texts
+                    .iter()
+                    .find(|(n, l, ..)| *n == number && l == language.code());
+                let state = match text {
+                    None => TextState::Missing,
+                    Some((_, _, latest, text_title, published)) => {
+                        if title.is_empty() {
+                            title = text_title.clone();
+                        }
+                        match published {
+                            Some(p) if p == latest => TextState::Published,
+                            Some(_) => TextState::DraftWaiting,
+                            None => TextState::Draft,
+                        }
+                    }
+                };
+                (language, state)
+            })
+            .collect();
+        if let Some(shelf_topic) = shelf.iter_mut().find(|t| t.number == topic) {
+            shelf_topic.articles.push(ShelfArticle {
+                number,
+                title,
+                states,
+                checked: reviewed_on.is_some(),
+                retired: retired_on.is_some(),
+            });
+        }
+    }
+    Ok(shelf)
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    language: String,
+    version: i64,
+    title: String,
+    summary: String,
+    body: String,
+    html: String,
+    saved_by: Option<String>,
+    saved_at: String,
+    published_at: Option<String>,
+}
+
+/// One article of the library for its editor, with every version of its words.
+pub async fn edited_article(
+    db: &Db,
+    organisation_id: &str,
+    number: i64,
+) -> Result<Option<EditedArticle>> {
+    type ArticleRow = (
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let article: Option<ArticleRow> = sqlx::query_as(
+        "SELECT a.id, t.number, a.stages, r.display_name, a.reviewed_on, a.retired_on, a.version
+         FROM library_articles a JOIN library_topics t ON t.id = a.topic_id
+         LEFT JOIN people r ON r.id = a.reviewed_by
+         WHERE a.organisation_id = $1 AND a.number = $2",
+    )
+    .bind(organisation_id)
+    .bind(number)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((id, topic_number, stages, reviewer, reviewed_on, retired_on, version)) = article
+    else {
+        return Ok(None);
+    };
+    let rows: Vec<VersionRow> = sqlx::query_as(
+        "SELECT x.language, x.version, x.title, x.summary, x.body, x.html,
+                p.display_name AS saved_by, x.saved_at, x.published_at
+         FROM library_texts x LEFT JOIN people p ON p.id = x.saved_by
+         WHERE x.article_id = $1 ORDER BY x.version DESC",
+    )
+    .bind(&id)
+    .fetch_all(db.pool())
+    .await?;
+    let texts = Language::ALL
+        .iter()
+        .map(|&language| {
+            let mine: Vec<&VersionRow> = rows
+                .iter()
+                .filter(|r| r.language == language.code())
+                .collect();
+            let saved_by =
+                |r: &VersionRow| r.saved_by.clone().unwrap_or_else(|| "Waypoint".to_owned());
+            EditedText {
+                language,
+                latest: mine.first().map(|r| TextVersion {
+                    version: r.version,
+                    form: ArticleForm {
+                        title: r.title.clone(),
+                        summary: r.summary.clone(),
+                        body: r.body.clone(),
+                    },
+                    html: r.html.clone(),
+                    saved_by: saved_by(r),
+                    saved_at: r.saved_at.clone(),
+                    published_at: r.published_at.clone(),
+                }),
+                history: mine
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.version,
+                            saved_by(r),
+                            r.saved_at.clone(),
+                            r.published_at.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let review = match (reviewer, reviewed_on) {
+        (Some(by), Some(on)) => Some(Review {
+            by,
+            on: read_date(&on)?,
+        }),
+        _ => None,
+    };
+    Ok(Some(EditedArticle {
+        number,
+        topic_number,
+        stages: stages
+            .split_whitespace()
+            .map(Stage::from_code)
+            .collect::<Result<_, _>>()?,
+        review,
+        retired: retired_on.is_some(),
+        version,
+        texts,
+    }))
+}
+
+/// The id of the library's article `number`.
+async fn article_id(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    number: i64,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM library_articles WHERE organisation_id = $1 AND number = $2",
+    )
+    .bind(organisation_id)
+    .bind(number)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// New words for article `number` in `language`, over version `based_on` (0: the first).
+#[derive(Debug, Clone, Copy)]
+pub struct TextSave<'a> {
+    pub number: i64,
+    pub language: Language,
+    pub based_on: i64,
+    pub form: &'a ArticleForm,
+}
+
+/// Saves new words for an article in one language as version `based_on + 1`, a draft. The
+/// primary key (article, language, version) is the check that nobody saved since
+/// `based_on`: of two saves over the same version, the database keeps one.
+pub async fn save_library_text(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    text: TextSave<'_>,
+    saved_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Saved<()>> {
+    let TextSave {
+        number,
+        language,
+        based_on,
+        form,
+    } = text;
+    let Some(id) = article_id(conn, organisation_id, number).await? else {
+        return Ok(Saved::NotFound);
+    };
+    let rendered = render_article(&form.title, &form.summary, &form.body);
+    let inserted = sqlx::query(
+        "INSERT INTO library_texts (article_id, language, version, title, summary, body, html,
+             search_text, words, saved_by, saved_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(language.code())
+    .bind(based_on + 1)
+    .bind(&form.title)
+    .bind(&form.summary)
+    .bind(&form.body)
+    .bind(rendered.html)
+    .bind(rendered.search_text)
+    .bind(i64::try_from(rendered.words).unwrap_or(i64::MAX))
+    .bind(saved_by)
+    .bind(instant_text(now))
+    .execute(conn)
+    .await;
+    match inserted.map_err(DbError::from) {
+        Ok(_) => Ok(Saved::over(format!("{id}/{}", language.code()), based_on)),
+        Err(e) if e.is_unique_violation() => Ok(Saved::Conflict(Box::new(()))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Publishes `version` of an article's words in `language`, if it is the latest and not
+/// published yet. False otherwise (someone saved a newer draft, or published it already).
+pub async fn publish_library_text(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    number: i64,
+    language: Language,
+    version: i64,
+    published_by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(id) = article_id(conn, organisation_id, number).await? else {
+        return Ok(false);
+    };
+    let done = sqlx::query(
+        "UPDATE library_texts SET published_at = $1, published_by = $2
+         WHERE article_id = $3 AND language = $4 AND version = $5 AND published_at IS NULL
+           AND version = (SELECT max(v.version) FROM library_texts v
+                          WHERE v.article_id = $3 AND v.language = $4)",
+    )
+    .bind(instant_text(now))
+    .bind(published_by)
+    .bind(&id)
+    .bind(language.code())
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks an article checked by `reviewer` on `on` (the program's date).
+pub async fn check_library_article(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    number: i64,
+    reviewer: &str,
+    on: chrono::NaiveDate,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE library_articles SET reviewed_by = $1, reviewed_on = $2
+         WHERE organisation_id = $3 AND number = $4",
+    )
+    .bind(reviewer)
+    .bind(super::date_text(on))
+    .bind(organisation_id)
+    .bind(number)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A new article at the end of topic `topic_number`, with a first English draft holding
+/// only its title. Its number is the next free one; the unique number decides a race.
+pub async fn add_library_article(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    topic_number: i64,
+    title: &str,
+    saved_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let topic: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM library_topics WHERE organisation_id = $1 AND number = $2",
+    )
+    .bind(organisation_id)
+    .bind(topic_number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(topic_id) = topic else {
+        return Ok(None);
+    };
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO library_articles (id, organisation_id, number, topic_id, position)
+         SELECT $1, $2,
+                (SELECT coalesce(max(number), 0) + 1 FROM library_articles WHERE organisation_id = $2),
+                $3,
+                (SELECT coalesce(max(position), 0) + 1 FROM library_articles WHERE organisation_id = $2)",
+    )
+    .bind(&id)
+    .bind(organisation_id)
+    .bind(&topic_id)
+    .execute(&mut *conn)
+    .await?;
+    let form = ArticleForm {
+        title: title.to_owned(),
+        summary: String::new(),
+        body: String::new(),
+    };
+    let number: i64 = sqlx::query_scalar("SELECT number FROM library_articles WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let first = TextSave {
+        number,
+        language: Language::English,
+        based_on: 0,
+        form: &form,
+    };
+    save_library_text(conn, organisation_id, first, saved_by, now).await?;
+    Ok(Some(number))
+}
+
+/// Moves an article to topic `topic_number` (of the same library), if still at `version`.
+pub async fn set_library_article(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    number: i64,
+    version: i64,
+    topic_number: i64,
+) -> Result<Saved<()>> {
+    let done = sqlx::query(
+        "UPDATE library_articles SET version = version + 1,
+             topic_id = (SELECT id FROM library_topics WHERE organisation_id = $1 AND number = $2)
+         WHERE organisation_id = $1 AND number = $3 AND version = $4
+           AND EXISTS (SELECT 1 FROM library_topics WHERE organisation_id = $1 AND number = $2)",
+    )
+    .bind(organisation_id)
+    .bind(topic_number)
+    .bind(number)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Saved::over(number, version));
+    }
+    Ok(match article_id(conn, organisation_id, number).await? {
+        Some(_) => Saved::Conflict(Box::new(())),
+        None => Saved::NotFound,
+    })
+}
+
+/// Adds a topic at the end (`number` 0) or renames topic `number`.
+pub async fn save_library_topic(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    number: i64,
+    form: &TopicForm,
+) -> Result<bool> {
+    let done = if number == 0 {
+        sqlx::query(
+            "INSERT INTO library_topics (id, organisation_id, number, position, title_en, title_fr)
+             SELECT $1, $2,
+                    (SELECT coalesce(max(number), 0) + 1 FROM library_topics WHERE organisation_id = $2),
+                    (SELECT coalesce(max(position), 0) + 1 FROM library_topics WHERE organisation_id = $2),
+                    $3, $4",
+        )
+        .bind(new_id())
+        .bind(organisation_id)
+        .bind(&form.title_en)
+        .bind(&form.title_fr)
+        .execute(conn)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE library_topics SET title_en = $1, title_fr = $2, version = version + 1
+             WHERE organisation_id = $3 AND number = $4",
+        )
+        .bind(&form.title_en)
+        .bind(&form.title_fr)
+        .bind(organisation_id)
+        .bind(number)
+        .execute(conn)
+        .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// A topic or an article of the library, for moving and retiring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryItem {
+    Topic,
+    Article,
+}
+
+impl LibraryItem {
+    fn table(self) -> &'static str {
+        match self {
+            LibraryItem::Topic => "library_topics",
+            LibraryItem::Article => "library_articles",
+        }
+    }
+}
+
+/// Retires an item from `on` (readers no longer see it) or brings it back (`None`).
+pub async fn retire_library_item(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    item: LibraryItem,
+    number: i64,
+    on: Option<chrono::NaiveDate>,
+) -> Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET retired_on = $1 WHERE organisation_id = $2 AND number = $3",
+        item.table()
+    ))
+    .bind(on.map(super::date_text))
+    .bind(organisation_id)
+    .bind(number)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Swaps an item with the one before it (`up`) or after it, among the topics or among the
+/// articles of its topic. False when it is first (or last) already.
+pub async fn move_library_item(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    item: LibraryItem,
+    number: i64,
+    up: bool,
+) -> Result<bool> {
+    let table = item.table();
+    let group = match item {
+        LibraryItem::Topic => "",
+        LibraryItem::Article => "AND o.topic_id = me.topic_id",
+    };
+    let (compare, order) = if up { ("<", "DESC") } else { (">", "ASC") };
+    let pair: Option<(String, i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT me.id, me.position, o.id, o.position FROM {table} me
+         JOIN {table} o ON o.organisation_id = me.organisation_id {group}
+              AND (o.position {compare} me.position
+                   OR (o.position = me.position AND o.number {compare} me.number))
+         WHERE me.organisation_id = $1 AND me.number = $2
+         ORDER BY o.position {order}, o.number {order} LIMIT 1"
+    ))
+    .bind(organisation_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((mine, my_position, other, other_position)) = pair else {
+        return Ok(false);
+    };
+    // Equal positions (never in the starter library) are told apart by number.
+    let (my_new, other_new) = if my_position == other_position {
+        if up {
+            (my_position, my_position + 1)
+        } else {
+            (my_position + 1, my_position)
+        }
+    } else {
+        (other_position, my_position)
+    };
+    for (id, position) in [(&mine, my_new), (&other, other_new)] {
+        sqlx::query(&format!("UPDATE {table} SET position = $1 WHERE id = $2"))
+            .bind(position)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
 }

@@ -510,13 +510,13 @@ fn forget_pending_sign_out() {
 /// Keeps the copy fresh: a sync now, and again whenever the network comes back. On a page
 /// that is not the client's own (signing in, say), only a phone that holds a copy syncs:
 /// if its session is over, that sync wipes it.
-pub fn start_syncing(on_client_page: bool) {
+pub fn start_syncing(on_own_page: bool) {
     wasm_bindgen_futures::spawn_local(async move {
         end_session_if_pending().await;
-        if on_client_page || holds_copy() {
+        if on_own_page || holds_copy() {
             // The server just took this session as in use and unlocked: the person opened
             // one of their pages now (the 15 idle minutes offline count from here).
-            if sync_now().await == Synced::Done && on_client_page {
+            if sync_now().await == Synced::Done && on_own_page {
                 reopen::mark_active();
             }
         }

@@ -15,7 +15,10 @@ use crate::pages::passkeys::{self, PasskeyButton, ADD_PASSKEY, PASSKEY_SIGN_IN};
 use crate::pages::plan::{PlanOverview, PlanView};
 use crate::pages::referrals::{ReferralList, ReferralListView};
 use crate::pages::safety::{SafetyPage, SafetyView};
-use crate::pages::sharing::{library_from_copy, LibraryView, LEARN_TITLE};
+use crate::pages::sharing::{
+    library_from_copy, shared_record_from_copy, supporting_from_copy, LibraryView,
+    SharedRecordView, SupportingView, LEARN_TITLE, SHARED_TITLE,
+};
 use crate::pages::sign_in::{SignInView, UnlockView, SIGN_IN_TITLE, UNLOCK_TITLE};
 use crate::pages::support::{resources_from_copy, SupportView};
 use crate::pages::today::{TodayOverview, TodayView};
@@ -223,6 +226,12 @@ fn page_html(page: PhonePage, copy: Result<DeviceCopy, AppError>) -> (&'static s
             .map(|resources| (support::TITLE, framed(view! { <SupportView resources/> }))),
         PhonePage::Learn => from_copy(&copy, library_from_copy)
             .map(|library| (LEARN_TITLE, framed(view! { <LibraryView library/> }))),
+        PhonePage::Supporting => from_copy(&copy, supporting_from_copy)
+            .map(|supporting| (SHARED_TITLE, framed(view! { <SupportingView supporting/> }))),
+        PhonePage::SharedRecord(id) => {
+            from_copy(&copy, |copy, now| shared_record_from_copy(copy, now, &id))
+                .map(|record| (SHARED_TITLE, framed(view! { <SharedRecordView record/> })))
+        }
         PhonePage::SignIn => Ok((SIGN_IN_TITLE, framed(view! { <SignInView/> }))),
         PhonePage::Unlock => Ok((UNLOCK_TITLE, framed(view! { <UnlockView/> }))),
         PhonePage::NeedsConnection => Err(AppError::Offline),

@@ -1,7 +1,7 @@
 //! The family's library: what an article is made of, the starter library every program
 //! begins with, search that forgives accents and plurals, and the library's words in each
 //! language.
-use super::{Language, Stage, Translated};
+use super::{FieldProblems, Language, Stage, Translated};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -232,6 +232,169 @@ pub fn render_article(title: &str, summary: &str, body: &str) -> RenderedText {
         search_text: fold_for_search(&plain),
         words,
     }
+}
+
+/// The most an article's title, summary and text may hold (characters). The longest
+/// starter article is under 6,000; a text ten times that is not one a family reads.
+pub const ARTICLE_TITLE_MAX: usize = 120;
+pub const ARTICLE_SUMMARY_MAX: usize = 300;
+pub const ARTICLE_BODY_MAX: usize = 60_000;
+pub const TOPIC_TITLE_MAX: usize = 80;
+
+/// An article's words in one language as an admin writes them (Markdown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleForm {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+}
+
+impl ArticleForm {
+    /// Trimmed, with every problem at its field.
+    pub fn check(&self) -> Result<ArticleForm, FieldProblems> {
+        let mut problems = FieldProblems::default();
+        let (title, summary, body) = (self.title.trim(), self.summary.trim(), self.body.trim());
+        if title.is_empty() {
+            problems.add("title", "Give the article a title.");
+        } else if title.chars().count() > ARTICLE_TITLE_MAX {
+            problems.add(
+                "title",
+                format!("Keep the title to {ARTICLE_TITLE_MAX} characters."),
+            );
+        }
+        if summary.chars().count() > ARTICLE_SUMMARY_MAX {
+            problems.add(
+                "summary",
+                format!("Keep the summary to {ARTICLE_SUMMARY_MAX} characters."),
+            );
+        }
+        if body.is_empty() {
+            problems.add("body", "Write the article's text.");
+        } else if body.chars().count() > ARTICLE_BODY_MAX {
+            problems.add(
+                "body",
+                format!("This is too long for one article: keep it to {ARTICLE_BODY_MAX} characters, or split it in two."),
+            );
+        }
+        problems.or(Some(ArticleForm {
+            title: title.to_owned(),
+            summary: summary.to_owned(),
+            body: body.to_owned(),
+        }))
+    }
+}
+
+/// A topic's title in both languages, as an admin writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicForm {
+    pub title_en: String,
+    pub title_fr: String,
+}
+
+impl TopicForm {
+    pub fn check(&self) -> Result<TopicForm, FieldProblems> {
+        let mut problems = FieldProblems::default();
+        for (field, value) in [("title_en", &self.title_en), ("title_fr", &self.title_fr)] {
+            let value = value.trim();
+            if value.is_empty() {
+                problems.add(field, "Give the topic a title.");
+            } else if value.chars().count() > TOPIC_TITLE_MAX {
+                problems.add(field, format!("Keep it to {TOPIC_TITLE_MAX} characters."));
+            }
+        }
+        problems.or(Some(TopicForm {
+            title_en: self.title_en.trim().to_owned(),
+            title_fr: self.title_fr.trim().to_owned(),
+        }))
+    }
+}
+
+/// Where an article's words stand in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextState {
+    /// No words in this language: readers of it do not see the article.
+    Missing,
+    /// Saved, never published.
+    Draft,
+    /// The latest words are what readers read.
+    Published,
+    /// Readers read a published version; a newer draft waits.
+    DraftWaiting,
+}
+
+impl TextState {
+    pub fn label(self) -> &'static str {
+        match self {
+            TextState::Missing => "Not written",
+            TextState::Draft => "Draft, not published",
+            TextState::Published => "Published",
+            TextState::DraftWaiting => "Published, with a newer draft",
+        }
+    }
+}
+
+/// An article as the admin's list of the library shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShelfArticle {
+    pub number: i64,
+    pub title: String,
+    pub states: Vec<(Language, TextState)>,
+    pub checked: bool,
+    pub retired: bool,
+}
+
+/// A topic as the admin's list shows it, with every article in it (retired ones too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShelfTopic {
+    pub number: i64,
+    pub title: TopicForm,
+    pub retired: bool,
+    pub articles: Vec<ShelfArticle>,
+}
+
+/// One saved version of an article's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextVersion {
+    pub version: i64,
+    pub form: ArticleForm,
+    /// The HTML a reader would get: the preview.
+    pub html: String,
+    pub saved_by: String,
+    pub saved_at: String,
+    pub published_at: Option<String>,
+}
+
+/// An article's words in one language for its editor: the latest version and the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditedText {
+    pub language: Language,
+    pub latest: Option<TextVersion>,
+    /// Newest first: (version, who, when, published when).
+    pub history: Vec<(i64, String, String, Option<String>)>,
+}
+
+impl EditedText {
+    pub fn state(&self) -> TextState {
+        let published = self.history.iter().any(|(_, _, _, p)| p.is_some());
+        match &self.latest {
+            None => TextState::Missing,
+            Some(latest) if latest.published_at.is_some() => TextState::Published,
+            Some(_) if published => TextState::DraftWaiting,
+            Some(_) => TextState::Draft,
+        }
+    }
+}
+
+/// An article as its editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditedArticle {
+    pub number: i64,
+    pub topic_number: i64,
+    pub stages: Vec<Stage>,
+    pub review: Option<Review>,
+    pub retired: bool,
+    pub version: i64,
+    pub texts: Vec<EditedText>,
 }
 
 /// The header of an article's Markdown file: `name: value` lines, then `---`, then the

@@ -4,7 +4,9 @@
 //! each share has its own, holding the fields the supporter's page shows and no more, so a
 //! field of the client's record cannot reach a supporter by being added to `Goal` or
 //! `Appointment`.
-use super::{coded_enum, Appointment, AppointmentKind, Goal, GoalStatus, Stage};
+use super::{
+    coded_enum, Appointment, AppointmentKind, ArticleLink, Goal, GoalStatus, Stage, Topic,
+};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +106,50 @@ pub struct SharedCopy {
     /// The written parts of the client's safety plan, when shared (none written: empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety_plan: Option<super::SafetyPlanParts>,
+    /// With the stage share only: the articles of the client's program's library about
+    /// their stage now ([`stage_articles`]). Copies from before this was sent have none.
+    #[serde(default)]
+    pub stage_articles: Option<LibraryLinks>,
+    /// The "Start here" articles of the supporter's own program's library, for their list
+    /// of who shares with them (filled in by the sync, the same in every shared item).
+    #[serde(default)]
+    pub start_here: LibraryLinks,
+}
+
+/// Some articles of one program's library, as a list links to them: the library's code
+/// (in their addresses) and the articles, in English.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryLinks {
+    /// Empty when the program has no library.
+    pub code: String,
+    pub articles: Vec<ArticleLink>,
+}
+
+/// The most articles a supporter is offered about the client's stage.
+pub const STAGE_ARTICLES_MAX: usize = 4;
+
+/// The library's articles about any of `stages`, in the library's order, at most
+/// [`STAGE_ARTICLES_MAX`].
+pub fn stage_articles(topics: &[Topic], stages: &[Stage]) -> Vec<ArticleLink> {
+    topics
+        .iter()
+        .flat_map(|topic| topic.articles.iter())
+        .filter(|article| article.stages.iter().any(|stage| stages.contains(stage)))
+        .take(STAGE_ARTICLES_MAX)
+        .cloned()
+        .collect()
+}
+
+/// The library's "Start here" articles, in their order there.
+pub fn start_here_articles(topics: &[Topic]) -> Vec<ArticleLink> {
+    let mut chosen: Vec<ArticleLink> = topics
+        .iter()
+        .flat_map(|topic| topic.articles.iter())
+        .filter(|article| article.start_here.is_some())
+        .cloned()
+        .collect();
+    chosen.sort_by_key(|article| article.start_here);
+    chosen
 }
 
 #[cfg(test)]
@@ -120,6 +166,62 @@ mod tests {
         );
         assert_eq!(parse_shares("").unwrap(), vec![]);
         assert!(parse_shares("appointments diagnosis").is_err());
+    }
+
+    fn link(number: i64, start_here: Option<i64>, stages: &[Stage]) -> ArticleLink {
+        ArticleLink {
+            number,
+            topic_number: 1,
+            title: format!("Article {number}"),
+            summary: String::new(),
+            minutes: 3,
+            start_here,
+            stages: stages.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_supporter_reads_about_the_stage_and_starts_where_the_library_says() {
+        let topics = vec![
+            Topic {
+                number: 1,
+                title: "One".into(),
+                articles: vec![
+                    link(1, Some(2), &[]),
+                    link(2, None, &[Stage::Stabilisation]),
+                    link(
+                        3,
+                        None,
+                        &[Stage::MethadoneMaintenance, Stage::Stabilisation],
+                    ),
+                ],
+            },
+            Topic {
+                number: 2,
+                title: "Two".into(),
+                articles: vec![
+                    link(4, Some(1), &[Stage::Stabilisation]),
+                    link(5, None, &[Stage::Stabilisation]),
+                    link(6, None, &[Stage::Stabilisation]),
+                    link(7, None, &[Stage::Aftercare]),
+                ],
+            },
+        ];
+        let numbers = |links: Vec<ArticleLink>| links.iter().map(|a| a.number).collect::<Vec<_>>();
+        assert_eq!(
+            numbers(stage_articles(&topics, &[Stage::Stabilisation])),
+            [2, 3, 4, 5],
+            "in the library's order, at most four"
+        );
+        assert_eq!(
+            numbers(stage_articles(
+                &topics,
+                &[Stage::MethadoneMaintenance, Stage::Aftercare]
+            )),
+            [3, 7]
+        );
+        assert!(stage_articles(&topics, &[]).is_empty());
+        assert_eq!(numbers(start_here_articles(&topics)), [4, 1]);
     }
 
     #[test]

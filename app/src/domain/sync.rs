@@ -458,6 +458,14 @@ impl DeviceCopy {
             _ => None,
         })
     }
+
+    /// What clients share with the supporter whose copy this is, in the server's order.
+    pub fn shared(&self) -> Vec<SharedCopy> {
+        self.listed(|item| match item {
+            SyncItem::Shared(s) => Some(s),
+            _ => None,
+        })
+    }
 }
 
 // The two tagged types are read by hand: serde's derive reads a tagged enum by buffering
@@ -571,6 +579,12 @@ impl<'de> Deserialize<'de> for CheckInAction {
     }
 }
 
+/// The id in an address `<start><id>`: one part, with nothing below it.
+fn id_below<'a>(path: &'a str, start: &str) -> Option<&'a str> {
+    path.strip_prefix(start)
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+}
+
 /// The pages a phone shows from its copy when the server cannot be reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhonePage {
@@ -582,6 +596,10 @@ pub enum PhonePage {
     Safety,
     Support,
     Learn,
+    /// A supporter's list of who shares with them.
+    Supporting,
+    /// What one client shares with the supporter, by the grant's id.
+    SharedRecord(String),
     SignIn,
     Unlock,
     /// Any other page needs the server.
@@ -598,14 +616,18 @@ impl PhonePage {
             "/safety" => PhonePage::Safety,
             "/support" => PhonePage::Support,
             "/learn" => PhonePage::Learn,
+            "/supporting" => PhonePage::Supporting,
             "/sign-in" => PhonePage::SignIn,
             "/unlock" => PhonePage::Unlock,
-            _ => match path.strip_prefix("/appointments/") {
-                Some(id) if !id.is_empty() && !id.contains('/') => {
+            _ => {
+                if let Some(id) = id_below(path, "/appointments/") {
                     PhonePage::Appointment(id.to_owned())
+                } else if let Some(id) = id_below(path, "/supporting/") {
+                    PhonePage::SharedRecord(id.to_owned())
+                } else {
+                    PhonePage::NeedsConnection
                 }
-                _ => PhonePage::NeedsConnection,
-            },
+            }
         }
     }
 
@@ -630,9 +652,17 @@ mod tests {
             PhonePage::at("/appointments/abc"),
             PhonePage::Appointment("abc".into())
         );
+        assert_eq!(PhonePage::at("/supporting"), PhonePage::Supporting);
+        assert_eq!(
+            PhonePage::at("/supporting/g1"),
+            PhonePage::SharedRecord("g1".into())
+        );
+        assert!(PhonePage::at("/supporting/g1").shows_copy());
         for other in [
             "/appointments/",
             "/appointments/a/b",
+            "/supporting/",
+            "/supporting/g1/more",
             "/caseload",
             "/account",
             "/join",
@@ -715,6 +745,22 @@ mod tests {
                 "{wrong}"
             );
         }
+    }
+
+    #[test]
+    fn a_shared_item_from_before_the_library_reads_with_nothing_to_read() {
+        let earlier = r#"{"kind":"shared","value":{"grant_id":"g","preferred_name":"Sam",
+            "ends_on":"2026-12-01","appointments":null,"goals":null,"stages":["stabilisation"]}}"#;
+        let Ok(SyncItem::Shared(shared)) = serde_json::from_str::<SyncItem>(earlier) else {
+            panic!("a shared item reads");
+        };
+        assert_eq!(shared.stages, Some(vec![Stage::Stabilisation]));
+        assert_eq!(shared.stage_articles, None);
+        assert!(shared.start_here.articles.is_empty());
+        let mut copy = DeviceCopy::default();
+        copy.items
+            .insert("shared/g".into(), SyncItem::Shared(shared.clone()));
+        assert_eq!(copy.shared(), vec![shared]);
     }
 
     fn profile(name: &str) -> SyncItem {

@@ -13,6 +13,7 @@ pub mod editing;
 pub mod handover;
 pub mod intake;
 pub mod library;
+pub mod library_editing;
 pub mod passkeys;
 pub mod plan;
 pub mod planning;

@@ -3,7 +3,10 @@
 //! open to everyone.
 use crate::components::FormMessage;
 use crate::components::{served, ResourceCard, SharedAppointmentCard};
-use crate::domain::{Resource, SafetyPlanParts, Share, SharedAppointment, SharedGoal, Stage};
+use crate::domain::{
+    library_href, Language, LibraryLinks, Resource, SafetyPlanParts, Share, SharedAppointment,
+    SharedCopy, SharedGoal, Stage, LIBRARY_WORDS,
+};
 use crate::error::AppError;
 use crate::pages::safety::{Overdose, SafetyParts};
 use chrono::NaiveDate;
@@ -206,8 +209,51 @@ pub struct SharingClient {
     pub closed: bool,
 }
 
+/// The supporter's list: who shares with them, and where their own program's library
+/// suggests they start reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supporting {
+    pub clients: Vec<SharingClient>,
+    /// The "Start here" articles of the supporter's own program's library.
+    #[serde(default)]
+    pub start_here: LibraryLinks,
+}
+
+/// The page titles of a supporter's pages.
+pub const SHARED_TITLE: &str = "Shared with you";
+
+/// The list from the phone's copy: the clients whose shares it holds that have not ended
+/// (a case closed since the last sync is not known here), and the "Start here" every shared
+/// item carries. None for a client's copy.
+pub fn supporting_from_copy(
+    copy: &crate::domain::DeviceCopy,
+    now: chrono::NaiveDateTime,
+) -> Option<Supporting> {
+    if copy.profile().is_some() {
+        return None;
+    }
+    let shared = copy.shared();
+    let start_here = shared
+        .first()
+        .map(|item| item.start_here.clone())
+        .unwrap_or_default();
+    let clients = shared
+        .into_iter()
+        .filter(|item| now.date() <= item.ends_on)
+        .map(|item| SharingClient {
+            grant_id: item.grant_id,
+            preferred_name: item.preferred_name,
+            closed: false,
+        })
+        .collect();
+    Some(Supporting {
+        clients,
+        start_here,
+    })
+}
+
 #[server(endpoint = "supporting")]
-pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
+pub async fn get_supporting() -> Result<Supporting, AppError> {
     use crate::{clock, db, domain::Role, request};
     request::answer("read.supporting", async move {
         let (state, asking) = request::asking().await?;
@@ -238,9 +284,13 @@ pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
                 closed: true,
             });
         }
+        let start_here = db::start_here_of_person(&state.db, &person.person_id).await?;
         let clients: Vec<&str> = clients.iter().map(String::as_str).collect();
         crate::audit::record_read(&state.db, &asking, "read.supporting", &clients).await?;
-        Ok(sharing)
+        Ok(Supporting {
+            clients: sharing,
+            start_here,
+        })
     })
     .await
 }
@@ -248,38 +298,87 @@ pub async fn get_supporting() -> Result<Vec<SharingClient>, AppError> {
 #[component]
 pub fn SupportingPage() -> impl IntoView {
     view! {
-        <Title text="Shared with you"/>
-        {served(get_supporting, |sharing| {
-            if sharing.is_empty() {
+        <Title text=SHARED_TITLE/>
+        {served(get_supporting, |supporting| view! { <SupportingView supporting/> })}
+    }
+}
+
+/// The supporter's list, from the server or the phone's copy (no `into_any`: the client
+/// bundle renders it with `to_html`).
+#[component]
+pub fn SupportingView(supporting: Supporting) -> impl IntoView {
+    let Supporting {
+        clients,
+        start_here,
+    } = supporting;
+    let start_here = (!start_here.articles.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="start-heading">
+                <h2 id="start-heading">"Start here"</h2>
+                <p>"A few short pages for family and friends, to begin with."</p>
+                <ArticleLinks links=start_here/>
+            </section>
+        }
+    });
+    let sharing = if clients.is_empty() {
+        Either::Left(view! { <p>"No one is sharing anything with you right now."</p> })
+    } else {
+        Either::Right(view! {
+            <section aria-labelledby="sharing-heading">
+                <h2 id="sharing-heading">"People who share with you"</h2>
+                <PassOnNotice/>
+                <ul class="plain-list">
+                    {clients.into_iter().map(|client| view! { <li><SharingClientCard client/></li> }).collect_view()}
+                </ul>
+            </section>
+        })
+    };
+    view! {
+        <h1>"Shared with you"</h1>
+        {start_here}
+        {sharing}
+        <a class="link" href="/learn">"Read about supporting someone"</a>
+    }
+}
+
+/// One client on the supporter's list: a link to what they share, or, once their case has
+/// closed, a line saying that it ended.
+#[component]
+fn SharingClientCard(client: SharingClient) -> impl IntoView {
+    if client.closed {
+        Either::Left(view! {
+            <p class="card">{format!(
+                "{}'s time with the program has ended, so what they shared with you has ended too.",
+                client.preferred_name
+            )}</p>
+        })
+    } else {
+        Either::Right(view! {
+            <a class="card" href=format!("/supporting/{}", client.grant_id)>
+                <span class="card-title">{client.preferred_name}</span>
+            </a>
+        })
+    }
+}
+
+/// Articles of a program's library (in English) as links, each with its reading time.
+#[component]
+fn ArticleLinks(links: LibraryLinks) -> impl IntoView {
+    let LibraryLinks { code, articles } = links;
+    let words = LIBRARY_WORDS.of(Language::English);
+    view! {
+        <ul class="plain-list article-list">
+            {articles.into_iter().map(|article| {
+                let href = library_href(&code, Language::English, &format!("a/{}", article.number));
+                let minutes = format!("{} {}", article.minutes, words.minutes_read);
                 view! {
-                    <h1>"Shared with you"</h1>
-                    <p>"No one is sharing anything with you right now."</p>
-                    <a class="link" href="/learn">"Read about supporting someone"</a>
-                }.into_any()
-            } else {
-                view! {
-                    <h1>"Shared with you"</h1>
-                    <PassOnNotice/>
-                    <ul class="plain-list">
-                        {sharing.into_iter().map(|c| if c.closed {
-                            view! {
-                                <li><p class="card">{format!(
-                                    "{}'s time with the program has ended, so what they shared with you has ended too.",
-                                    c.preferred_name
-                                )}</p></li>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <li><a class="card" href=format!("/supporting/{}", c.grant_id)>
-                                    <span class="card-title">{c.preferred_name}</span>
-                                </a></li>
-                            }.into_any()
-                        }).collect_view()}
-                    </ul>
-                    <a class="link" href="/learn">"Read about supporting someone"</a>
-                }.into_any()
-            }
-        })}
+                    <li class="card article-card">
+                        <a class="article-link" href=href>{article.title}</a>
+                        <p class="meta">{minutes}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -293,6 +392,46 @@ pub struct SharedRecord {
     pub goals: Option<Vec<SharedGoal>>,
     pub stages: Option<Vec<Stage>>,
     pub safety_plan: Option<SafetyPlanParts>,
+    /// With the stage share: the library's articles about the client's stage.
+    #[serde(default)]
+    pub stage_articles: Option<LibraryLinks>,
+}
+
+impl SharedRecord {
+    /// The page of one share on `today` (the client's date on the server, the phone's
+    /// offline): the same for the server's answer and the phone's copy.
+    pub fn of_shared(shared: SharedCopy, today: NaiveDate) -> SharedRecord {
+        SharedRecord {
+            preferred_name: shared.preferred_name,
+            today,
+            ends_on: shared.ends_on,
+            appointments: shared.appointments,
+            goals: shared.goals,
+            stages: shared.stages,
+            safety_plan: shared.safety_plan,
+            stage_articles: shared.stage_articles,
+        }
+    }
+}
+
+/// One client's share from the phone's copy, while it has not ended; appointments that
+/// have begun since the copy was synced are left out.
+pub fn shared_record_from_copy(
+    copy: &crate::domain::DeviceCopy,
+    now: chrono::NaiveDateTime,
+    grant_id: &str,
+) -> Option<SharedRecord> {
+    let mut shared = copy
+        .shared()
+        .into_iter()
+        .find(|item| item.grant_id == grant_id)?;
+    if now.date() > shared.ends_on {
+        return None;
+    }
+    if let Some(appointments) = &mut shared.appointments {
+        appointments.retain(|appointment| appointment.starts_at >= now);
+    }
+    Some(SharedRecord::of_shared(shared, now.date()))
 }
 
 #[server(endpoint = "shared_record")]
@@ -316,15 +455,7 @@ pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppErro
         }
         let shared = db::shared_with_supporter(&state.db, &grant, &home, now).await?;
         audit::record_read(&state.db, &asking, "read.shared_record", &[&home.client_id]).await?;
-        Ok(SharedRecord {
-            preferred_name: shared.preferred_name,
-            today: now.date(),
-            ends_on: shared.ends_on,
-            appointments: shared.appointments,
-            goals: shared.goals,
-            stages: shared.stages,
-            safety_plan: shared.safety_plan,
-        })
+        Ok(SharedRecord::of_shared(shared, now.date()))
     })
     .await
 }
@@ -336,7 +467,7 @@ pub fn SharedRecordPage() -> impl IntoView {
         .get("id")
         .unwrap_or_default();
     view! {
-        <Title text="Shared with you"/>
+        <Title text=SHARED_TITLE/>
         {served(move || get_shared_record(id), |record| view! { <SharedRecordView record/> })}
     }
 }
@@ -351,9 +482,14 @@ fn PassOnNotice() -> impl IntoView {
     }
 }
 
+/// One client's share, from the server or the phone's copy (no `into_any`: the client
+/// bundle renders it with `to_html`).
 #[component]
-fn SharedRecordView(record: SharedRecord) -> impl IntoView {
+pub fn SharedRecordView(record: SharedRecord) -> impl IntoView {
     let today = record.today;
+    let stage_articles = record
+        .stage_articles
+        .filter(|links| !links.articles.is_empty());
     view! {
         <h1>{format!("What {} shares with you", record.preferred_name)}</h1>
         <PassOnNotice/>
@@ -362,19 +498,23 @@ fn SharedRecordView(record: SharedRecord) -> impl IntoView {
             <section aria-labelledby="stage-heading">
                 <h2 id="stage-heading">"Stage of care"</h2>
                 <p>{stages.iter().map(|s| s.label()).collect::<Vec<_>>().join(" and ")}</p>
+                {stage_articles.map(|links| view! {
+                    <h3>"Read about this stage"</h3>
+                    <ArticleLinks links/>
+                })}
             </section>
         })}
         {record.appointments.map(|appointments| view! {
             <section aria-labelledby="appointments-heading">
                 <h2 id="appointments-heading">"Upcoming appointments"</h2>
                 {if appointments.is_empty() {
-                    view! { <p>"Nothing in the next 30 days."</p> }.into_any()
+                    Either::Left(view! { <p>"Nothing in the next 30 days."</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ul class="plain-list">
                             {appointments.into_iter().map(|appointment| view! { <li><SharedAppointmentCard appointment today/></li> }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }}
             </section>
         })}

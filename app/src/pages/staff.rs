@@ -330,6 +330,7 @@ fn AdminView(administration: Administration) -> impl IntoView {
             </section>
         })}
         <p><a class="link" href="/admin/directory">"Directory of services and resources"</a></p>
+        <p><a class="link" href="/admin/library">"Library for families and friends"</a></p>
         <p><a class="link" href=crate::pages::care_teams::CARE_TEAMS_PATH>"Care teams, office hours and phone lines"</a></p>
         <p><a class="link" href=crate::pages::intake::INTAKE_PATH>"Add a new client"</a></p>
         <table class="table">

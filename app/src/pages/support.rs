@@ -37,6 +37,11 @@ pub fn SupportView(resources: Vec<Resource>) -> impl IntoView {
     let (crisis, rest): (Vec<_>, Vec<_>) = resources
         .into_iter()
         .partition(|r| r.kind == ResourceKind::CrisisLine);
+    // Peer support has its own place, so that it can be found; a peer group for families
+    // stays with the family's resources.
+    let (peer, rest): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|r| r.kind == ResourceKind::PeerSupport && r.audience.includes_client());
     let (for_you, for_family): (Vec<_>, Vec<_>) = rest
         .into_iter()
         .partition(|r| r.audience != Audience::Family);
@@ -57,6 +62,12 @@ pub fn SupportView(resources: Vec<Resource>) -> impl IntoView {
     view! {
         <h1>"Support"</h1>
         {section("now-heading", "Help right now", "Free and open any time, day or night.", crisis)}
+        {section(
+            "peer-heading",
+            "Peer support",
+            "People who have been there. When and where they meet:",
+            peer,
+        )}
         {section("you-heading", "For you", "Groups, people and places that can help.", for_you)}
         {section(
             "family-heading",

@@ -55,8 +55,11 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
         assert_eq!(join(&supporter, &code).await, "/supporting");
         let (_, listing) = supporter.call("supporting", &[]).await;
         let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
-        let grant_id = listing[0]["grant_id"].as_str().unwrap().to_owned();
-        assert_eq!(listing[0]["preferred_name"], "Alex");
+        let grant_id = listing["clients"][0]["grant_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(listing["clients"][0]["preferred_name"], "Alex");
 
         let (status, shared) = supporter
             .call("shared_record", &[("grant_id", &grant_id)])
@@ -116,7 +119,9 @@ async fn a_supporter_sees_only_what_is_shared_until_it_is_revoked() {
                 .0,
             404
         );
-        assert_eq!(supporter.call("supporting", &[]).await.1, "[]");
+        let (_, listing) = supporter.call("supporting", &[]).await;
+        let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
+        assert_eq!(listing["clients"], serde_json::json!([]));
         // The invite cannot be used again, and the grant's whole story is kept.
         assert_eq!(
             app.browser().post_form("/join", &[("code", &code)]).await.1,

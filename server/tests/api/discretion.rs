@@ -75,6 +75,7 @@ async fn every_page_of_every_role_has_a_neutral_title() {
             .replace("/learn/{code}/{language}", &format!("/learn/{library}/fr"))
             .replace("/t/{number}", "/t/2")
             .replace("/a/{number}", "/a/4")
+            .replace("/admin/library/{number}", "/admin/library/4")
             .replace(
                 "/appointments/{id}",
                 &format!("/appointments/{appointment}"),

@@ -264,3 +264,317 @@ async fn anyone_reads_the_library_in_their_language_and_it_says_nothing_in_its_t
     }
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_edits_previews_publishes_and_checks_an_article() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let admin = app.browser_signed_in("sam.admin").await;
+        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
+        let org = db::library_by_code(&t.db, &code)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id;
+        let read = || async {
+            db::library_article(&t.db, &org, Language::French, 2)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let before = read().await;
+        let save = |based_on: &'static str, title: &'static str, body: String| {
+            let admin = &admin;
+            async move {
+                admin
+                    .call(
+                        "save-library-text",
+                        &[
+                            ("number", "2"),
+                            ("language", "fr"),
+                            ("based_on", based_on),
+                            ("text[title]", title),
+                            ("text[summary]", "Un résumé."),
+                            ("text[body]", &body),
+                        ],
+                    )
+                    .await
+            }
+        };
+        // A draft, with a script and a `javascript:` link in it.
+        let body = "## Les premières semaines\n\nUn texte simple. <script>alert(1)</script>\n\n\
+                    [Appuyez](javascript:alert(2)) <a href=\"javascript:alert(3)\">ici</a>"
+            .to_owned();
+        let (status, answer) = save("1", "Les premières semaines, revues", body.clone()).await;
+        assert_eq!(
+            (status, answer.as_str()),
+            (200, "\"Saved\""),
+            "{}",
+            t.engine
+        );
+        assert_eq!(read().await, before, "a draft is not what readers read");
+        let (_, draft) = admin.call("library-draft", &[("number", "2")]).await;
+        assert!(
+            draft.contains("Les premières semaines, revues"),
+            "the editor has the draft"
+        );
+        assert!(draft.contains("Un texte simple."), "and its preview");
+
+        // Someone saved over version 1 first: refused, both versions shown.
+        let (_, answer) = save("1", "Autre titre", "Autre texte.".to_owned()).await;
+        assert!(
+            answer.contains("Conflict") && answer.contains("Autre titre"),
+            "{answer}"
+        );
+
+        // Publishing an older version than the latest is refused; the latest goes out.
+        let publish = |version: &'static str| {
+            let admin = &admin;
+            async move {
+                let args = [("number", "2"), ("language", "fr"), ("version", version)];
+                admin.call("publish-library-text", &args).await
+            }
+        };
+        assert_eq!(publish("1").await.1, "\"Outdated\"");
+        assert_eq!(publish("2").await.1, "\"Saved\"");
+        let after = read().await;
+        assert_eq!(after.link.title, "Les premières semaines, revues");
+        let html = after.html.to_lowercase();
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:"),
+            "{html}"
+        );
+        assert!(html.contains("un texte simple."));
+        assert_eq!(publish("2").await.1, "\"Outdated\"", "published once");
+
+        // The reader's page shows it, and says who checked it once an admin has.
+        let page = app.browser().get(&format!("/learn/{code}/fr/a/2")).await.1;
+        assert!(page.contains("Les premières semaines, revues"));
+        assert!(page.contains("pas encore vérifié"));
+        assert_eq!(
+            admin
+                .call("check-library-article", &[("number", "2")])
+                .await
+                .1,
+            "\"Saved\""
+        );
+        let page = app.browser().get(&format!("/learn/{code}/fr/a/2")).await.1;
+        assert!(page.contains("Vérifié par"), "{page:.300}");
+
+        // Bad input: nothing saved, the problem said at its field.
+        let (_, empty) = save("2", "", String::new()).await;
+        assert!(
+            empty.contains("Invalid") && empty.contains("title") && empty.contains("body"),
+            "{empty}"
+        );
+        let (status, long) = save("2", "Long", "a ".repeat(50_000)).await;
+        assert_eq!(status, 200);
+        assert!(
+            long.contains("Invalid") && long.contains("too long"),
+            "{long:.200}"
+        );
+        let versions: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM library_texts x JOIN library_articles a ON a.id = x.article_id
+             WHERE a.organisation_id = $1 AND a.number = 2 AND x.language = 'fr'",
+        )
+        .bind(&org)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(versions, 2, "every save a version; refused ones none");
+
+        // A new article is a draft nobody reads until it is published; retired, it goes.
+        let (_, added) = admin
+            .call(
+                "add-library-article",
+                &[("topic_number", "1"), ("title", "Horaires")],
+            )
+            .await;
+        assert_eq!(added, "\"Saved\"");
+        let shelf = db::library_shelf(&t.db, &org).await.unwrap();
+        let new = shelf[0]
+            .articles
+            .iter()
+            .find(|a| a.title == "Horaires")
+            .unwrap();
+        assert_eq!(new.number, 17);
+        assert_eq!(
+            db::library_article(&t.db, &org, Language::English, 17)
+                .await
+                .unwrap(),
+            None
+        );
+        let (_, retired) = admin
+            .call(
+                "retire-library-item",
+                &[("kind", "article"), ("number", "2"), ("retire", "true")],
+            )
+            .await;
+        assert_eq!(retired, "\"Saved\"");
+        assert_eq!(
+            db::library_article(&t.db, &org, Language::French, 2)
+                .await
+                .unwrap(),
+            None
+        );
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn articles_and_topics_move_within_their_list() {
+    on_each_engine(|t| async move {
+        seeded(&t.db).await;
+        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
+        let org = db::library_by_code(&t.db, &code)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id;
+        let order = || async {
+            db::library_topics(&t.db, &org, Language::English)
+                .await
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    (
+                        t.number,
+                        t.articles.iter().map(|a| a.number).collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let before = order().await;
+        assert_eq!(before[0], (1, vec![1, 2, 3]));
+        let mut tx = t.db.begin().await.unwrap();
+        assert!(
+            db::move_library_item(&mut tx, &org, db::LibraryItem::Article, 2, true)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !db::move_library_item(&mut tx, &org, db::LibraryItem::Article, 2, true)
+                .await
+                .unwrap(),
+            "first already"
+        );
+        assert!(
+            db::move_library_item(&mut tx, &org, db::LibraryItem::Topic, 1, false)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        let after = order().await;
+        assert_eq!(after[0].0, 2, "{}", t.engine);
+        assert_eq!(after[1], (1, vec![2, 1, 3]));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_supporter_reads_about_the_clients_stage_and_starts_where_their_library_says() {
+    use crate::helpers::{add_supporter, id_of, sync};
+    use app::domain::{DeviceCopy, Share, Stage};
+    on_each_engine(|t| async move {
+        let clients = seeded(&t.db).await;
+        let app = spawn_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let stages = db::stage_history(&t.db, &alex)
+            .await
+            .unwrap()
+            .pop()
+            .expect("the demo gives Alex a stage")
+            .stages;
+        let code = db::library_code_of_person(&t.db, &alex)
+            .await
+            .unwrap()
+            .unwrap();
+
+        // With the stage share: at most four articles about the stage, from Alex's library.
+        let (with_stage, grant) =
+            add_supporter(&app, &t, &alex, &[Share::Stage], "sup.stage").await;
+        let (status, shared) = with_stage
+            .call_value("shared_record", &[("grant_id", grant.as_str())])
+            .await;
+        assert_eq!(status, 200, "{}", t.engine);
+        let reading = &shared["stage_articles"];
+        assert_eq!(reading["code"], code.as_str(), "{shared}");
+        let articles = reading["articles"].as_array().expect("a list of articles");
+        assert!(
+            !articles.is_empty() && articles.len() <= 4,
+            "{}: {reading}",
+            t.engine
+        );
+        for article in articles {
+            let about: Vec<Stage> = serde_json::from_value(article["stages"].clone()).unwrap();
+            assert!(
+                about.iter().any(|stage| stages.contains(*stage)),
+                "about the client's stage: {article}"
+            );
+        }
+        // The page links each, by number, in English.
+        let (_, page) = with_stage.get(&format!("/supporting/{grant}")).await;
+        assert!(page.contains("Read about this stage"), "{}", t.engine);
+        let first = articles[0]["number"].as_i64().unwrap();
+        assert!(
+            page.contains(&format!("href=\"/learn/{code}/en/a/{first}\"")),
+            "{page}"
+        );
+
+        // Without it, nothing about the stage: neither the stage nor what to read about it.
+        let (goals_only, other_grant) =
+            add_supporter(&app, &t, &alex, &[Share::Goals], "sup.nostage").await;
+        let (status, shared) = goals_only
+            .call_value("shared_record", &[("grant_id", other_grant.as_str())])
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            shared["stages"].is_null() && shared["stage_articles"].is_null(),
+            "{shared}"
+        );
+        let (_, page) = goals_only.get(&format!("/supporting/{other_grant}")).await;
+        assert!(!page.contains("Read about this stage"), "{}", t.engine);
+
+        // The list leads with "Start here" of the supporter's own program, in its order.
+        let (status, supporting) = with_stage.call_value("supporting", &[]).await;
+        assert_eq!(status, 200, "{}", t.engine);
+        assert_eq!(supporting["start_here"]["code"], code.as_str());
+        let start_here = supporting["start_here"]["articles"]
+            .as_array()
+            .expect("Start here");
+        assert!(!start_here.is_empty(), "{supporting}");
+        let places: Vec<i64> = start_here
+            .iter()
+            .map(|article| article["start_here"].as_i64().expect("a place"))
+            .collect();
+        assert!(places.windows(2).all(|w| w[0] <= w[1]), "{places:?}");
+        assert_eq!(supporting["clients"][0]["grant_id"], grant.as_str());
+        assert_eq!(supporting["clients"][0]["preferred_name"], "Alex");
+        let (_, page) = with_stage.get("/supporting").await;
+        let start = page.find("Start here").expect("a Start here section");
+        let alex_link = page
+            .find(&format!("href=\"/supporting/{grant}\""))
+            .expect("a link to what Alex shares");
+        assert!(start < alex_link, "Start here comes first");
+
+        // The phone's copy carries the same, for these pages offline.
+        let mut copy = DeviceCopy::default();
+        sync(&with_stage, &mut copy).await;
+        let kept = copy.shared();
+        assert_eq!(kept.len(), 1, "{}", t.engine);
+        assert_eq!(
+            kept[0]
+                .stage_articles
+                .as_ref()
+                .map(|links| links.articles.len()),
+            Some(articles.len())
+        );
+        assert_eq!(kept[0].start_here.articles.len(), start_here.len());
+        assert_eq!(kept[0].start_here.code, code);
+        t
+    })
+    .await;
+}

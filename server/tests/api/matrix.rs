@@ -99,8 +99,15 @@ fn share_fields(share: Share) -> (&'static str, Option<&'static [&'static str]>)
     }
 }
 
-/// What every answer about a share carries, whatever was shared.
-const SHARED_ALWAYS: [&str; 4] = ["grant_id", "preferred_name", "ends_on", "today"];
+/// What every answer about a share carries, whatever was shared (`start_here`: the
+/// library's first articles for any family member, nothing of the client's).
+const SHARED_ALWAYS: [&str; 5] = [
+    "grant_id",
+    "preferred_name",
+    "ends_on",
+    "today",
+    "start_here",
+];
 
 /// Fails unless `answer` (a shared record, or a shared item of a supporter's sync) holds
 /// exactly the fields of `shares`, each with something in it, and null for every other.
@@ -110,6 +117,17 @@ fn assert_only_shared(answer: &Value, shares: &[Share], seen: &str) {
         .unwrap_or_else(|| panic!("{seen}: not an object"));
     for (key, value) in fields {
         if SHARED_ALWAYS.contains(&key.as_str()) {
+            continue;
+        }
+        // The library's articles about the client's stage say the stage: only with it.
+        if key == "stage_articles" {
+            if shares.contains(&Share::Stage) {
+                let links = value.as_object().unwrap_or_else(|| panic!("{seen}: {key}"));
+                let got: BTreeSet<&str> = links.keys().map(String::as_str).collect();
+                assert_eq!(got, BTreeSet::from(["code", "articles"]), "{seen}");
+            } else {
+                assert!(value.is_null(), "{seen}: `{key}` was not shared");
+            }
             continue;
         }
         let share = Share::ALL
@@ -226,6 +244,17 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
         | "add-case-note" | "record-review" | "record-assessment" => only(actor, &[CaseManagerOfA]),
         "save-service" | "save-resource" | "retire-entry" | "care-teams" | "set-care-team"
         | "set-office" | "set-work-phone" => only(actor, &[Admin]),
+        // Drafts and editing: the program's admin only.
+        "library-shelf"
+        | "library-draft"
+        | "save-library-text"
+        | "publish-library-text"
+        | "check-library-article"
+        | "add-library-article"
+        | "set-library-article"
+        | "save-library-topic"
+        | "move-library-item"
+        | "retire-library-item" => only(actor, &[Admin]),
         // Amara names herself, which is refused at the field: the call is allowed, and Alex
         // stays on her caseload for the rows after it.
         "hand-over" => only(actor, &[CaseManagerOfA]),
@@ -468,6 +497,44 @@ impl Cast {
             }
             "client-record" | "check-ins-seen" => vec![("client_id", self.alex_id.clone())],
             "library-home" => self.library(&[]),
+            "library-draft" | "check-library-article" => vec![("number", "2".to_owned())],
+            "save-library-text" => vec![
+                ("number", "2".to_owned()),
+                ("language", "en".to_owned()),
+                ("based_on", "1".to_owned()),
+                ("text[title]", format!("Edited by {actor:?}")),
+                ("text[summary]", String::new()),
+                ("text[body]", "Plain words.".to_owned()),
+            ],
+            "publish-library-text" => vec![
+                ("number", "2".to_owned()),
+                ("language", "en".to_owned()),
+                ("version", "2".to_owned()),
+            ],
+            "add-library-article" => vec![
+                ("topic_number", "1".to_owned()),
+                ("title", format!("New by {actor:?}")),
+            ],
+            "set-library-article" => vec![
+                ("number", "3".to_owned()),
+                ("version", "1".to_owned()),
+                ("topic_number", "2".to_owned()),
+            ],
+            "save-library-topic" => vec![
+                ("number", "0".to_owned()),
+                ("topic[title_en]", format!("Topic by {actor:?}")),
+                ("topic[title_fr]", "Sujet".to_owned()),
+            ],
+            "move-library-item" => vec![
+                ("kind", "article".to_owned()),
+                ("number", "5".to_owned()),
+                ("up", "true".to_owned()),
+            ],
+            "retire-library-item" => vec![
+                ("kind", "article".to_owned()),
+                ("number", "16".to_owned()),
+                ("retire", "true".to_owned()),
+            ],
             "library-topic" | "library-article" => self.library(&[("number", "1")]),
             "library-search" => self.library(&[("query", "naloxone")]),
             "add-client" => vec![
