@@ -102,7 +102,11 @@ def kind_of(url):
 def first_visit(browser, page):
     """Every file of a first visit to `page`, once each: url -> (kind, wire bytes)."""
     files = {}
-    status, wire, body, _ = browser.fetch(page)
+    status, wire, body, headers = browser.fetch(page)
+    if status == 303:
+        # `/learn` leads to the library's home in the reader's language.
+        page = headers["Location"]
+        status, wire, body, _ = browser.fetch(page)
     assert status == 200, f"{page}: {status}"
     files[page] = ("html", len(wire))
     links = Links()
@@ -130,7 +134,9 @@ def first_visit(browser, page):
         if path == "/register-sw.js":
             queue.append("/sw.js")
         if path == "/sw.js":
-            shell = re.search(rb"const SHELL = (\[.*?\]);", body)
+            # A reader of the library keeps only what its pages need (public/sw.js).
+            name = b"LIBRARY_SHELL" if page.startswith("/learn/") else b"SHELL"
+            shell = re.search(rb"const " + name + rb" = (\[.*?\]);", body)
             if shell:
                 queue.extend(json.loads(shell.group(1)))
     return files
@@ -164,7 +170,8 @@ PAGES = [
     ("client: Today", lambda: Browser().sign_in("alex"), "/"),
     ("client: Plan", lambda: Browser().sign_in("alex"), "/plan"),
     ("supporter", supporter, "/supporting"),
-    ("library", Browser, "/learn"),
+    ("library: home", Browser, "/learn"),
+    ("library: article", Browser, "ARTICLE"),
     ("sign-in", Browser, "/sign-in"),
     ("staff: caseload", lambda: Browser().sign_in("amara"), "/caseload"),
     ("admin", lambda: Browser().sign_in("sam.admin"), "/admin"),
@@ -178,7 +185,10 @@ def row(cells):
 print("First visit as served (bytes on the wire, brotli where the browser asks for it)")
 row(["page"] + KINDS + ["total", "release"])
 row(["-" * 16] + ["-" * 9] * (len(KINDS) + 2))
+library_home = Browser().fetch("/learn")[3]["Location"]
 for name, browser, page in PAGES:
+    if page == "ARTICLE":
+        page = library_home + "/a/4"
     files = first_visit(browser(), page)
     by_kind = {kind: 0 for kind in KINDS}
     for kind, size in files.values():
@@ -192,3 +202,13 @@ for name, browser, page in PAGES:
 print("(html: the page and the offline page the worker keeps; worker: /sw.js; release: what a")
 print(" new release costs a phone that has the old one: the page, the hashed files, the worker")
 print(" and the offline page)")
+
+# "Save the library on this phone": every page its button lists, as a phone fetches them.
+_, _, home, _ = Browser().fetch(library_home)
+pages = re.search(rb'data-library-save="([^"]+)"', home).group(1).decode().split()
+said = re.search(rb"(?:It uses about|Elle prend environ) (\d+) KB", home).group(1).decode()
+reader = Browser()
+saved = sum(len(reader.fetch(p)[1]) for p in pages)
+print()
+print(f"Saving the library ({library_home}): {len(pages)} pages, {saved} bytes on the wire;")
+print(f" the page says about {said} KB")
