@@ -15,6 +15,26 @@ fn admin(asking: &Asking) -> Result<&SignedIn, AppError> {
     asking.as_role(Role::Admin)
 }
 
+/// Keeps an admin's change to the library with its audit entry, on `target`.
+async fn keep(
+    change: db::Change,
+    asking: &Asking,
+    action: &'static str,
+    target: String,
+) -> Result<SaveAnswer, AppError> {
+    let entry = audit::allowed(asking, action);
+    kept_if_saved(change, (SaveAnswer::Saved, Some(target)), entry).await
+}
+
+/// Today in the admin's program.
+async fn today(
+    change: &mut db::Change,
+    organisation_id: &str,
+) -> Result<chrono::NaiveDate, AppError> {
+    let zone = db::time_zone_of_organisation_in(change, organisation_id).await?;
+    Ok(local_time_in(&zone).date())
+}
+
 fn language(code: &str) -> Result<Language, AppError> {
     Language::from_code(code).map_err(|_| AppError::NotFound)
 }
@@ -48,14 +68,7 @@ pub async fn save_text(
         let saved =
             db::save_library_text(&mut change, org, text, &admin.person_id, Utc::now()).await?;
         match saved {
-            Saved::Saved { id, .. } => {
-                kept_if_saved(
-                    change,
-                    (SaveAnswer::Saved, Some(id)),
-                    audit::allowed(asking, action),
-                )
-                .await
-            }
+            Saved::Saved { id, .. } => keep(change, asking, action, id).await,
             Saved::NotFound => Err(AppError::NotFound),
             Saved::Conflict(_) => {
                 drop(change);
@@ -115,12 +128,7 @@ pub async fn publish_text(
             return Ok(SaveAnswer::Outdated);
         }
         let target = format!("{number}/{}", language.code());
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, Some(target)),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, target).await
     })
     .await
 }
@@ -132,18 +140,11 @@ pub async fn check_article(db: &Db, asking: &Asking, number: i64) -> Result<Save
         let admin = admin(asking)?;
         let mut change = db.change().await?;
         let org = &admin.organisation_id;
-        let zone = db::time_zone_of_organisation_in(&mut change, org).await?;
-        let today = local_time_in(&zone).date();
+        let today = today(&mut change, org).await?;
         if !db::check_library_article(&mut change, org, number, &admin.person_id, today).await? {
             return Err(AppError::NotFound);
         }
-        let target = Some(number.to_string());
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, target),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, number.to_string()).await
     })
     .await
 }
@@ -178,13 +179,7 @@ pub async fn add_article(
         )
         .await?
         .ok_or(AppError::NotFound)?;
-        let target = Some(number.to_string());
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, target),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, number.to_string()).await
     })
     .await
 }
@@ -203,14 +198,7 @@ pub async fn set_article(
         let mut change = db.change().await?;
         let org = &admin.organisation_id;
         match db::set_library_article(&mut change, org, number, version, topic_number).await? {
-            Saved::Saved { id, .. } => {
-                kept_if_saved(
-                    change,
-                    (SaveAnswer::Saved, Some(id)),
-                    audit::allowed(asking, action),
-                )
-                .await
-            }
+            Saved::Saved { id, .. } => keep(change, asking, action, id).await,
             Saved::Conflict(_) => Ok(SaveAnswer::Outdated),
             Saved::NotFound => Err(AppError::NotFound),
         }
@@ -236,13 +224,7 @@ pub async fn save_topic(
         if !db::save_library_topic(&mut change, &admin.organisation_id, number, &form).await? {
             return Err(AppError::NotFound);
         }
-        let target = Some(format!("topic {number}"));
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, target),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, format!("topic {number}")).await
     })
     .await
 }
@@ -269,18 +251,12 @@ pub async fn retire_item(
         let item = item(kind)?;
         let mut change = db.change().await?;
         let org = &admin.organisation_id;
-        let zone = db::time_zone_of_organisation_in(&mut change, org).await?;
-        let on = retire.then(|| local_time_in(&zone).date());
+        let today = today(&mut change, org).await?;
+        let on = retire.then_some(today);
         if !db::retire_library_item(&mut change, org, item, number, on).await? {
             return Err(AppError::NotFound);
         }
-        let target = Some(format!("{kind} {number}"));
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, target),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, format!("{kind} {number}")).await
     })
     .await
 }
@@ -303,13 +279,7 @@ pub async fn move_item(
         if !moved {
             return Ok(SaveAnswer::NothingToSend);
         }
-        let target = Some(format!("{kind} {number}"));
-        kept_if_saved(
-            change,
-            (SaveAnswer::Saved, target),
-            audit::allowed(asking, action),
-        )
-        .await
+        keep(change, asking, action, format!("{kind} {number}")).await
     })
     .await
 }

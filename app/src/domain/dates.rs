@@ -2,7 +2,7 @@
 //! the server and browser rendering the very same words.
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

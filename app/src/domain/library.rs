@@ -83,20 +83,6 @@ pub fn search_words(query: &str) -> Vec<String> {
 
 /// "3 December 2026", "3 décembre 2026".
 pub fn date_in(language: Language, date: NaiveDate) -> String {
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     const FR: [&str; 12] = [
         "janvier",
         "février",
@@ -112,7 +98,7 @@ pub fn date_in(language: Language, date: NaiveDate) -> String {
         "décembre",
     ];
     let months = match language {
-        Language::English => EN,
+        Language::English => super::dates::MONTHS,
         Language::French => FR,
     };
     let month = months[date.month0() as usize];
