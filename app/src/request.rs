@@ -47,6 +47,19 @@ pub async fn answer<T>(
     result
 }
 
+/// As [`answer`], for the public library's pages: a failure still sets its own status, but
+/// nothing about the reader goes into the audit trail (a reader of public pages is nobody
+/// the program knows, and nothing of their reading is kept beyond the request log).
+pub async fn answer_public<T>(
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        set_response_status(*error);
+    }
+    result
+}
+
 /// The code this person just made, if any; the cookie is removed as it is read.
 pub fn take_new_code(state: &AppState, person_id: &str) -> Option<String> {
     use axum_extra::extract::cookie::SignedCookieJar;

@@ -703,4 +703,14 @@ test("an admin edits, previews and publishes a library article that a phone then
   await expect(phone.locator(".article-body a")).toHaveCount(1);
   expect(await phone.locator(".article-body a").getAttribute("href")).toBeNull();
   expect(problems).toEqual([]);
+
+  // The library's pages on a desktop, in both languages.
+  await page.goto("/learn");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Learn and find support");
+  await expectSoundPage(page, problems);
+  await page.getByRole("link", { name: "Français" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expectSoundPage(page, problems);
+  await page.goto(article.replace("/en/a/2", "/fr/a/2"));
+  await expectSoundPage(page, problems);
 });

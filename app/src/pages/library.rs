@@ -88,7 +88,7 @@ pub fn saved_size_kb(html_bytes: usize, pages: usize) -> usize {
 
 #[server(endpoint = "library-home")]
 pub async fn get_library_home(code: String, language: String) -> Result<LibraryHome, AppError> {
-    crate::request::answer("read.library", async move {
+    crate::request::answer_public(async move {
         let (state, library, place) = open_library(&code, &language).await?;
         let db = &state.db;
         let topics =
@@ -124,7 +124,7 @@ pub async fn get_library_topic(
     language: String,
     number: i64,
 ) -> Result<TopicPage, AppError> {
-    crate::request::answer("read.library", async move {
+    crate::request::answer_public(async move {
         let (state, library, place) = open_library(&code, &language).await?;
         let topic = crate::db::library_topics(&state.db, &library.organisation_id, place.language)
             .await?
@@ -142,7 +142,7 @@ pub async fn get_library_article(
     language: String,
     number: i64,
 ) -> Result<ArticlePage, AppError> {
-    crate::request::answer("read.library", async move {
+    crate::request::answer_public(async move {
         let (state, library, place) = open_library(&code, &language).await?;
         let db = &state.db;
         let article =
@@ -180,7 +180,7 @@ pub async fn get_library_search(
     language: String,
     query: String,
 ) -> Result<SearchPage, AppError> {
-    crate::request::answer("read.library", async move {
+    crate::request::answer_public(async move {
         let (state, library, place) = open_library(&code, &language).await?;
         let query: String = query.chars().take(100).collect();
         let words = crate::domain::search_words(&query);

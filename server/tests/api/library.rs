@@ -262,6 +262,24 @@ async fn anyone_reads_the_library_in_their_language_and_it_says_nothing_in_its_t
             "{missing}"
         );
     }
+
+    // Nothing about a reader of the library is kept, signed in or not: not their reading,
+    // not a page they could not find.
+    let audited = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_events")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap()
+    };
+    let alex = app.browser_signed_in("alex").await;
+    let before = audited().await;
+    for path in [
+        format!("/learn/{code}/fr/a/4"),
+        format!("/learn/{code}/en/a/999"),
+    ] {
+        alex.get(&path).await;
+    }
+    assert_eq!(audited().await, before);
     t.cleanup().await;
 }
 
