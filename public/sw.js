@@ -15,6 +15,13 @@ const keepLibraryShell = () =>
 
 const isLibrary = (url) => url.pathname === "/learn" || url.pathname.startsWith("/learn/");
 
+// The library's pages kept for offline: not `/learn` (it only leads on), nor a search's
+// answers.
+const isKeptLibraryPage = (url) =>
+  url.pathname.startsWith("/learn/") && !url.pathname.endsWith("/search");
+const keepLibraryPage = (path, page) =>
+  caches.open(LIBRARY).then((cache) => cache.put(path, page));
+
 // Someone who has only read the library does not download the app (its wasm is most of
 // the shell): the worker keeps only what the library's pages need.
 const onlyReading = () =>
@@ -63,10 +70,10 @@ self.addEventListener("activate", (event) => {
         Promise.all(
           windows
             .map((w) => new URL(w.url))
-            .filter((url) => url.pathname.startsWith("/learn/") && !url.pathname.endsWith("/search"))
+            .filter(isKeptLibraryPage)
             .map((url) =>
               fetch(url.pathname)
-                .then((page) => page.ok && caches.open(LIBRARY).then((cache) => cache.put(url.pathname, page)))
+                .then((page) => page.ok && keepLibraryPage(url.pathname, page))
                 .catch(() => {}),
             ),
         ),
@@ -107,15 +114,13 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A library page from the network, kept for reading offline (not the search's answers,
-// nor `/learn`, which only leads on); offline, the page kept, else its library's home.
+// A library page from the network, kept for reading offline; offline, the page kept, else
+// its library's home.
 const libraryPage = (event, url) =>
   fetch(event.request).then(
     (page) => {
-      const keep = page.ok && !page.redirected && !url.pathname.endsWith("/search");
-      if (keep && url.pathname !== "/learn") {
-        const copy = page.clone();
-        event.waitUntil(caches.open(LIBRARY).then((cache) => cache.put(url.pathname, copy)));
+      if (page.ok && !page.redirected && isKeptLibraryPage(url)) {
+        event.waitUntil(keepLibraryPage(url.pathname, page.clone()));
       }
       return page;
     },

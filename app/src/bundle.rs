@@ -137,34 +137,34 @@ impl Bundle {
         } else {
             ""
         };
-        if wasm.is_empty() {
-            return format!(
-                "(() => {{\
-                   const start = () => {{ {worker} import({script:?}); }};\
-                   if (document.readyState === \"complete\") requestAnimationFrame(() => setTimeout(start, 0));\
-                   else addEventListener(\"load\", () => requestAnimationFrame(() => setTimeout(start, 0)), {{ once: true }});\
-                 }})();"
-            );
-        }
-        // The wasm's download starts beside the script's (a hint added now, not in the
-        // page's head), and the script's own fetch of it then takes that download.
+        // The library's pages have a plain script and no wasm, and nothing to reload from
+        // the back-forward cache (they are the same for everyone).
+        let (begin, revisit) = if wasm.is_empty() {
+            (format!("import({script:?});"), "")
+        } else {
+            // The wasm's download starts beside the script's (a hint added now, not in the
+            // page's head), and the script's own fetch of it then takes that download.
+            (
+                format!(
+                    "const hint = document.createElement(\"link\");\
+                     Object.assign(hint, {{ rel: \"preload\", as: \"fetch\", href: {wasm:?}, crossOrigin: \"\" }});\
+                     hint.type = \"application/wasm\";\
+                     document.head.append(hint);\
+                     import({script:?}).then((app) =>\
+                       app.default({{ module_or_path: {wasm:?} }}).then(() => app.{entry}()));"
+                ),
+                "addEventListener(\"pageshow\", (shown) => shown.persisted && location.reload());",
+            )
+        };
         format!(
             "(() => {{\
-               const start = () => {{\
-                 {worker}\
-                 const hint = document.createElement(\"link\");\
-                 Object.assign(hint, {{ rel: \"preload\", as: \"fetch\", href: {wasm:?}, crossOrigin: \"\" }});\
-                 hint.type = \"application/wasm\";\
-                 document.head.append(hint);\
-                 import({script:?}).then((app) =>\
-                   app.default({{ module_or_path: {wasm:?} }}).then(() => app.{entry}()));\
-               }};\
+               const start = () => {{ {worker} {begin} }};\
                const idle = () => \"requestIdleCallback\" in window\
                  ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 0);\
                const painted = () => requestAnimationFrame(() => setTimeout(idle, 0));\
                if (document.readyState === \"complete\") painted();\
                else addEventListener(\"load\", painted, {{ once: true }});\
-               addEventListener(\"pageshow\", (shown) => shown.persisted && location.reload());\
+               {revisit}\
              }})();"
         )
     }

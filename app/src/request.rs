@@ -32,9 +32,8 @@ pub async fn answer<T>(
     action: &'static str,
     body: impl std::future::Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
-    let result = body.await;
+    let result = answer_public(body).await;
     if let Err(error) = &result {
-        set_response_status(*error);
         if matches!(
             error,
             AppError::NotFound | AppError::NotSignedIn | AppError::Locked

@@ -120,7 +120,7 @@ pub async fn library_entry(
         Some(axum::extract::Path(code)) => Ok(Some(code)),
         None => match &asking.visitor {
             app::session::Visitor::SignedIn(person) => {
-                app::db::library_code_of_person(&state.db, &person.person_id).await
+                app::db::library_code_of_organisation(&state.db, &person.organisation_id).await
             }
             _ => app::db::first_library_code(&state.db).await,
         },

@@ -295,7 +295,9 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
                 if grant.is_active(now.date()) {
                     let mut shared = db::shared_with_supporter(db, &grant, &home, now).await?;
                     if start_here.is_none() {
-                        start_here = Some(db::start_here_of_person(db, &person.person_id).await?);
+                        start_here = Some(
+                            db::start_here_of_organisation(db, &person.organisation_id).await?,
+                        );
                     }
                     shared.start_here = start_here.clone().unwrap_or_default();
                     shared_by.insert(grant.grant_id.clone(), home.client_id.clone());

@@ -257,7 +257,7 @@ pub async fn supporter_names(db: &Db, client_id: &str) -> Result<Vec<(String, St
 /// What a client shares with a supporter under an active grant, and nothing else: the
 /// coming month's appointments, the goals, the stage (with the library's articles about it)
 /// or the safety plan, each only if shared. The supporter's own "Start here" is left empty:
-/// it is the supporter's, not the client's (see [`start_here_of_person`]).
+/// it is the supporter's, not the client's (see [`start_here_of_organisation`]).
 pub async fn shared_with_supporter(
     db: &Db,
     grant: &SupporterGrant,
@@ -321,7 +321,7 @@ async fn articles_about_stages(
     home: &super::ClientHome,
     stages: &[Stage],
 ) -> Result<LibraryLinks> {
-    let Some(code) = super::library_code_of_person(db, &home.client_id).await? else {
+    let Some(code) = super::library_code_of_organisation(db, &home.organisation_id).await? else {
         return Ok(LibraryLinks::default());
     };
     let articles = if stages.is_empty() {
@@ -333,16 +333,13 @@ async fn articles_about_stages(
     Ok(LibraryLinks { code, articles })
 }
 
-/// The "Start here" articles of the library of `person_id`'s own program, published in
-/// English, in their order.
-pub async fn start_here_of_person(db: &Db, person_id: &str) -> Result<LibraryLinks> {
-    let Some(code) = super::library_code_of_person(db, person_id).await? else {
+/// The "Start here" articles of the library of the program `organisation_id` (a
+/// supporter's own), published in English, in their order.
+pub async fn start_here_of_organisation(db: &Db, organisation_id: &str) -> Result<LibraryLinks> {
+    let Some(code) = super::library_code_of_organisation(db, organisation_id).await? else {
         return Ok(LibraryLinks::default());
     };
-    let Some(library) = super::library_by_code(db, &code).await? else {
-        return Ok(LibraryLinks::default());
-    };
-    let topics = super::library_topics(db, &library.organisation_id, Language::English).await?;
+    let topics = super::library_topics(db, organisation_id, Language::English).await?;
     Ok(LibraryLinks {
         code,
         articles: start_here_articles(&topics),

@@ -28,16 +28,18 @@ pub async fn library_by_code(db: &Db, code: &str) -> Result<Option<Library>> {
     }))
 }
 
-/// The code of the library of `person_id`'s program.
-pub async fn library_code_of_person(db: &Db, person_id: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT o.library_code FROM organisations o
-         JOIN people p ON p.organisation_id = o.id WHERE p.id = $1",
+/// The code of the library of the program `organisation_id`.
+pub async fn library_code_of_organisation(
+    db: &Db,
+    organisation_id: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT library_code FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_optional(db.pool())
+            .await?
+            .flatten(),
     )
-    .bind(person_id)
-    .fetch_optional(db.pool())
-    .await?
-    .flatten())
 }
 
 /// The code of this server's first program: the library of someone who came with no other.
@@ -109,20 +111,29 @@ fn topic_title_column(language: Language) -> &'static str {
     }
 }
 
-/// The library's topics in use, each with its published articles in `language`.
-pub async fn library_topics(
+/// The library's topics in use, in order: (number, title in `language`).
+pub async fn topic_titles(
     db: &Db,
     organisation_id: &str,
     language: Language,
-) -> Result<Vec<Topic>> {
-    let titles: Vec<(i64, String)> = sqlx::query_as(&format!(
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(&format!(
         "SELECT number, {} FROM library_topics
          WHERE organisation_id = $1 AND retired_on IS NULL ORDER BY position, number",
         topic_title_column(language)
     ))
     .bind(organisation_id)
     .fetch_all(db.pool())
-    .await?;
+    .await?)
+}
+
+/// The library's topics in use, each with its published articles in `language`.
+pub async fn library_topics(
+    db: &Db,
+    organisation_id: &str,
+    language: Language,
+) -> Result<Vec<Topic>> {
+    let titles = topic_titles(db, organisation_id, language).await?;
     let rows: Vec<LinkRow> = sqlx::query_as(&published("", ""))
         .bind(organisation_id)
         .bind(language.code())

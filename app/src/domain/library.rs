@@ -542,7 +542,6 @@ pub struct LibraryWords {
     pub save_failed: &'static str,
     pub places_heading: &'static str,
     pub language: &'static str,
-    pub not_found: &'static str,
     pub skip_link: &'static str,
 }
 
@@ -580,7 +579,6 @@ pub static LIBRARY_WORDS: Translated<LibraryWords> = Translated {
         save_failed: "Could not save it. Check your connection and try again.",
         places_heading: "Places to get help",
         language: "Language",
-        not_found: "This article is not in the library. It may have moved.",
         skip_link: "Skip to content",
     },
     fr: LibraryWords {
@@ -616,7 +614,6 @@ pub static LIBRARY_WORDS: Translated<LibraryWords> = Translated {
         save_failed: "L'enregistrement n'a pas marché. Vérifiez votre connexion et réessayez.",
         places_heading: "Où trouver de l'aide",
         language: "Langue",
-        not_found: "Cet article n'est pas dans la bibliothèque. Il a peut-être changé de place.",
         skip_link: "Aller au contenu",
     },
 };

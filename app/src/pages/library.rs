@@ -5,7 +5,8 @@
 //! must not say what the reader was reading about, and addresses carry numbers, not words.
 use crate::components::{served, ResourceCard};
 use crate::domain::{
-    date_in, ArticleLink, ArticleText, Language, LibraryPlace, Resource, Topic, LIBRARY_WORDS,
+    date_in, start_here_articles, ArticleLink, ArticleText, Language, LibraryPlace, Resource,
+    Topic, LIBRARY_WORDS,
 };
 use crate::error::AppError;
 use leptos::either::Either;
@@ -335,13 +336,7 @@ pub fn LibraryHomeView(home: LibraryHome) -> impl IntoView {
         size_kb,
     } = home;
     let words = place.words();
-    let mut start_here: Vec<ArticleLink> = topics
-        .iter()
-        .flat_map(|t| t.articles.iter())
-        .filter(|a| a.start_here.is_some())
-        .cloned()
-        .collect();
-    start_here.sort_by_key(|a| a.start_here);
+    let start_here = start_here_articles(&topics);
     let topic_items = topics
         .into_iter()
         .filter(|t| !t.articles.is_empty())

@@ -34,7 +34,7 @@ pub async fn get_library_shelf() -> Result<LibraryShelf, AppError> {
     request::answer("read.library_shelf", async move {
         let (state, asking) = request::asking().await?;
         let admin = asking.as_role(Role::Admin)?;
-        let code = db::library_code_of_person(&state.db, &admin.person_id)
+        let code = db::library_code_of_organisation(&state.db, &admin.organisation_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let topics = db::library_shelf(&state.db, &admin.organisation_id).await?;
@@ -53,15 +53,10 @@ pub async fn get_library_draft(number: i64) -> Result<ArticleEditor, AppError> {
         let article = db::edited_article(&state.db, org, number)
             .await?
             .ok_or(AppError::NotFound)?;
-        let code = db::library_code_of_person(&state.db, &admin.person_id)
+        let code = db::library_code_of_organisation(&state.db, org)
             .await?
             .ok_or(AppError::NotFound)?;
-        let topics = db::library_shelf(&state.db, org)
-            .await?
-            .into_iter()
-            .filter(|t| !t.retired)
-            .map(|t| (t.number, t.title.title_en))
-            .collect();
+        let topics = db::topic_titles(&state.db, org, crate::domain::Language::English).await?;
         Ok(ArticleEditor {
             code,
             article,

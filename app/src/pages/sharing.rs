@@ -284,7 +284,7 @@ pub async fn get_supporting() -> Result<Supporting, AppError> {
                 closed: true,
             });
         }
-        let start_here = db::start_here_of_person(&state.db, &person.person_id).await?;
+        let start_here = db::start_here_of_organisation(&state.db, &person.organisation_id).await?;
         let clients: Vec<&str> = clients.iter().map(String::as_str).collect();
         crate::audit::record_read(&state.db, &asking, "read.supporting", &clients).await?;
         Ok(Supporting {

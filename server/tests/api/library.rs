@@ -5,12 +5,17 @@ use app::db;
 use app::domain::Language;
 use chrono::Utc;
 
+/// The demo program's library.
+async fn demo_library(db: &db::Db) -> db::Library {
+    let code = db::first_library_code(db).await.unwrap().unwrap();
+    db::library_by_code(db, &code).await.unwrap().unwrap()
+}
+
 #[tokio::test]
 async fn every_program_has_its_own_starter_library_in_both_languages() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
-        let demo = db::first_library_code(&t.db).await.unwrap().unwrap();
-        let demo = db::library_by_code(&t.db, &demo).await.unwrap().unwrap();
+        let demo = demo_library(&t.db).await;
         let english = db::library_topics(&t.db, &demo.organisation_id, Language::English)
             .await
             .unwrap();
@@ -75,12 +80,7 @@ async fn every_program_has_its_own_starter_library_in_both_languages() {
 async fn search_forgives_case_accents_and_plurals_in_both_languages() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
-        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
-        let org = db::library_by_code(&t.db, &code)
-            .await
-            .unwrap()
-            .unwrap()
-            .organisation_id;
+        let org = demo_library(&t.db).await.organisation_id;
         let search = |language, query: &'static str| {
             let (db, org) = (t.db.clone(), org.clone());
             async move {
@@ -116,12 +116,7 @@ async fn search_forgives_case_accents_and_plurals_in_both_languages() {
 async fn readers_see_the_published_words_never_a_draft() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
-        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
-        let org = db::library_by_code(&t.db, &code)
-            .await
-            .unwrap()
-            .unwrap()
-            .organisation_id;
+        let org = demo_library(&t.db).await.organisation_id;
         let article_id: String = sqlx::query_scalar(
             "SELECT id FROM library_articles WHERE organisation_id = $1 AND number = 1",
         )
@@ -289,12 +284,10 @@ async fn an_admin_edits_previews_publishes_and_checks_an_article() {
         seeded(&t.db).await;
         let app = spawn_app(&t).await;
         let admin = app.browser_signed_in("sam.admin").await;
-        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
-        let org = db::library_by_code(&t.db, &code)
-            .await
-            .unwrap()
-            .unwrap()
-            .organisation_id;
+        let db::Library {
+            organisation_id: org,
+            code,
+        } = demo_library(&t.db).await;
         let read = || async {
             db::library_article(&t.db, &org, Language::French, 2)
                 .await
@@ -445,12 +438,7 @@ async fn an_admin_edits_previews_publishes_and_checks_an_article() {
 async fn articles_and_topics_move_within_their_list() {
     on_each_engine(|t| async move {
         seeded(&t.db).await;
-        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
-        let org = db::library_by_code(&t.db, &code)
-            .await
-            .unwrap()
-            .unwrap()
-            .organisation_id;
+        let org = demo_library(&t.db).await.organisation_id;
         let order = || async {
             db::library_topics(&t.db, &org, Language::English)
                 .await
@@ -506,10 +494,7 @@ async fn a_supporter_reads_about_the_clients_stage_and_starts_where_their_librar
             .pop()
             .expect("the demo gives Alex a stage")
             .stages;
-        let code = db::library_code_of_person(&t.db, &alex)
-            .await
-            .unwrap()
-            .unwrap();
+        let code = db::first_library_code(&t.db).await.unwrap().unwrap();
 
         // With the stage share: at most four articles about the stage, from Alex's library.
         let (with_stage, grant) =
