@@ -33,7 +33,7 @@ export default defineConfig({
     {
       // Client and family pages: a small Android phone.
       name: "phone",
-      testMatch: /(client|sign-in|passkey|offline|library)\.spec\.ts/,
+      testMatch: /(client|sign-in|passkey|offline|library|notifications)\.spec\.ts/,
       use: {
         ...devices["Pixel 5"],
         viewport: { width: 360, height: 740 },

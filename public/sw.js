@@ -143,3 +143,42 @@ const keptLibraryPage = async (url) => {
   const shell = await caches.match("/offline");
   return shell || Response.error();
 };
+
+// A notification pushed by the server (ARCHITECTURE.md, "Reaching people"). Its words were
+// chosen on the server to say nothing about what the app is for; a message that cannot be
+// read still shows the plainest words, since a push must show something.
+const PLAIN = { title: "Waypoint", body: "You have an update", path: "/" };
+
+self.addEventListener("push", (event) => {
+  let shown = PLAIN;
+  try {
+    shown = { ...PLAIN, ...(event.data ? event.data.json() : {}) };
+  } catch (_) {}
+  // Only a path on this site may be opened from a notification.
+  const path = typeof shown.path === "string" && shown.path.startsWith("/") && !shown.path.startsWith("//")
+    ? shown.path
+    : "/";
+  event.waitUntil(
+    self.registration.showNotification(shown.title, {
+      body: shown.body,
+      tag: shown.tag,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { path },
+    }),
+  );
+});
+
+// A tap opens the page it is about: in a window of the app already open, else a new one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.path) || "/";
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open) return open.navigate(target).then((w) => (w || open).focus());
+      return self.clients.openWindow(target);
+    }),
+  );
+});

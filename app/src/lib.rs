@@ -30,6 +30,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod proxy;
 #[cfg(feature = "ssr")]
+pub mod push;
+#[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod secrets;
@@ -105,7 +107,8 @@ mod bundle_pages {
         SafetyPlanPage in safety, SafetyEditPage in safety,
         SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
         ResetPage in sign_in,
-        AccountPage in account, SeenPage in account, SupportersPage in sharing,
+        AccountPage in account, SeenPage in account, NotificationsPage in notifications,
+        SupportersPage in sharing,
         SupportingPage in sharing, SharedRecordPage in sharing,
         LibraryHomePage in library, LibraryTopicPage in library, LibraryArticlePage in library,
         LibrarySearchPage in library,
@@ -154,6 +157,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset") view=bundle_pages::ResetPage/>
                     <Route path=path!("/account") view=bundle_pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/seen") view=bundle_pages::SeenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/notifications") view=bundle_pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporters") view=bundle_pages::SupportersPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporting") view=bundle_pages::SupportingPage ssr=SsrMode::Async/>
                     <Route path=path!("/supporting/:id") view=bundle_pages::SharedRecordPage ssr=SsrMode::Async/>

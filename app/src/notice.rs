@@ -29,6 +29,8 @@ coded_enum! {
         SafetyPlanInvalid = "safety_plan_invalid" => "Your plan was not saved: please keep each part shorter, and write each phone number with digits and a name beside it.",
         SuggestionInvalid = "suggestion_invalid" => "Please write your idea in 200 characters or fewer, without special characters.",
         NoteTooLong = "note_too_long" => "Please keep your note under 300 characters, without special characters.",
+        NotificationTimes = "notification_times" => "Please choose both times for quiet hours, or neither. Nothing was changed.",
+        NotificationsUnavailable = "notifications_unavailable" => "This phone could not turn on notifications. Nothing was changed. Please try again later.",
         Refused = "refused" => "This form was sent from somewhere else, so it was not accepted. Please use the form on this page.",
     }
 }
@@ -50,6 +52,10 @@ coded_enum! {
         SafetyPlanSaved = "safety_plan_saved" => "Your safety plan is saved. It stays on this phone for when you need it.",
         SafetyPlanSavedBoth = "safety_plan_saved_both" => "Your safety plan is saved. Your case manager changed it too while you were writing: they can see both.",
         SuggestionSent = "suggestion_sent" => "Thank you. Your case manager will see your idea; you'll see here what becomes of it.",
+        NotificationsSaved = "notifications_saved" => "Your choices are saved.",
+        NotificationsOff = "notifications_off" => "Notifications are off on this phone.",
+        CalendarReady = "calendar_ready" => "Your calendar address is ready. Add it to your phone's calendar now: it is shown only this once.",
+        CalendarEnded = "calendar_ended" => "Your calendar address is stopped. Calendars that used it get nothing more.",
         StaffAdded = "staff_added" => "The account is ready. Tell them their sign-in name and passphrase in person.",
     }
 }

@@ -29,4 +29,6 @@ pub struct AppState {
     pub webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
     /// Whose forwarding headers say where a request comes from (`WAYPOINT_TRUSTED_PROXIES`).
     pub trusted_proxies: std::sync::Arc<crate::proxy::TrustedProxies>,
+    /// What sends notifications; `None` when they are off (no VAPID key in a deployment).
+    pub push: Option<crate::push::Pusher>,
 }

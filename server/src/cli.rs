@@ -1,6 +1,8 @@
-//! Command-line tasks beside serving: organisations, staff accounts, clients (for imports)
-//! and the audit check.
-use crate::config::{AuditCommand, ClientCommand, Config, OrganisationCommand, UserCommand};
+//! Command-line tasks beside serving: organisations, staff accounts, clients (for imports),
+//! the audit check and Web Push keys.
+use crate::config::{
+    AuditCommand, ClientCommand, Config, OrganisationCommand, PushCommand, UserCommand,
+};
 use crate::startup::{connect_and_migrate, StartError};
 use app::db::{self, ChainCheck};
 use app::domain::{IntakeAnswer, Role};
@@ -157,6 +159,19 @@ pub async fn client(config: &Config, command: ClientCommand) -> Result<(), CliEr
                 .join("; "),
         )),
     }
+}
+
+/// `waypoint push keys`: a new key pair, as the setting to add and the public half.
+pub fn push(command: PushCommand) -> Result<(), CliError> {
+    let PushCommand::Keys = command;
+    let key =
+        app::push::VapidKey::generate().map_err(|error| CliError::Refused(error.to_string()))?;
+    println!("WAYPOINT_VAPID_PRIVATE_KEY={}", key.private());
+    println!(
+        "# public key (browsers subscribe with it; the server sends it to them): {}",
+        key.public()
+    );
+    Ok(())
 }
 
 pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliError> {

@@ -32,6 +32,16 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Notifications by Web Push.
+    #[command(subcommand)]
+    Push(PushCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PushCommand {
+    /// Make a new VAPID key pair, printed as the setting to add (WAYPOINT_VAPID_PRIVATE_KEY).
+    /// Keep it: a new key stops every phone's notifications until each turns them on again.
+    Keys,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -179,6 +189,24 @@ pub struct Config {
     #[arg(long, env = "WAYPOINT_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
     pub request_timeout_seconds: u64,
 
+    /// The server's VAPID private key for Web Push (base64url; `waypoint push keys` makes
+    /// one). The same on every instance. Without it, the demo uses a key written in the
+    /// source, and a deployment over https has notifications off.
+    #[arg(long, env = "WAYPOINT_VAPID_PRIVATE_KEY", hide_env_values = true)]
+    pub vapid_private_key: Option<String>,
+
+    /// Who push services may contact about this server's notifications: `mailto:` an
+    /// address, or an https page. Defaults to the public address.
+    #[arg(long, env = "WAYPOINT_VAPID_SUBJECT")]
+    pub vapid_subject: Option<String>,
+
+    /// The push services notifications may be sent to: host names (https; the host and
+    /// those under it) separated by commas. A phone's subscription names one; no other
+    /// address is ever posted to. The default is the services of Chrome, Firefox, Safari
+    /// and Edge.
+    #[arg(long, env = "WAYPOINT_PUSH_SERVICES", default_value = app::push::KNOWN_PUSH_SERVICES)]
+    pub push_services: app::push::PushServices,
+
     /// Log format.
     #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -231,6 +259,9 @@ impl Config {
             trusted_proxies: Default::default(),
             header_timeout_seconds: 10,
             request_timeout_seconds: 30,
+            vapid_private_key: None,
+            vapid_subject: None,
+            push_services: Default::default(),
             log_format: LogFormat::Text,
         }
     }
@@ -238,6 +269,25 @@ impl Config {
     /// Whether this is a real deployment: people reach it over https.
     pub fn is_production(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// What sends notifications: the configured VAPID key, or in development the one in
+    /// the source; `None` (notifications off) for a deployment without a key.
+    pub fn pusher(&self) -> Result<Option<app::push::Pusher>, app::push::PushKeyError> {
+        let key = match &self.vapid_private_key {
+            Some(private) => app::push::VapidKey::from_private(private)?,
+            None if self.is_production() => return Ok(None),
+            None => app::push::VapidKey::development(),
+        };
+        let subject = self
+            .vapid_subject
+            .clone()
+            .unwrap_or_else(|| self.public_url.clone());
+        Ok(Some(app::push::Pusher::new(
+            key,
+            subject,
+            self.push_services.clone(),
+        )))
     }
 
     /// The audit trail's key: the configured one, or in development the one in the source.

@@ -9,10 +9,11 @@ use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
 use app::actions::sessions::{self, SignIn, Started};
 use app::actions::AddedBy;
-use app::actions::{safety_plans, suggestions};
+use app::actions::{calendar, notifications, safety_plans, suggestions};
 use app::db::CheckInOutcome;
 use app::domain::{
-    home_of, is_form_key, is_typed_mark, CheckInAction, RecordId, Role, SafetyPlanForm, Share,
+    home_of, is_form_key, is_typed_mark, CheckInAction, NotificationForm, RecordId, Role,
+    SafetyPlanForm, Share,
 };
 use app::error::AppError;
 use app::notice::{Notice, Problem};
@@ -43,6 +44,10 @@ pub(crate) fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account/devices/end", post(end_device)),
         ("/account/passphrase", post(change_passphrase)),
         ("/account/passkeys/remove", post(remove_passkey)),
+        ("/account/notifications", post(choose_notifications)),
+        ("/account/notifications/off", post(notifications_off)),
+        ("/account/calendar", post(open_calendar)),
+        ("/account/calendar/end", post(end_calendar)),
         ("/supporters/invite", post(invite_supporter)),
         ("/supporters/revoke", post(revoke_supporter)),
         ("/check-ins/step", post(step_done)),
@@ -370,6 +375,50 @@ async fn remove_passkey(
     const PAGE: &str = "/account";
     let outcome = account::remove_passkey(&state.db, &asking, &form.passkey_id, Utc::now()).await;
     done_if_found(PAGE, Notice::PasskeyRemoved, outcome)
+}
+
+async fn choose_notifications(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<NotificationForm>,
+) -> Response {
+    const PAGE: &str = "/account/notifications";
+    match notifications::choose(&state.db, &asking, &form, Utc::now()).await {
+        Ok(Ok(notice)) => done(PAGE, notice),
+        Ok(Err(problem)) => back(PAGE, problem),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+async fn notifications_off(State(state): State<AppState>, asking: Asking) -> Response {
+    const PAGE: &str = "/account/notifications";
+    match notifications::turn_off(&state.db, &asking, Utc::now()).await {
+        Ok(()) => done(PAGE, Notice::NotificationsOff),
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+/// A new calendar address, shown once on the page it leads back to (as a new code is).
+async fn open_calendar(State(state): State<AppState>, asking: Asking) -> Response {
+    const PAGE: &str = "/account/notifications";
+    match calendar::open_feed(&state.db, &asking, Utc::now()).await {
+        Ok(token) => match asking.holder() {
+            Some(person) => with_new_code(
+                done(PAGE, Notice::CalendarReady),
+                &state,
+                &person.person_id,
+                &token,
+            ),
+            None => refused(PAGE, AppError::NotSignedIn),
+        },
+        Err(error) => refused(PAGE, error),
+    }
+}
+
+async fn end_calendar(State(state): State<AppState>, asking: Asking) -> Response {
+    const PAGE: &str = "/account/notifications";
+    let outcome = calendar::end_feed(&state.db, &asking, Utc::now()).await;
+    done_if_found(PAGE, Notice::CalendarEnded, outcome)
 }
 
 /// Sets the cookie that lets the next page show a new code once, to this person only.

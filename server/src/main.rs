@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
         Command::User(command) => cli::user(&cli.config, command).await,
         Command::Client(command) => cli::client(&cli.config, command).await,
         Command::Audit(command) => cli::audit(&cli.config, command).await,
+        Command::Push(command) => cli::push(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

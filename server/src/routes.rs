@@ -1,5 +1,6 @@
 //! Plain HTTP routes beside the pages.
 use app::domain::Role;
+use app::error::AppError;
 use app::session::Asking;
 use app::state::AppState;
 use axum::extract::State;
@@ -132,5 +133,94 @@ pub async fn library_entry(
         }
         Ok(None) => app::error::AppError::NotFound.into_response(),
         Err(error) => app::error::AppError::from(error).into_response(),
+    }
+}
+
+/// How far back and ahead a calendar goes, in days.
+const CALENDAR_DAYS_BACK: i64 = 30;
+const CALENDAR_DAYS_AHEAD: i64 = 366;
+
+/// A calendar answer: `text/calendar`, never kept by anything between.
+fn calendar_answer(text: String, file_name: Option<&str>) -> Response {
+    let mut response = (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response();
+    if let Some(name) = file_name {
+        if let Ok(value) =
+            axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONTENT_DISPOSITION, value);
+        }
+    }
+    response
+}
+
+/// `/calendar/<token>.ics`: the client's appointments for the phone calendar that polls
+/// this private address. No session: the token is the key, kept only as its hash; an
+/// unknown or ended one is "not found" like any missing page.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let hash = app::secrets::secret_hash(token);
+    let now = chrono::Utc::now();
+    let answer = async {
+        let client = app::db::client_of_calendar_token(&state.db, &hash)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let home = app::db::client_home(&state.db, &client)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let today = app::db::local_time_of(&home.time_zone, now);
+        let entries = app::db::calendar_entries(
+            &state.db,
+            &client,
+            &home.time_zone,
+            today - chrono::Duration::days(CALENDAR_DAYS_BACK),
+            today + chrono::Duration::days(CALENDAR_DAYS_AHEAD),
+        )
+        .await?;
+        let detail = app::db::notification_settings(&state.db, &client)
+            .await?
+            .detail;
+        Ok::<_, AppError>(app::domain::calendar_text(&entries, detail, now))
+    };
+    match answer.await {
+        Ok(text) => calendar_answer(text, None),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// `/appointments/<id>/calendar.ics`: one of the signed-in client's appointments, to add
+/// to a phone's calendar once.
+pub async fn appointment_calendar(
+    State(state): State<AppState>,
+    asking: Asking,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let now = chrono::Utc::now();
+    let answer = async {
+        let home = app::session::own_record(&state.db, asking.as_role(Role::Client)?).await?;
+        let id = app::domain::RecordId::parse(&id).ok_or(AppError::NotFound)?;
+        let appointment = app::db::appointment_of_client(&state.db, &home.client_id, &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let entry = app::db::calendar_entry(appointment, &home.time_zone);
+        let detail = app::db::notification_settings(&state.db, &home.client_id)
+            .await?
+            .detail;
+        Ok::<_, AppError>(app::domain::calendar_text(&[entry], detail, now))
+    };
+    match answer.await {
+        Ok(text) => calendar_answer(text, Some("appointment.ics")),
+        Err(error) => error.into_response(),
     }
 }

@@ -38,6 +38,8 @@ pub enum StartError {
     SessionKey(String),
     #[error("WAYPOINT_AUDIT_KEY must be set when WAYPOINT_PUBLIC_URL is https (see README)")]
     AuditKeyMissing,
+    #[error("WAYPOINT_VAPID_PRIVATE_KEY: {0}")]
+    PushKey(String),
 }
 
 /// Connects to the database with the audit trail's key, without changing anything.
@@ -64,6 +66,7 @@ pub struct Application {
     address: SocketAddr,
     router: Router,
     db: Db,
+    pusher: Option<app::push::Pusher>,
     limits: Limits,
 }
 
@@ -97,7 +100,14 @@ impl Application {
                 None
             }
         };
+        let pusher = config
+            .pusher()
+            .map_err(|e| StartError::PushKey(e.to_string()))?;
+        if pusher.is_none() {
+            tracing::warn!("WAYPOINT_VAPID_PRIVATE_KEY is not set: notifications are off");
+        }
         let state = AppState {
+            push: pusher.clone(),
             webauthn,
             leptos_options,
             db: db.clone(),
@@ -123,6 +133,7 @@ impl Application {
             address,
             router,
             db,
+            pusher,
             limits: Limits {
                 header_read: std::time::Duration::from_secs(config.header_timeout_seconds),
                 request: std::time::Duration::from_secs(config.request_timeout_seconds),
@@ -140,9 +151,18 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests under way finish.
     pub async fn run_until_stopped(self) -> Result<(), StartError> {
-        let housekeeping = tokio::spawn(housekeeping(self.db.clone()));
+        let mut jobs = vec![tokio::spawn(housekeeping(self.db.clone()))];
+        if let Some(pusher) = self.pusher {
+            jobs.push(tokio::spawn(app::push::keep_delivering(
+                self.db.clone(),
+                pusher,
+            )));
+            jobs.push(tokio::spawn(app::push::keep_reminding(self.db.clone())));
+        }
         let served = serve(self.listener, self.router, self.limits, shutdown_signal()).await;
-        housekeeping.abort();
+        for job in jobs {
+            job.abort();
+        }
         served?;
         self.db.close().await;
         tracing::info!("waypoint stopped cleanly");
@@ -319,6 +339,12 @@ fn plain_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
         ("/admin/audit.csv", Method::GET, get(routes::audit_csv)),
         ("/learn", Method::GET, get(routes::library_entry)),
         ("/learn/{code}", Method::GET, get(routes::library_entry)),
+        ("/calendar/{file}", Method::GET, get(routes::calendar_feed)),
+        (
+            "/appointments/{id}/calendar.ics",
+            Method::GET,
+            get(routes::appointment_calendar),
+        ),
         (crate::sync::PATH, Method::POST, post(crate::sync::sync)),
         (
             offline::SERVICE_WORKER,
@@ -368,11 +394,21 @@ fn made_per_request() -> impl Predicate {
 /// Every request's span: what was asked (the path, never the query, which can hold a name
 /// typed into a search), by whom (role and id, recorded by the `Asking` extractor) and the
 /// answer's status.
+/// The path as logs keep it: a calendar address is a secret (whoever has it reads the
+/// client's appointments), so its token is left out.
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/calendar/") {
+        "/calendar/…"
+    } else {
+        path
+    }
+}
+
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!(
         "request",
         method = %request.method(),
-        path = request.uri().path(),
+        path = logged_path(request.uri().path()),
         actor_role = tracing::field::Empty,
         actor_id = tracing::field::Empty,
         status = tracing::field::Empty,

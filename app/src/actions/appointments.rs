@@ -5,9 +5,12 @@ use super::{answer_of, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db};
-use crate::domain::{row, Appointment, AppointmentForm, AppointmentStatus, RecordId, SaveAnswer};
+use crate::domain::{
+    row, Appointment, AppointmentForm, AppointmentStatus, Notice, RecordId, SaveAnswer,
+};
 use crate::error::AppError;
 use crate::session::{case_manager_of, Asking};
+use chrono::Utc;
 
 fn appointment_rows(appointment: &Appointment) -> Vec<(String, String)> {
     vec![
@@ -64,8 +67,18 @@ pub async fn save(
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
         };
         let mut change = db.change().await?;
+        let before = db::appointment_in(&mut change, &home.client_id, &id).await?;
         let saved =
             db::save_appointment(&mut change, &home.client_id, &id, version, &fields).await?;
+        // Moved (its time or place) and still ahead: the client hears of it.
+        if let (db::Saved::Saved { version, .. }, Some(before)) = (&saved, before) {
+            let moved =
+                before.starts_at != fields.starts_at || before.place != fields.place.as_str();
+            if moved && fields.starts_at > local_now(&home) {
+                let notice = Notice::appointment_changed(id.as_str(), *version, false);
+                db::queue_notice(&mut change, &home.client_id, &notice, Utc::now()).await?;
+            }
+        }
         let yours = vec![
             row("What", fields.kind.label()),
             row("When", when(fields.starts_at)),
@@ -103,6 +116,15 @@ pub async fn set_status(
         let saved =
             db::change_appointment_status(&mut change, &home.client_id, &id, version, status)
                 .await?;
+        if let db::Saved::Saved { version, .. } = &saved {
+            let ahead = db::appointment_in(&mut change, &home.client_id, &id)
+                .await?
+                .is_some_and(|appointment| appointment.starts_at > local_now(&home));
+            if status == AppointmentStatus::Cancelled && ahead {
+                let notice = Notice::appointment_changed(id.as_str(), *version, true);
+                db::queue_notice(&mut change, &home.client_id, &notice, Utc::now()).await?;
+            }
+        }
         let yours = vec![row("Status", status.label())];
         let answer = answer_of(saved, yours, |a| Some((appointment_rows(a), a.version)))?;
         let entry = audit::allowed(asking, action).about(&home.client_id);

@@ -10,6 +10,7 @@ pub mod account;
 pub mod admin;
 pub mod appointments;
 pub mod assessments;
+pub mod calendar;
 pub mod care_teams;
 pub mod case_notes;
 pub mod check_ins;
@@ -19,6 +20,7 @@ pub mod episodes;
 pub mod grants;
 pub mod intake;
 pub mod library;
+pub mod notifications;
 pub mod passkeys;
 pub mod plan;
 pub mod referrals;
@@ -80,6 +82,13 @@ impl Outcome for () {
 }
 
 /// `false`: there was nothing of theirs to change.
+/// A secret made for the person (a code, a calendar address's token): never logged.
+impl Outcome for String {
+    fn outcome(&self) -> &'static str {
+        "done"
+    }
+}
+
 impl Outcome for bool {
     fn outcome(&self) -> &'static str {
         if *self {

@@ -5,7 +5,9 @@ use super::{answer_of, date_or_none, kept_if_saved, traced};
 use crate::audit;
 use crate::clock::local_now;
 use crate::db::{self, Db, Sent};
-use crate::domain::{check_summary, row, Goal, GoalForm, RecordId, SaveAnswer, Step, StepForm};
+use crate::domain::{
+    check_summary, row, Goal, GoalForm, Notice, RecordId, SaveAnswer, Step, StepForm,
+};
 use crate::error::AppError;
 use crate::session::{case_manager_of, Asking};
 use chrono::Utc;
@@ -169,6 +171,7 @@ pub async fn send_plan(
             Ok(summary) => summary,
             Err(problems) => return Ok(SaveAnswer::Invalid(problems)),
         };
+        let now = Utc::now();
         let mut change = db.change().await?;
         let sent = db::send_plan_update(
             &mut change,
@@ -176,9 +179,14 @@ pub async fn send_plan(
             summary.as_str(),
             &sender.person_id,
             after_revision,
-            Utc::now(),
+            now,
         )
         .await?;
+        // The client hears of it, in the same change: sent and told, or neither.
+        if let Sent::Sent { number } = &sent {
+            let notice = Notice::plan_updated(*number);
+            db::queue_notice(&mut change, &home.client_id, &notice, now).await?;
+        }
         let answer = match sent {
             Sent::Sent { number } => (SaveAnswer::Saved, Some(number.to_string())),
             Sent::NothingChanged => (SaveAnswer::NothingToSend, None),

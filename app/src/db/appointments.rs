@@ -73,7 +73,7 @@ pub async fn appointment_of_client(
 }
 
 /// As [`appointment_of_client`], inside a transaction under way.
-async fn appointment_in(
+pub async fn appointment_in(
     conn: &mut AnyConnection,
     client_id: &str,
     appointment_id: &RecordId,

@@ -106,7 +106,7 @@ pub enum EndedSessions<'a> {
 }
 
 /// Forgets what ended sessions' devices were sent: those devices wipe themselves at their
-/// next contact, and a new sign-in starts from nothing.
+/// next contact, and a new sign-in starts from nothing. Their notifications end with them.
 pub async fn forget_ended_sessions(
     conn: &mut AnyConnection,
     which: EndedSessions<'_>,
@@ -125,6 +125,7 @@ pub async fn forget_ended_sessions(
             instant_text(now),
         ),
     };
+    super::forget_push_of_sessions(conn, filter, &value).await?;
     let ended = format!(
         "SELECT g.id FROM sync_generations g JOIN sessions s ON s.id = g.session_id
          WHERE {filter}"

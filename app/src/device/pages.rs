@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::pages::appointments::{
     AppointmentDetail, AppointmentList, AppointmentListView, AppointmentView, APPOINTMENT_TITLE,
 };
+use crate::pages::notifications::{self, TurnOnButton, TURN_ON_NOTIFICATIONS};
 use crate::pages::passkeys::{self, PasskeyButton, ADD_PASSKEY, PASSKEY_SIGN_IN};
 use crate::pages::plan::{PlanOverview, PlanView};
 use crate::pages::referrals::{ReferralList, ReferralListView};
@@ -49,6 +50,9 @@ pub fn fill_slots() {
             let button = view! { <PasskeyButton action label asks_passphrase/> };
             slot.set_inner_html(&button.to_html());
         }
+    }
+    if let Some(slot) = slot_named(TURN_ON_NOTIFICATIONS) {
+        slot.set_inner_html(&view! { <TurnOnButton/> }.to_html());
     }
     on_window("popstate", || {
         if !are_shown() {
@@ -101,6 +105,9 @@ pub fn watch_buttons() {
                 NOT_RECORDED_SEEN => forget_not_recorded().await,
                 REMOVE_OTHER_COPIES => remove_other_copies().await,
                 ADD_PASSKEY => say_next_to(&button, passkeys::browser::add_passkey().await),
+                TURN_ON_NOTIFICATIONS => {
+                    say_next_to(&button, notifications::browser::turn_on(&button).await)
+                }
                 PASSKEY_SIGN_IN => {
                     say_next_to(&button, passkeys::browser::sign_in_with_passkey().await)
                 }

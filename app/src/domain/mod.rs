@@ -4,6 +4,8 @@
 mod account;
 mod appointment;
 mod assessment;
+#[cfg(feature = "ssr")]
+mod calendar;
 mod care_team;
 mod case_note;
 mod caseload;
@@ -15,6 +17,7 @@ mod form;
 mod intake;
 mod language;
 mod library;
+mod notification;
 mod person;
 mod plan;
 mod plan_edit;
@@ -33,6 +36,8 @@ mod text;
 pub use account::*;
 pub use appointment::*;
 pub use assessment::*;
+#[cfg(feature = "ssr")]
+pub use calendar::*;
 pub use care_team::*;
 pub use case_note::*;
 pub use caseload::*;
@@ -44,6 +49,7 @@ pub use form::{latest_form_year, row, FieldProblem, FieldProblems, SaveAnswer, P
 pub use intake::*;
 pub use language::*;
 pub use library::*;
+pub use notification::*;
 pub use person::*;
 pub use plan::*;
 pub use plan_edit::*;

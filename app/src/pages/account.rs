@@ -20,6 +20,8 @@ pub struct Device {
 pub struct AccountOverview {
     pub display_name: String,
     pub is_client: bool,
+    /// A client or supporter: someone the app reaches with notifications.
+    pub can_notify: bool,
     pub devices: Vec<Device>,
     pub passkeys: Vec<PasskeyListing>,
     /// "Your sign-in was reset on ... by ...", after staff reset it.
@@ -75,6 +77,7 @@ pub async fn get_account() -> Result<AccountOverview, AppError> {
             passkeys,
             display_name: person.display_name,
             is_client: person.role == Role::Client,
+            can_notify: matches!(person.role, Role::Client | Role::Supporter),
             devices,
         })
     })
@@ -99,10 +102,13 @@ fn AccountView(account: AccountOverview) -> impl IntoView {
         <form method="post" action="/sign-out">
             <button class="button" type="submit">"Sign out"</button>
         </form>
-        {account.is_client.then(|| view! {
+        {account.can_notify.then(|| view! {
             <ul class="plain-list links">
-                <li><a class="link" href="/supporters">"People I share with"</a></li>
-                <li><a class="link" href="/account/seen">"Who has seen my information"</a></li>
+                <li><a class="link" href="/account/notifications">"Notifications and reminders"</a></li>
+                {account.is_client.then(|| view! {
+                    <li><a class="link" href="/supporters">"People I share with"</a></li>
+                    <li><a class="link" href="/account/seen">"Who has seen my information"</a></li>
+                })}
             </ul>
         })}
         <section aria-labelledby="passkeys-heading">

@@ -177,6 +177,7 @@ pub const APPOINTMENT_TITLE: &str = "Appointment";
 
 #[component]
 pub fn AppointmentView(detail: AppointmentDetail) -> impl IntoView {
+    let calendar = format!("/appointments/{}/calendar.ics", detail.appointment.id);
     view! {
         <h1>{detail.appointment.kind.label()}</h1>
         <FormMessage/>
@@ -184,7 +185,10 @@ pub fn AppointmentView(detail: AppointmentDetail) -> impl IntoView {
             <AppointmentDetails appointment=detail.appointment.clone() today=detail.today/>
         </div>
         <AppointmentAnswer detail/>
-        <a class="link" href="/appointments">"All appointments"</a>
+        <ul class="plain-list links">
+            <li><a class="link" href=calendar download="appointment.ics">"Add to my calendar"</a></li>
+            <li><a class="link" href="/appointments">"All appointments"</a></li>
+        </ul>
     }
 }
 

@@ -14,6 +14,7 @@ pub mod handover;
 pub mod intake;
 pub mod library;
 pub mod library_editing;
+pub mod notifications;
 pub mod passkeys;
 pub mod plan;
 pub mod planning;

@@ -16,6 +16,8 @@ mod intake;
 mod library;
 mod logs;
 mod matrix;
+mod notifications;
+mod push_service;
 mod queries;
 mod referrals;
 mod reviews;

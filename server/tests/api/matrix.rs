@@ -205,6 +205,15 @@ fn own_record(actor: Actor) -> May {
     }
 }
 
+/// The people notifications reach: clients and supporters, each for themselves.
+fn notifiable(actor: Actor) -> May {
+    match actor {
+        ClientA | ClientB => Allow { sees_a: false },
+        a if is_supporter(a) => Allow { sees_a: false },
+        _ => Deny,
+    }
+}
+
 fn server_function_rule(endpoint: &str, actor: Actor) -> May {
     match endpoint {
         "today" | "plan" | "appointments" | "referrals" | "resources" | "record_looks"
@@ -216,6 +225,9 @@ fn server_function_rule(endpoint: &str, actor: Actor) -> May {
                 sees_a: a == ClientA,
             },
         },
+        // Each person's own choices, which say nothing about a client; a subscription from
+        // the matrix names no known push service, so it is refused at the field.
+        "notifications" | "notifications_on" => notifiable(actor),
         "supporting" => match actor {
             a if is_supporter(a) => Allow {
                 sees_a: is_active_supporter(a),
@@ -299,6 +311,9 @@ fn form_rule(path: &str, actor: Actor) -> May {
         },
         // A passkey nobody has: not found for everyone.
         "/account/passkeys/remove" => Deny,
+        "/account/notifications" | "/account/notifications/off" => notifiable(actor),
+        // Each client's own calendar address: made, then stopped.
+        "/account/calendar" | "/account/calendar/end" => only(actor, &[ClientA, ClientB]),
         "/supporters/invite" => only(actor, &[ClientA, ClientB]),
         "/caseload/enrollment-code" => only(actor, &[CaseManagerOfA]),
         "/check-ins/step" | "/check-ins/appointment" => only(actor, &[ClientA]),
@@ -701,6 +716,11 @@ impl Cast {
                 ("client_id", self.alex_id.clone()),
                 ("consent_id", self.alex_consent.clone()),
             ],
+            "notifications_on" => vec![
+                ("endpoint", "http://10.0.0.1/push/matrix".to_owned()),
+                ("p256dh", "BAAA".to_owned()),
+                ("auth", "AAAA".to_owned()),
+            ],
             "send-plan" => vec![
                 ("client_id", self.alex_id.clone()),
                 ("after_revision", "2".to_owned()),
@@ -730,6 +750,11 @@ impl Cast {
                 ("repeat_passphrase", s("a brand new passphrase")),
             ],
             "/account/passkeys/remove" => vec![("passkey_id", s("no-such-passkey"))],
+            "/account/notifications" => vec![
+                ("evening_reminder", s("on")),
+                ("daily_reminder_at", s("08:30")),
+                ("detail", s("discreet")),
+            ],
             "/supporters/revoke" => vec![("grant_id", self.alex_spare_grant.clone())],
             "/supporters/invite" => vec![
                 ("label", s("Cousin")),
@@ -764,7 +789,10 @@ impl Cast {
             "/admin/staff/deactivate" | "/admin/staff/reactivate" | "/admin/staff/reset-code" => {
                 vec![("sign_in_name", s("daniel"))]
             }
-            "/sign-out" => vec![],
+            "/sign-out"
+            | "/account/notifications/off"
+            | "/account/calendar"
+            | "/account/calendar/end" => vec![],
             other => panic!("form route {other} has no arguments in the matrix"),
         }
     }
@@ -801,8 +829,15 @@ async fn every_role_gets_exactly_what_it_may() {
         for (method, path) in server::startup::routes() {
             let seen = format!("{method} {path}");
             match path.as_str() {
-                "/healthz" | "/sw.js" | "/offline" | "/admin/audit.csv" | "/learn"
-                | "/learn/{code}" | SYNC_PATH => {
+                "/healthz"
+                | "/sw.js"
+                | "/offline"
+                | "/admin/audit.csv"
+                | "/learn"
+                | "/learn/{code}"
+                | "/calendar/{file}"
+                | "/appointments/{id}/calendar.ics"
+                | SYNC_PATH => {
                     let expected = if path == SYNC_PATH { "POST" } else { "GET" };
                     assert_eq!(method.as_str(), expected, "{seen}");
                 }
@@ -879,6 +914,25 @@ async fn every_role_gets_exactly_what_it_may() {
                     "audit export as {actor:?}: {status}"
                 );
                 assert!(!body.contains("seq,"), "audit export as {actor:?}");
+            }
+        }
+        // A calendar address nobody made is not found, whoever asks; one appointment's
+        // calendar file is its client's alone.
+        let alex_calendar = format!("/appointments/{}/calendar.ics", cast.alex_appointment);
+        for (actor, browser) in &cast.browsers {
+            let (status, body) = browser.get("/calendar/0123456789abcdef.ics").await;
+            assert_eq!(status, 404, "calendar address as {actor:?}");
+            assert!(!body.contains("VCALENDAR"), "calendar address as {actor:?}");
+            let (status, body) = browser.get(&alex_calendar).await;
+            if *actor == ClientA {
+                assert_eq!(status, 200, "Alex's calendar file: {body}");
+                assert!(body.contains("BEGIN:VEVENT"), "{body}");
+            } else {
+                assert!(
+                    matches!(status, 401 | 404),
+                    "calendar file as {actor:?}: {status}"
+                );
+                assert!(!body.contains("VEVENT"), "calendar file as {actor:?}");
             }
         }
         // Files that carry no one's information: the same for everyone.

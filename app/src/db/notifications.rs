@@ -1,0 +1,503 @@
+//! What each person chose about notifications, each session's Web Push subscription, and
+//! the delivery queue (`notifications`). The queue is claimed row by row with a lease, so
+//! two instances never send one notification twice (see ARCHITECTURE.md).
+use super::{instant_text, local_time_text, new_id, read_instant, Db, Result};
+use crate::domain::{
+    clock_time_text, parse_clock_time, showing_time, Detail, Notice, NotificationKind,
+    NotificationSettings, QuietHours, Switch, MOST_DELIVERY_ATTEMPTS,
+};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use sqlx::AnyConnection;
+
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    evening_reminder: String,
+    soon_reminder: String,
+    daily_reminder_at: Option<String>,
+    quiet_from: Option<String>,
+    quiet_until: Option<String>,
+    detail: String,
+}
+
+impl SettingsRow {
+    fn settings(self) -> Result<NotificationSettings> {
+        let quiet = match (
+            self.quiet_from.as_deref().and_then(parse_clock_time),
+            self.quiet_until.as_deref().and_then(parse_clock_time),
+        ) {
+            (Some(from), Some(until)) => Some(QuietHours { from, until }),
+            _ => None,
+        };
+        Ok(NotificationSettings {
+            evening_reminder: Switch::from_code(&self.evening_reminder)?,
+            soon_reminder: Switch::from_code(&self.soon_reminder)?,
+            daily_reminder_at: self.daily_reminder_at.as_deref().and_then(parse_clock_time),
+            quiet,
+            detail: Detail::from_code(&self.detail)?,
+        })
+    }
+}
+
+const SETTINGS_COLUMNS: &str =
+    "evening_reminder, soon_reminder, daily_reminder_at, quiet_from, quiet_until, detail";
+
+/// What `person_id` chose, or the defaults.
+pub async fn notification_settings(db: &Db, person_id: &str) -> Result<NotificationSettings> {
+    let mut conn = db.pool().acquire().await?;
+    settings_in(&mut conn, person_id).await
+}
+
+async fn settings_in(conn: &mut AnyConnection, person_id: &str) -> Result<NotificationSettings> {
+    let row: Option<SettingsRow> = sqlx::query_as(&format!(
+        "SELECT {SETTINGS_COLUMNS} FROM notification_settings WHERE person_id = $1"
+    ))
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map_or(Ok(NotificationSettings::default()), SettingsRow::settings)
+}
+
+/// Keeps what `person_id` chose (the whole set: the form shows every choice).
+pub async fn save_notification_settings(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    settings: &NotificationSettings,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO notification_settings (person_id, {SETTINGS_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (person_id) DO UPDATE SET evening_reminder = $2, soon_reminder = $3,
+             daily_reminder_at = $4, quiet_from = $5, quiet_until = $6, detail = $7"
+    ))
+    .bind(person_id)
+    .bind(settings.evening_reminder.code())
+    .bind(settings.soon_reminder.code())
+    .bind(settings.daily_reminder_at.map(clock_time_text))
+    .bind(settings.quiet.map(|quiet| clock_time_text(quiet.from)))
+    .bind(settings.quiet.map(|quiet| clock_time_text(quiet.until)))
+    .bind(settings.detail.code())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A browser's push subscription (`PushSubscription.toJSON()`): where to send, and the keys
+/// to encrypt for (RFC 8291), base64url.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PushSubscription {
+    pub id: String,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// Makes `subscription` the one of `session_id` (replacing one it had, and what was queued
+/// for that).
+pub async fn save_push_subscription(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    person_id: &str,
+    subscription: &PushSubscription,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    remove_push_subscription_of_session(conn, session_id).await?;
+    sqlx::query(
+        "INSERT INTO push_subscriptions (id, session_id, person_id, endpoint, p256dh, auth,
+             created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&subscription.id)
+    .bind(session_id)
+    .bind(person_id)
+    .bind(&subscription.endpoint)
+    .bind(&subscription.p256dh)
+    .bind(&subscription.auth)
+    .bind(instant_text(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the session has notifications on.
+pub async fn session_has_push(db: &Db, session_id: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM push_subscriptions WHERE session_id = $1")
+            .bind(session_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Turns notifications off for a session; how many subscriptions went (0 or 1).
+pub async fn remove_push_subscription_of_session(
+    conn: &mut AnyConnection,
+    session_id: &str,
+) -> Result<u64> {
+    forget_push_subscriptions(conn, "session_id = $1", session_id).await
+}
+
+/// Forgets the subscriptions (and their queues) of sessions that `sessions_filter` (over
+/// `sessions s`, one bound value) finds; the end of a session calls it.
+pub(super) async fn forget_push_of_sessions(
+    conn: &mut AnyConnection,
+    sessions_filter: &str,
+    value: &str,
+) -> Result<u64> {
+    forget_push_subscriptions(
+        conn,
+        &format!("session_id IN (SELECT s.id FROM sessions s WHERE {sessions_filter})"),
+        value,
+    )
+    .await
+}
+
+async fn forget_push_subscriptions(
+    conn: &mut AnyConnection,
+    filter: &str,
+    value: &str,
+) -> Result<u64> {
+    sqlx::query(&format!(
+        "DELETE FROM notifications WHERE subscription_id IN
+             (SELECT id FROM push_subscriptions WHERE {filter})"
+    ))
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    let gone = sqlx::query(&format!("DELETE FROM push_subscriptions WHERE {filter}"))
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(gone.rows_affected())
+}
+
+/// The push service said the subscription is gone (404 or 410).
+pub async fn remove_push_subscription(db: &Db, subscription_id: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    forget_push_subscriptions(&mut tx, "id = $1", subscription_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues `notice` for each device of `person_id` with notifications on, at the first
+/// moment outside their quiet hours (dropped if that is past its deadline); a notice
+/// already queued under its key is not queued again. How many rows were queued.
+pub async fn queue_notice(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let subscriptions: Vec<String> = sqlx::query_scalar(
+        "SELECT p.id FROM push_subscriptions p JOIN sessions s ON s.id = p.session_id
+         WHERE p.person_id = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
+    )
+    .bind(person_id)
+    .bind(instant_text(now))
+    .fetch_all(&mut *conn)
+    .await?;
+    if subscriptions.is_empty() {
+        return Ok(0);
+    }
+    let settings = settings_in(conn, person_id).await?;
+    let time_zone: String = sqlx::query_scalar(
+        "SELECT o.time_zone FROM people p JOIN organisations o ON o.id = p.organisation_id
+         WHERE p.id = $1",
+    )
+    .bind(person_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let local_now = local_time_of(&time_zone, now);
+    let wanted = notice.wanted_at.unwrap_or(local_now).max(local_now);
+    let Some(shown) = showing_time(wanted, settings.quiet, notice.deadline) else {
+        return Ok(0);
+    };
+    let next_try_at = instant_text(instant_of(&time_zone, shown).max(now));
+    let mut queued = 0;
+    for subscription_id in subscriptions {
+        let done = sqlx::query(
+            "INSERT INTO notifications (id, subscription_id, person_id, kind, dedupe_key,
+                 about_time, open_path, state, attempts, next_try_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9)
+             ON CONFLICT (subscription_id, dedupe_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&subscription_id)
+        .bind(person_id)
+        .bind(notice.kind.code())
+        .bind(&notice.dedupe_key)
+        .bind(notice.about_time.map(clock_time_text))
+        .bind(&notice.open_path)
+        .bind(&next_try_at)
+        .bind(instant_text(now))
+        .execute(&mut *conn)
+        .await?;
+        queued += done.rows_affected();
+    }
+    Ok(queued)
+}
+
+/// The wall clock of `time_zone` at `now` (UTC for a zone unknown here).
+pub fn local_time_of(time_zone: &str, now: DateTime<Utc>) -> NaiveDateTime {
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(zone) => now.with_timezone(&zone).naive_local(),
+        Err(_) => now.naive_utc(),
+    }
+}
+
+/// The instant a wall-clock time of `time_zone` names. In the hour the clocks go back it
+/// names two: the first. In the hour they skip it names none: the same time an hour later
+/// (a 2:30 reminder on the night of the change comes at 3:30).
+pub fn instant_of(time_zone: &str, at: NaiveDateTime) -> DateTime<Utc> {
+    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else {
+        return at.and_utc();
+    };
+    match zone.from_local_datetime(&at).earliest() {
+        Some(instant) => instant.with_timezone(&Utc),
+        None => zone
+            .from_local_datetime(&(at + Duration::hours(1)))
+            .earliest()
+            .map_or(at.and_utc(), |instant| instant.with_timezone(&Utc)),
+    }
+}
+
+/// An appointment whose reminders may be due: its client has notifications on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppointmentToRemind {
+    pub appointment_id: String,
+    pub client_id: String,
+    pub starts_at: String,
+    pub time_zone: String,
+}
+
+/// Booked appointments starting after `from` and no later than `to` (wall-clock text, wide
+/// enough for every time zone) of clients with notifications on.
+pub async fn appointments_to_remind(
+    db: &Db,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<AppointmentToRemind>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id AS appointment_id, a.client_id, a.starts_at, o.time_zone
+         FROM appointments a
+         JOIN people p ON p.id = a.client_id
+         JOIN organisations o ON o.id = p.organisation_id
+         WHERE a.status IN ('scheduled', 'confirmed') AND a.starts_at > $1 AND a.starts_at <= $2
+           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.person_id = a.client_id)
+         ORDER BY a.client_id",
+    )
+    .bind(local_time_text(from))
+    .bind(local_time_text(to))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A person with a daily reminder and notifications on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DailyReminder {
+    pub person_id: String,
+    pub daily_reminder_at: String,
+    pub time_zone: String,
+}
+
+pub async fn daily_reminders(db: &Db) -> Result<Vec<DailyReminder>> {
+    Ok(sqlx::query_as(
+        "SELECT n.person_id, n.daily_reminder_at, o.time_zone
+         FROM notification_settings n
+         JOIN people p ON p.id = n.person_id
+         JOIN organisations o ON o.id = p.organisation_id
+         WHERE n.daily_reminder_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.person_id = n.person_id)",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A notification claimed for sending, with what is needed to send it.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: String,
+    pub kind: NotificationKind,
+    pub dedupe_key: String,
+    pub about_time: Option<NaiveTime>,
+    pub open_path: String,
+    pub attempts: i64,
+    pub detail: Detail,
+    pub subscription: PushSubscription,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: String,
+    kind: String,
+    dedupe_key: String,
+    about_time: Option<String>,
+    open_path: String,
+    attempts: i64,
+    detail: Option<String>,
+    subscription_id: String,
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
+/// Where a row is due: queued and its time has come, or claimed by an instance whose lease
+/// ran out (it stopped mid-send). The outer `UPDATE` says it again, so that on PostgreSQL a
+/// row another instance claimed meanwhile is re-checked and left alone.
+const DUE: &str = "((state = 'queued' AND next_try_at <= $3)
+                    OR (state = 'sending' AND lease_until <= $3))";
+
+/// Claims at most `limit` due notifications for `claim` (one instance's round) until
+/// `lease_until`, and returns them. A row is claimed by one round only, on both engines.
+pub async fn claim_deliveries(
+    db: &Db,
+    claim: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Delivery>> {
+    sqlx::query(&format!(
+        "UPDATE notifications SET state = 'sending', claimed_by = $1, lease_until = $2,
+             attempts = attempts + 1
+         WHERE id IN (SELECT id FROM notifications WHERE {DUE} ORDER BY next_try_at LIMIT $4)
+           AND {DUE}"
+    ))
+    .bind(claim)
+    .bind(instant_text(lease_until))
+    .bind(instant_text(now))
+    .bind(limit)
+    .execute(db.pool())
+    .await?;
+    let rows: Vec<DeliveryRow> = sqlx::query_as(
+        "SELECT n.id, n.kind, n.dedupe_key, n.about_time, n.open_path, n.attempts, ns.detail,
+             s.id AS subscription_id, s.endpoint, s.p256dh, s.auth
+         FROM notifications n
+         JOIN push_subscriptions s ON s.id = n.subscription_id
+         LEFT JOIN notification_settings ns ON ns.person_id = n.person_id
+         WHERE n.claimed_by = $1 AND n.state = 'sending'",
+    )
+    .bind(claim)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Delivery {
+                kind: NotificationKind::from_code(&row.kind)?,
+                detail: row
+                    .detail
+                    .as_deref()
+                    .map_or(Ok(Detail::Discreet), Detail::from_code)?,
+                about_time: row.about_time.as_deref().and_then(parse_clock_time),
+                id: row.id,
+                dedupe_key: row.dedupe_key,
+                open_path: row.open_path,
+                attempts: row.attempts,
+                subscription: PushSubscription {
+                    id: row.subscription_id,
+                    endpoint: row.endpoint,
+                    p256dh: row.p256dh,
+                    auth: row.auth,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The push service took it.
+pub async fn mark_delivered(db: &Db, id: &str, claim: &str, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET state = 'sent', sent_at = $3, claimed_by = NULL,
+             lease_until = NULL
+         WHERE id = $1 AND claimed_by = $2",
+    )
+    .bind(id)
+    .bind(claim)
+    .bind(instant_text(now))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Not delivered (`problem`: the status, or "network"): queued again for `next_try_at`, or
+/// given up after [`MOST_DELIVERY_ATTEMPTS`] or when `retry` is false.
+pub async fn mark_not_delivered(
+    db: &Db,
+    id: &str,
+    claim: &str,
+    problem: &str,
+    retry: bool,
+    next_try_at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET
+             state = CASE WHEN $3 = 'retry' AND attempts < $4 THEN 'queued' ELSE 'failed' END,
+             next_try_at = $5, last_problem = $6, claimed_by = NULL, lease_until = NULL
+         WHERE id = $1 AND claimed_by = $2",
+    )
+    .bind(id)
+    .bind(claim)
+    .bind(if retry { "retry" } else { "stop" })
+    .bind(MOST_DELIVERY_ATTEMPTS)
+    .bind(instant_text(next_try_at))
+    .bind(problem)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// How the queue stands, for tests and benchmarks: (state, count).
+pub async fn notification_counts(db: &Db) -> Result<Vec<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT state, COUNT(*) FROM notifications GROUP BY state ORDER BY state")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// When the next queued notification is due, to sleep until then.
+pub async fn next_notification_due(db: &Db) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<String> =
+        sqlx::query_scalar("SELECT MIN(next_try_at) FROM notifications WHERE state = 'queued'")
+            .fetch_one(db.pool())
+            .await?;
+    next.as_deref().map(read_instant).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn local(day: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, day)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn wall_clock_times_become_instants_across_a_change_of_clocks() {
+        let toronto = "America/Toronto";
+        // Standard time (UTC-5) before 8 March 2026, daylight time (UTC-4) after.
+        assert_eq!(
+            instant_text(instant_of(toronto, local(7, 19, 0))),
+            "2026-03-08T00:00:00Z"
+        );
+        assert_eq!(
+            instant_text(instant_of(toronto, local(8, 19, 0))),
+            "2026-03-08T23:00:00Z"
+        );
+        // 2:30 does not exist that night: it comes at 3:30 daylight time.
+        assert_eq!(
+            instant_text(instant_of(toronto, local(8, 2, 30))),
+            "2026-03-08T07:30:00Z"
+        );
+        assert_eq!(
+            local_time_of(toronto, instant_of(toronto, local(9, 8, 0))),
+            local(9, 8, 0)
+        );
+        assert_eq!(
+            instant_text(instant_of("Nowhere/Else", local(9, 8, 0))),
+            "2026-03-09T08:00:00Z"
+        );
+    }
+}
