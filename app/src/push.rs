@@ -26,13 +26,15 @@ const AT_ONCE: usize = 64;
 const KEEP_FOR_SECONDS: u64 = 12 * 60 * 60;
 
 #[derive(Debug, thiserror::Error)]
-pub enum PushKeyError {
+pub enum PushError {
     #[error(
         "the VAPID private key must be 32 bytes in base64url (`waypoint push keys` makes one)"
     )]
     Malformed,
     #[error(transparent)]
     NoRandomness(#[from] crate::secrets::NoRandomness),
+    #[error("could not set up the HTTP client for push services: {0}")]
+    Client(String),
 }
 
 /// The server's VAPID key pair (RFC 8292): browsers subscribe with its public half, and
@@ -50,7 +52,7 @@ impl std::fmt::Debug for VapidKey {
 }
 
 impl VapidKey {
-    pub fn generate() -> Result<VapidKey, PushKeyError> {
+    pub fn generate() -> Result<VapidKey, PushError> {
         loop {
             // A random 32 bytes is a valid key but for about one in 2^32 values.
             let bytes = crate::secrets::random_bytes::<32>()?;
@@ -72,15 +74,14 @@ impl VapidKey {
     }
 
     /// The private key as configured (`WAYPOINT_VAPID_PRIVATE_KEY`): base64url, unpadded.
-    pub fn from_private(text: &str) -> Result<VapidKey, PushKeyError> {
-        let bytes =
-            Base64UrlUnpadded::decode_vec(text.trim()).map_err(|_| PushKeyError::Malformed)?;
+    pub fn from_private(text: &str) -> Result<VapidKey, PushError> {
+        let bytes = Base64UrlUnpadded::decode_vec(text.trim()).map_err(|_| PushError::Malformed)?;
         VapidKey::from_bytes(&bytes)
     }
 
-    fn from_bytes(bytes: &[u8]) -> Result<VapidKey, PushKeyError> {
+    fn from_bytes(bytes: &[u8]) -> Result<VapidKey, PushError> {
         let signing =
-            p256::ecdsa::SigningKey::from_slice(bytes).map_err(|_| PushKeyError::Malformed)?;
+            p256::ecdsa::SigningKey::from_slice(bytes).map_err(|_| PushError::Malformed)?;
         let point = signing.verifying_key().to_encoded_point(false);
         let public = Base64UrlUnpadded::encode_string(point.as_bytes());
         Ok(VapidKey { signing, public })
@@ -132,20 +133,24 @@ pub struct Pusher {
 }
 
 impl Pusher {
-    pub fn new(key: VapidKey, subject: String, services: PushServices) -> Pusher {
+    pub fn new(
+        key: VapidKey,
+        subject: String,
+        services: PushServices,
+    ) -> Result<Pusher, PushError> {
         // No redirects: a push service answers where it is; a redirect could lead anywhere.
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
             .connect_timeout(std::time::Duration::from_secs(5))
             .build()
-            .unwrap_or_default();
-        Pusher {
+            .map_err(|error| PushError::Client(error.to_string()))?;
+        Ok(Pusher {
             key,
             subject,
             services,
             http,
-        }
+        })
     }
 
     pub fn key(&self) -> &VapidKey {

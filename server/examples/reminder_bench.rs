@@ -115,7 +115,8 @@ async fn measure(engine: &str, db: &Db) {
         app::push::VapidKey::generate().expect("key"),
         "mailto:bench@waypoint.example".into(),
         push.origin().parse().expect("stand-in origin"),
-    );
+    )
+    .expect("HTTP client");
     let started = Instant::now();
     loop {
         let now = Utc::now().max(evening);

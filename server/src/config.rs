@@ -273,7 +273,7 @@ impl Config {
 
     /// What sends notifications: the configured VAPID key, or in development the one in
     /// the source; `None` (notifications off) for a deployment without a key.
-    pub fn pusher(&self) -> Result<Option<app::push::Pusher>, app::push::PushKeyError> {
+    pub fn pusher(&self) -> Result<Option<app::push::Pusher>, app::push::PushError> {
         let key = match &self.vapid_private_key {
             Some(private) => app::push::VapidKey::from_private(private)?,
             None if self.is_production() => return Ok(None),
@@ -283,11 +283,7 @@ impl Config {
             .vapid_subject
             .clone()
             .unwrap_or_else(|| self.public_url.clone());
-        Ok(Some(app::push::Pusher::new(
-            key,
-            subject,
-            self.push_services.clone(),
-        )))
+        app::push::Pusher::new(key, subject, self.push_services.clone()).map(Some)
     }
 
     /// The audit trail's key: the configured one, or in development the one in the source.

@@ -38,8 +38,8 @@ pub enum StartError {
     SessionKey(String),
     #[error("WAYPOINT_AUDIT_KEY must be set when WAYPOINT_PUBLIC_URL is https (see README)")]
     AuditKeyMissing,
-    #[error("WAYPOINT_VAPID_PRIVATE_KEY: {0}")]
-    PushKey(String),
+    #[error("notifications: {0}")]
+    Push(String),
 }
 
 /// Connects to the database with the audit trail's key, without changing anything.
@@ -102,7 +102,7 @@ impl Application {
         };
         let pusher = config
             .pusher()
-            .map_err(|e| StartError::PushKey(e.to_string()))?;
+            .map_err(|e| StartError::Push(e.to_string()))?;
         if pusher.is_none() {
             tracing::warn!("WAYPOINT_VAPID_PRIVATE_KEY is not set: notifications are off");
         }

@@ -219,3 +219,37 @@ async fn a_program_its_staff_and_its_clients_are_made_from_the_command_line() {
     assert!(ok && text.contains("intact: 3 entries"), "{text}");
     t.cleanup().await;
 }
+
+#[test]
+fn push_keys_are_made_for_the_configuration_and_a_bad_one_stops_the_server() {
+    let (ok, out) = waypoint("sqlite::memory:", &["push", "keys"], "");
+    assert!(ok, "{out}");
+    let private = out
+        .lines()
+        .find_map(|line| line.strip_prefix("WAYPOINT_VAPID_PRIVATE_KEY="))
+        .expect("the setting to add");
+    let key = app::push::VapidKey::from_private(private).expect("a key the server reads");
+    assert!(out.contains(key.public()), "and its public half: {out}");
+    let (again, _) = waypoint("sqlite::memory:", &["push", "keys"], "");
+    assert!(again);
+    // A key that cannot be read stops the server at start, saying which setting.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waypoint"))
+        .args(["serve"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite:{}/w.db", dir.path().display()),
+        )
+        .env("WAYPOINT_ADDR", "127.0.0.1:0")
+        .env("WAYPOINT_VAPID_PRIVATE_KEY", "not-a-key")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run waypoint");
+    let status = child.wait().expect("it stops");
+    assert!(!status.success());
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert!(said.contains("VAPID private key"), "{said}");
+}

@@ -204,18 +204,27 @@ async fn a_plan_update_and_a_cancelled_appointment_reach_the_phone_discreetly() 
     .await;
 }
 
-/// Queues one notification for `person` now.
-async fn queue(db: &Db, person: &str, key: &str) {
+/// Queues notifications for `person` now, one per key, in one transaction.
+async fn queue_keys(db: &Db, person: &str, keys: impl IntoIterator<Item = String>) {
     let mut tx = db.begin().await.unwrap();
-    let notice = Notice::plan_updated(key.len() as i64);
-    let notice = Notice {
-        dedupe_key: format!("test:{key}"),
-        ..notice
-    };
-    db::queue_notice(&mut tx, person, &notice, Utc::now())
-        .await
-        .unwrap();
+    for key in keys {
+        let notice = Notice {
+            dedupe_key: format!("test:{key}"),
+            ..Notice::plan_updated(1)
+        };
+        db::queue_notice(&mut tx, person, &notice, Utc::now())
+            .await
+            .unwrap();
+    }
     tx.commit().await.unwrap();
+}
+
+async fn queue(db: &Db, person: &str, key: &str) {
+    queue_keys(db, person, [key.to_owned()]).await;
+}
+
+async fn queue_many(db: &Db, person: &str, many: usize) {
+    queue_keys(db, person, (0..many).map(|n| n.to_string())).await;
 }
 
 #[tokio::test]
@@ -315,17 +324,7 @@ async fn two_instances_never_send_one_notification_twice() {
         let subscription = turn_on(&phone, &push, &key).await;
         let alex = person_named(&t.db, "alex").await;
         const MANY: usize = 300;
-        let mut tx = t.db.begin().await.unwrap();
-        for n in 0..MANY {
-            let notice = Notice {
-                dedupe_key: format!("test:{n}"),
-                ..Notice::plan_updated(n as i64)
-            };
-            db::queue_notice(&mut tx, &alex, &notice, Utc::now())
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        queue_many(&t.db, &alex, MANY).await;
         let arrived = push.wait_for(MANY, Duration::from_secs(60)).await;
         // A moment more, for any second copy still on its way.
         tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -462,7 +461,8 @@ async fn reminders_come_at_the_programs_wall_clock_across_a_change_of_clocks() {
         // Sent, they say only the time.
         let key = app::push::VapidKey::generate().unwrap();
         let services = push.origin().parse().unwrap();
-        let pusher = app::push::Pusher::new(key, "mailto:team@waypoint.example".into(), services);
+        let pusher =
+            app::push::Pusher::new(key, "mailto:team@waypoint.example".into(), services).unwrap();
         let round = app::push::deliver_due(&t.db, &pusher, Utc::now())
             .await
             .unwrap();
@@ -700,17 +700,7 @@ async fn rounds_claiming_at_once_never_claim_one_notification_twice() {
         let alex = id_of(&clients, "Alex");
         subscribed(&t.db, &alex, &push).await;
         const MANY: usize = 1000;
-        let mut tx = t.db.begin().await.unwrap();
-        for n in 0..MANY {
-            let notice = Notice {
-                dedupe_key: format!("test:{n}"),
-                ..Notice::plan_updated(n as i64)
-            };
-            db::queue_notice(&mut tx, &alex, &notice, Utc::now())
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        queue_many(&t.db, &alex, MANY).await;
         // Two instances' pools, four rounds each, all claiming at once until nothing is left.
         let pools = [t.db.clone(), t.reconnect().await];
         let mut rounds = Vec::new();
