@@ -244,8 +244,9 @@ async fn serve(
 }
 
 /// Hourly: forgets what was sent to devices whose sessions are over (sessions left to expire
-/// are never ended by a request), tries at secrets too old to count, and passkey ceremonies
-/// nobody finished. Nothing here grows for ever.
+/// are never ended by a request) and their push subscriptions, tries at secrets too old to
+/// count, passkey ceremonies nobody finished, and notifications sent a month ago. Nothing
+/// here grows for ever.
 async fn housekeeping(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
@@ -267,6 +268,9 @@ pub async fn tidy(db: &Db, now: chrono::DateTime<chrono::Utc>) {
     }
     if let Err(error) = app::db::prune_ceremonies(db, now).await {
         tracing::warn!(%error, "housekeeping: could not forget unfinished passkey ceremonies");
+    }
+    if let Err(error) = app::db::prune_notifications(db, now - chrono::Duration::days(30)).await {
+        tracing::warn!(%error, "housekeeping: could not forget old notifications");
     }
 }
 

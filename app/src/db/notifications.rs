@@ -444,6 +444,18 @@ pub async fn mark_not_delivered(
     Ok(())
 }
 
+/// Housekeeping: forgets notifications sent or given up before `before`; their record is
+/// not kept (the action that queued one has its own audit entry).
+pub async fn prune_notifications(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    let pruned = sqlx::query(
+        "DELETE FROM notifications WHERE state IN ('sent', 'failed') AND created_at < $1",
+    )
+    .bind(instant_text(before))
+    .execute(db.pool())
+    .await?;
+    Ok(pruned.rows_affected())
+}
+
 /// How the queue stands, for tests and benchmarks: (state, count).
 pub async fn notification_counts(db: &Db) -> Result<Vec<(String, i64)>> {
     Ok(

@@ -21,6 +21,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Join as a supporter",
     "Choose a new passphrase",
     "Account",
+    "Notifications",
     "Who has seen my information",
     "People I share with",
     "Shared with you",

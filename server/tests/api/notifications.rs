@@ -341,6 +341,21 @@ async fn two_instances_never_send_one_notification_twice() {
             settled(&t.db, &[("sent", MANY as i64)]).await,
             vec![("sent".to_owned(), MANY as i64)]
         );
+        // Housekeeping forgets them a month on, and keeps the phone's subscription.
+        server::startup::tidy(&t.db, Utc::now()).await;
+        assert_eq!(states(&t.db).await.len(), 1, "kept for a month");
+        sqlx::query("UPDATE notifications SET created_at = $1")
+            .bind(db::instant_text(Utc::now() - chrono::Duration::days(31)))
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        server::startup::tidy(&t.db, Utc::now()).await;
+        assert!(states(&t.db).await.is_empty(), "{}", t.engine);
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(kept, 1);
         push.stop();
         t
     })
