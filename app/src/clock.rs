@@ -10,12 +10,8 @@ pub fn local_now(home: &ClientHome) -> NaiveDateTime {
 
 /// The current time in an IANA time zone; UTC (with a warning) for one unknown here.
 pub fn local_time_in(time_zone: &str) -> NaiveDateTime {
-    let now = Utc::now();
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(zone) => now.with_timezone(&zone).naive_local(),
-        Err(_) => {
-            tracing::warn!(%time_zone, "unknown time zone; using UTC");
-            now.naive_utc()
-        }
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        tracing::warn!(%time_zone, "unknown time zone; using UTC");
     }
+    crate::domain::local_time_of(time_zone, Utc::now())
 }

@@ -54,7 +54,13 @@ pub const DEVICE_LINES: &str = "device-lines";
 pub fn is_client_page(path: &str) -> bool {
     matches!(
         path,
-        "/" | "/plan" | "/appointments" | "/referrals" | "/support" | "/safety" | "/safety/edit"
+        "/" | "/plan"
+            | "/appointments"
+            | "/referrals"
+            | "/support"
+            | "/safety"
+            | "/safety/edit"
+            | "/messages"
     ) || path.starts_with("/appointments/")
 }
 

@@ -104,7 +104,7 @@ mod bundle_pages {
     pages!(feature = "ssr":
         TodayPage in today, PlanPage in plan, AppointmentsPage in appointments,
         AppointmentPage in appointments, ReferralsPage in referrals, SupportPage in support,
-        SafetyPlanPage in safety, SafetyEditPage in safety,
+        SafetyPlanPage in safety, SafetyEditPage in safety, MessagesPage in messages,
         SignInPage in sign_in, UnlockPage in sign_in, EnrolPage in sign_in, JoinPage in sign_in,
         ResetPage in sign_in,
         AccountPage in account, SeenPage in account, NotificationsPage in notifications,
@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support") view=bundle_pages::SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/safety") view=bundle_pages::SafetyPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/safety/edit") view=bundle_pages::SafetyEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=bundle_pages::MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=bundle_pages::SignInPage/>
                     <Route path=path!("/unlock") view=bundle_pages::UnlockPage/>
                     <Route path=path!("/enrol") view=bundle_pages::EnrolPage/>
@@ -173,6 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/caseload/:id/referrals") view=|| record(Section::Referrals) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/assessment") view=|| record(Section::Assessment) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/safety-plan") view=|| record(Section::SafetyPlan) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/:id/messages") view=|| record(Section::Messages) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/notes") view=|| record(Section::Notes) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/history") view=|| record(Section::History) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/:id/compare") view=bundle_pages::ComparePage ssr=SsrMode::Async/>

@@ -9,8 +9,8 @@
 //! audience, which a push service on a non-default port refuses), and RFC 8030 is the POST.
 use crate::db::{self, Db, Delivery, PushSubscription};
 use crate::domain::{
-    evening_reminder_time, retry_delay, LockScreen, Notice, NotificationKind, PushOutcome,
-    REMINDER_LATE_LIMIT, SOON_REMINDER_BEFORE,
+    evening_reminder_time, instant_of, local_time_of, retry_delay, LockScreen, Notice,
+    NotificationKind, PushOutcome, REMINDER_LATE_LIMIT, SOON_REMINDER_BEFORE,
 };
 use base64ct::{Base64UrlUnpadded, Encoding};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -341,12 +341,12 @@ pub async fn queue_due_reminders(db: &Db, now: DateTime<Utc>) -> db::Result<u64>
             }
         };
         let zone = appointment.time_zone.as_str();
-        let starts = db::instant_of(zone, starts_at);
+        let starts = instant_of(zone, starts_at);
         let reminders = [
             (
                 NotificationKind::EveningReminder,
                 chosen.evening_reminder.is_on(),
-                db::instant_of(zone, evening_reminder_time(starts_at)),
+                instant_of(zone, evening_reminder_time(starts_at)),
             ),
             (
                 NotificationKind::SoonReminder,
@@ -356,7 +356,7 @@ pub async fn queue_due_reminders(db: &Db, now: DateTime<Utc>) -> db::Result<u64>
         ];
         for (kind, wanted, at) in reminders {
             if wanted && at <= now && now < at + REMINDER_LATE_LIMIT && now < starts {
-                let wanted_at = db::local_time_of(zone, at);
+                let wanted_at = local_time_of(zone, at);
                 let notice = Notice::appointment_reminder(
                     kind,
                     &appointment.appointment_id,
@@ -371,8 +371,8 @@ pub async fn queue_due_reminders(db: &Db, now: DateTime<Utc>) -> db::Result<u64>
         let Some(at) = crate::domain::parse_clock_time(&daily.daily_reminder_at) else {
             continue;
         };
-        let today = db::local_time_of(&daily.time_zone, now).date();
-        let wanted = db::instant_of(&daily.time_zone, today.and_time(at));
+        let today = local_time_of(&daily.time_zone, now).date();
+        let wanted = instant_of(&daily.time_zone, today.and_time(at));
         if wanted <= now && now < wanted + REMINDER_LATE_LIMIT {
             due.push((daily.person_id, Notice::daily_reminder(today, at)));
         }

@@ -67,7 +67,7 @@ test.describe("the installable app", () => {
   });
 
   test("a phone that loaded the app once opens every page with no network", async ({ page, context }) => {
-    // Six pages, each checked with axe.
+    // Seven pages, each checked with axe.
     test.setTimeout(120_000);
     await loadOnce(page, "alex", "/");
 
@@ -97,6 +97,7 @@ test.describe("the installable app", () => {
       ["/appointments", "Appointments"],
       ["/referrals", "Referrals"],
       ["/support", /Support/],
+      ["/messages", "Messages"],
       ["/learn", "Supporting someone"],
     ];
     for (const [path, heading] of pages) {
@@ -542,5 +543,54 @@ test.describe("the installable app", () => {
 
     await page.goto("/plan");
     await expect(ideas).toContainText("Added to your plan");
+  });
+
+  test("a message written offline reaches the care team once, and their answer shows on the phone", async ({ page, context, browser }) => {
+    test.setTimeout(120_000);
+    // Maya signs in nowhere else in the suite; Amara is her case manager.
+    await loadOnce(page, "maya", "/messages");
+    const problems = watchForProblems(page);
+    await expect(page.getByText(/^Messages are not for emergencies\./)).toBeVisible();
+    await expect(page.getByRole("link", { name: /^Call / })).toBeVisible();
+    await context.setOffline(true);
+    await page.goto("/messages");
+    const offlineLine = page.getByRole("status").filter({ hasText: "You're offline" });
+    await expect(offlineLine).toBeVisible();
+    await page.getByLabel("Write to your care team").fill("Can I pick up early on Friday?");
+    // A double tap keeps one message, not two.
+    await page.getByRole("button", { name: "Send", exact: true }).dblclick();
+    await expect(offlineLine).toContainText("1 thing you sent is kept on this phone");
+    await expect(page.getByText(/^Waiting to send\./)).toHaveCount(1);
+    await expectSoundPage(page, offlineProblems(problems));
+
+    // Back online: sent once.
+    await context.setOffline(false);
+    await expect(offlineLine).toHaveCount(0);
+    await page.goto("/messages");
+    const mine = page.locator(".message").filter({ hasText: "Can I pick up early on Friday?" });
+    await expect(mine).toHaveCount(1);
+    await expect(mine).toContainText("Sent");
+
+    const staff = await newPage(browser, DESKTOP);
+    const staffProblems = watchForProblems(staff);
+    await signInAs(staff, "amara", "/caseload");
+    await expect(staff.getByRole("row").filter({ hasText: "Maya" })).toContainText("New message");
+    await staff.getByRole("link", { name: "Maya", exact: true }).click();
+    await waitForHydration(staff);
+    await staff.getByRole("navigation", { name: "Parts of the record" }).getByRole("link", { name: "Messages", exact: true }).click();
+    await expect(staff.getByRole("heading", { name: "Messages (1 waiting)" })).toBeVisible();
+    await expect(staff.locator("article.message").filter({ hasText: "Can I pick up early on Friday?" })).toHaveCount(1);
+    await expectSoundPage(staff, staffProblems);
+    await staff.getByLabel("Your answer to the client").fill("Yes, any time after 9 am.");
+    await staff.getByRole("button", { name: "Send the answer" }).click();
+    await expect(staff.getByRole("heading", { name: "Messages (0 waiting)" })).toBeVisible();
+    await expect(staff.getByText("Handled by Amara Okafor")).toBeVisible();
+    await expectSoundPage(staff, staffProblems);
+
+    // Maya sees the answer, and that her message was read.
+    await page.goto("/messages");
+    await expect(page.locator(".message.from-team")).toContainText("Yes, any time after 9 am.");
+    await expect(mine).toContainText("Read by your care team");
+    await expectSoundPage(page, offlineProblems(problems));
   });
 });

@@ -692,7 +692,9 @@ test("an admin edits, previews and publishes a library article that a phone then
   await expect(phone.getByRole("heading", { level: 1 })).toHaveText("The first weeks on methadone");
 
   await draft.getByRole("button", { name: "Publish version 2" }).click();
-  await expect(page.getByRole("heading", { name: "English: Published" })).toBeVisible();
+  // Exact: "English: Published, with a newer draft" would match at once, before the
+  // page has reloaded, and a click then would land on the page being replaced.
+  await expect(page.getByRole("heading", { name: "English: Published", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Mark as checked by me today" }).click();
   await expect(page.getByText(/Checked by Sam/)).toBeVisible();
 

@@ -17,7 +17,7 @@ const ZONE: &str = "America/Toronto";
 async fn program(db: &Db, push: &push_service::PushService) -> chrono::NaiveDate {
     let now = Utc::now();
     let organisation = db::new_id();
-    let today = db::local_time_of(ZONE, now).date();
+    let today = app::domain::local_time_of(ZONE, now).date();
     let tomorrow = (today + Duration::days(1)).and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap());
     let mut tx = db.begin().await.expect("begin");
     db::insert_organisation(&mut tx, &organisation, "Bench program", ZONE, now)
@@ -105,7 +105,7 @@ async fn measure(engine: &str, db: &Db) {
     let set_up = started.elapsed();
     let before = peak_mb();
     // The evening reminders' round at 19:00 today, program time.
-    let evening = db::instant_of(ZONE, today.and_time(app::domain::EVENING_REMINDER_AT));
+    let evening = app::domain::instant_of(ZONE, today.and_time(app::domain::EVENING_REMINDER_AT));
     let started = Instant::now();
     let queued = app::push::queue_due_reminders(db, evening)
         .await
@@ -144,10 +144,10 @@ async fn measure(engine: &str, db: &Db) {
 async fn main() {
     println!("Evening reminders of {CLIENTS} clients through the push service stand-in (in this process)");
     println!(
-        "| engine     | clients | set-up s | queued | queue s | delivered | before MB | peak MB |"
+        "| engine     | clients | set-up s | queued | queue s | deliver s | delivered | before MB | peak MB |"
     );
     println!(
-        "|------------|---------|----------|--------|---------|-----------|-----------|---------|"
+        "|------------|---------|----------|--------|---------|-----------|-----------|-----------|---------|"
     );
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite:{}/bench.db", dir.path().display());

@@ -606,6 +606,7 @@ pub async fn seed_with(
         demo_client.assessments(&mut tx).await?;
         demo_client.safety_plan(&mut tx).await?;
         demo_client.suggestions(&mut tx).await?;
+        demo_client.messages(&mut tx).await?;
         for pick in [index, index + 5] {
             let resource = &resources[2 + pick % (resources.len() - 2)];
             db::recommend_resource(&mut tx, &client, resource).await?;
@@ -1026,6 +1027,32 @@ impl DemoClient<'_> {
                     .await?;
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// Messages with the care team: for every third client (from the third) one waiting,
+    /// and for every fourth (from the fourth) a question their case manager answered.
+    async fn messages(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
+        use app::domain::Sender;
+        let client = (Sender::Client, self.id);
+        let own = (self.id, db::Conversation::Own);
+        if self.index % 3 == 2 {
+            let text = "Hi, my ride fell through for Friday. Can I come Monday instead?";
+            let at = self.now - Duration::hours(3);
+            db::record_message(conn, own, client, text, "demo-waiting", at).await?;
+        }
+        if self.index % 4 == 3 {
+            let asked = self.now - Duration::days(3);
+            let text = "Is there a group I can go to in the evenings?";
+            db::record_message(conn, own, client, text, "demo-asked", asked).await?;
+            let answered = asked + Duration::hours(2);
+            let team = (Sender::Team, self.case_manager);
+            let text = "Yes. The evening peer groups are on your Support page. Ask me if you want to go together.";
+            db::record_message(conn, own, team, text, "demo-answer", answered).await?;
+            db::mark_messages_read(conn, own, Sender::Team, answered).await?;
+            db::mark_messages_read(conn, own, Sender::Client, answered).await?;
+            db::mark_messages_handled(conn, own, self.case_manager, answered).await?;
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use app::actions::enrollment::{self, ChosenSignIn};
 use app::actions::grants::{self, Invite};
 use app::actions::sessions::{self, SignIn, Started};
 use app::actions::AddedBy;
-use app::actions::{calendar, notifications, safety_plans, suggestions};
+use app::actions::{calendar, messages, notifications, safety_plans, suggestions};
 use app::db::CheckInOutcome;
 use app::domain::{
     home_of, is_form_key, is_typed_mark, CheckInAction, NotificationForm, RecordId, Role,
@@ -54,6 +54,8 @@ pub(crate) fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/check-ins/appointment", post(appointment_answer)),
         ("/safety", post(save_safety_plan)),
         ("/suggestions", post(suggest)),
+        ("/messages", post(write_message)),
+        ("/supporting/messages", post(write_message_as_supporter)),
         ("/caseload/enrollment-code", post(enrollment_code)),
         ("/admin/staff", post(add_staff)),
         ("/admin/end-sessions", post(end_all_sessions)),
@@ -459,6 +461,7 @@ struct InviteForm {
     share_goals: Option<String>,
     share_stage: Option<String>,
     share_safety_plan: Option<String>,
+    share_messages: Option<String>,
 }
 
 async fn invite_supporter(
@@ -472,6 +475,7 @@ async fn invite_supporter(
         (form.share_goals.is_some(), Share::Goals),
         (form.share_stage.is_some(), Share::Stage),
         (form.share_safety_plan.is_some(), Share::SafetyPlan),
+        (form.share_messages.is_some(), Share::Messages),
     ]
     .into_iter()
     .filter_map(|(on, share)| on.then_some(share))
@@ -528,6 +532,72 @@ async fn suggest(
         Ok(Ok(_)) => done(PAGE, Notice::SuggestionSent),
         Ok(Err(problem)) => back(PAGE, problem),
         Err(error) => refused(PAGE, error),
+    }
+}
+
+#[derive(Deserialize)]
+struct MessageForm {
+    #[serde(default)]
+    grant_id: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// A message from the client to their care team, once per page load and text (a double
+/// tap counts once).
+async fn write_message(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<MessageForm>,
+) -> Response {
+    send_message(&state, &asking, None, form, "/messages").await
+}
+
+/// A supporter's message to the care team of a client who lets them write.
+async fn write_message_as_supporter(
+    State(state): State<AppState>,
+    asking: Asking,
+    Input(form): Input<MessageForm>,
+) -> Response {
+    // Back to the client's page; the id goes into the address only if it is one.
+    let page = match RecordId::parse(&form.grant_id) {
+        Some(grant) => format!("/supporting/{grant}"),
+        None => "/supporting".to_owned(),
+    };
+    let grant = form.grant_id.clone();
+    send_message(&state, &asking, Some(&grant), form, &page).await
+}
+
+async fn send_message(
+    state: &AppState,
+    asking: &Asking,
+    grant_id: Option<&str>,
+    form: MessageForm,
+    page: &str,
+) -> Response {
+    if !is_form_key(&form.key) {
+        let role = if grant_id.is_some() {
+            Role::Supporter
+        } else {
+            Role::Client
+        };
+        return match asking.as_role(role) {
+            Ok(_) => back(page, Problem::NotFound),
+            Err(error) => refused(page, error),
+        };
+    }
+    let key = format!(
+        "form-{}-message-{}",
+        form.key,
+        app::secrets::secret_hash(form.text.trim())
+    );
+    let message = (grant_id, form.text.as_str());
+    match messages::write(&state.db, asking, message, &key, None, Utc::now()).await {
+        Ok(Ok(_)) => done(page, Notice::MessageSent),
+        Ok(Err(problem)) => back(page, problem),
+        Err(error) => refused(page, error),
     }
 }
 

@@ -179,7 +179,7 @@ pub async fn calendar_feed(
         let home = app::db::client_home(&state.db, &client)
             .await?
             .ok_or(AppError::NotFound)?;
-        let today = app::db::local_time_of(&home.time_zone, now);
+        let today = app::domain::local_time_of(&home.time_zone, now);
         let entries = app::db::calendar_entries(
             &state.db,
             &client,

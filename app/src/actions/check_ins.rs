@@ -27,7 +27,8 @@ pub struct CheckedCheckIn {
     note: Option<PlainText>,
 }
 
-/// The kinds of check-in (a suggestion is not one: `actions::suggestions`).
+/// The kinds of check-in (suggestions and messages are not: `actions::suggestions`,
+/// `actions::messages`).
 #[derive(Clone, Copy)]
 enum Kind {
     StepDone,
@@ -41,7 +42,9 @@ impl CheckedCheckIn {
             CheckInAction::CantCome { note, .. } => (Kind::CantCome, note.as_deref()),
             CheckInAction::StepDone { .. } => (Kind::StepDone, None),
             CheckInAction::WillCome { .. } => (Kind::WillCome, None),
-            CheckInAction::Suggest { .. } => return Err(CheckInProblem::NotFound),
+            CheckInAction::Suggest { .. } | CheckInAction::Message { .. } => {
+                return Err(CheckInProblem::NotFound)
+            }
         };
         let target = RecordId::parse(action.target()).ok_or(CheckInProblem::NotFound)?;
         let note = match raw_note.map(str::trim) {

@@ -20,6 +20,7 @@ pub mod episodes;
 pub mod grants;
 pub mod intake;
 pub mod library;
+pub mod messages;
 pub mod notifications;
 pub mod passkeys;
 pub mod plan;

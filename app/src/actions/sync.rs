@@ -4,7 +4,7 @@
 //! was sent with the audit entries of the shared records it sends a supporter. The device's
 //! half is `domain::DeviceCopy`.
 use super::check_ins::{self, CheckedCheckIn};
-use super::suggestions;
+use super::{messages, suggestions};
 use super::{traced, Outcome};
 use crate::clock::local_time_in;
 use crate::db::{self, AuditEvent, CheckInOutcome, ClientHome, Db, DbError};
@@ -234,31 +234,55 @@ fn digest_of(item: &SyncItem) -> String {
     hex(&Sha256::digest(&json)[..16])
 }
 
-/// Applies one queued check-in of the signed-in client, once per key.
+/// Applies one queued check-in of the signed-in client (or a supporter's message), once
+/// per key.
 async fn apply_check_in(
     db: &Db,
     asking: &Asking,
     queued: &QueuedCheckIn,
     now: DateTime<Utc>,
 ) -> Result<Receipt, AppError> {
-    let is_client = asking.signed_in().is_ok_and(|p| p.role == Role::Client);
-    if !is_client || !is_device_key(&queued.key) {
+    let by_supporter = matches!(
+        queued.action,
+        CheckInAction::Message {
+            grant_id: Some(_),
+            ..
+        }
+    );
+    let role = if by_supporter {
+        Role::Supporter
+    } else {
+        Role::Client
+    };
+    if asking.signed_in().map(|p| p.role) != Ok(role) || !is_device_key(&queued.key) {
         return Ok(Receipt::Refused);
     }
     // Device keys live apart from the keys of the pages' forms.
     let key = format!("device-{}", queued.key);
     let made_at = queued.made_at.min(now);
-    let outcome = if let CheckInAction::Suggest { goal_id, text } = &queued.action {
-        let suggestion = (goal_id.as_deref(), text.as_str());
-        match suggestions::suggest(db, asking, suggestion, &key, Some(made_at), now).await? {
-            Ok(outcome) => outcome,
-            Err(_) => return Ok(Receipt::Refused),
+    let outcome = match &queued.action {
+        CheckInAction::Suggest { goal_id, text } => {
+            let suggestion = (goal_id.as_deref(), text.as_str());
+            match suggestions::suggest(db, asking, suggestion, &key, Some(made_at), now).await? {
+                Ok(outcome) => outcome,
+                Err(_) => return Ok(Receipt::Refused),
+            }
         }
-    } else {
-        let Ok(checked) = CheckedCheckIn::of(&queued.action) else {
-            return Ok(Receipt::Refused);
-        };
-        check_ins::record(db, asking, &checked, &key, Some(made_at), now).await?
+        CheckInAction::Message { text, grant_id } => {
+            let message = (grant_id.as_deref(), text.as_str());
+            match messages::write(db, asking, message, &key, Some(made_at), now).await {
+                Ok(Ok(outcome)) => outcome,
+                // Bad words, or a share that ended (or never let them write): never applied.
+                Ok(Err(_)) | Err(AppError::NotFound) => return Ok(Receipt::Refused),
+                Err(error) => return Err(error),
+            }
+        }
+        action => {
+            let Ok(checked) = CheckedCheckIn::of(action) else {
+                return Ok(Receipt::Refused);
+            };
+            check_ins::record(db, asking, &checked, &key, Some(made_at), now).await?
+        }
     };
     Ok(match outcome {
         CheckInOutcome::Recorded => Receipt::Recorded,
@@ -346,6 +370,10 @@ async fn client_items(
     }
     for resource in db::resources_for_client(db, client_id).await? {
         items.push(SyncItem::Resource(resource));
+    }
+    let own = (client_id.as_str(), db::Conversation::Own);
+    for message in db::messages_of_conversation(db, own, &home.time_zone).await? {
+        items.push(SyncItem::Message(message));
     }
     Ok(())
 }

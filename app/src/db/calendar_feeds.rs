@@ -1,6 +1,7 @@
 //! A client's private calendar address: at most one open per client (a partial unique
 //! index), found by the hash of its token, never by the token itself.
-use super::{appointments_between, instant_of, instant_text, new_id, Db, Result};
+use super::{appointments_between, instant_text, new_id, Db, Result};
+use crate::domain::instant_of;
 use crate::domain::{Appointment, AppointmentStatus, CalendarEntry};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sqlx::AnyConnection;

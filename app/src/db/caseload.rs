@@ -163,6 +163,17 @@ async fn entries(
         &[],
     )
     .await?;
+    let written = per_client(
+        db,
+        "SELECT m.client_id, MAX(m.sent_at) FROM messages m
+         JOIN care_team t ON t.client_id = m.client_id AND t.case_manager_id = $1 AND IN_SCOPE
+         WHERE m.handled_at IS NULL AND m.sender <> 'team'
+         GROUP BY m.client_id",
+        case_manager_id,
+        only,
+        &[],
+    )
+    .await?;
     let suggested = per_client(
         db,
         "SELECT s.client_id, MAX(s.suggested_at) FROM plan_suggestions s
@@ -257,6 +268,7 @@ async fn entries(
             );
             let review = next_review.map(|on| ReviewTiming::of(on, now.date()));
             let flagged: HashSet<Attention> = [
+                (Attention::NewMessage, written.contains_key(&id)),
                 (Attention::NewCheckIn, new_check_ins.contains_key(&id)),
                 (Attention::NewSuggestion, suggested.contains_key(&id)),
                 (Attention::MissedAppointment, missed.contains_key(&id)),

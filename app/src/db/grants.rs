@@ -302,6 +302,13 @@ pub async fn shared_with_supporter(
     } else {
         None
     };
+    let messages = if grant.shares.contains(&Share::Messages) {
+        let conversation = super::Conversation::Supporter(&grant.grant_id);
+        let place = (home.client_id.as_str(), conversation);
+        Some(super::messages_of_conversation(db, place, &home.time_zone).await?)
+    } else {
+        None
+    };
     Ok(SharedCopy {
         grant_id: grant.grant_id.clone(),
         preferred_name: home.preferred_name.clone(),
@@ -310,6 +317,7 @@ pub async fn shared_with_supporter(
         goals,
         stages,
         safety_plan,
+        messages,
         stage_articles,
         start_here: LibraryLinks::default(),
     })

@@ -144,7 +144,10 @@ fn handling(address: &str, field: impl Fn(&str) -> Option<String>) -> Option<Han
             }))
         }
         _ if offline
-            && (address.starts_with("/check-ins/") || address == "/suggestions")
+            && (address.starts_with("/check-ins/")
+                || address == "/suggestions"
+                || address == "/messages"
+                || address == "/supporting/messages")
             && holds_copy() =>
         {
             let action = CheckInAction::of_form(address, field)?;

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::pages::appointments::{
     AppointmentDetail, AppointmentList, AppointmentListView, AppointmentView, APPOINTMENT_TITLE,
 };
+use crate::pages::messages::{self, MessageList, MessageListView};
 use crate::pages::notifications::{self, TurnOnButton, TURN_ON_NOTIFICATIONS};
 use crate::pages::passkeys::{self, PasskeyButton, ADD_PASSKEY, PASSKEY_SIGN_IN};
 use crate::pages::plan::{PlanOverview, PlanView};
@@ -229,6 +230,8 @@ fn page_html(page: PhonePage, copy: Result<DeviceCopy, AppError>) -> (&'static s
             .map(|list| (referrals::TITLE, framed(view! { <ReferralListView list/> }))),
         PhonePage::Safety => from_copy(&copy, SafetyPage::from_copy)
             .map(|page| (safety::TITLE, framed(view! { <SafetyView page/> }))),
+        PhonePage::Messages => from_copy(&copy, MessageList::from_copy)
+            .map(|list| (messages::TITLE, framed(view! { <MessageListView list/> }))),
         PhonePage::Support => from_copy(&copy, resources_from_copy)
             .map(|resources| (support::TITLE, framed(view! { <SupportView resources/> }))),
         PhonePage::Learn => from_copy(&copy, library_from_copy)

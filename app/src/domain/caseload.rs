@@ -9,6 +9,7 @@ pub const MISSED_RECENT_DAYS: i64 = 30;
 coded_enum! {
     /// Why a client needs the case manager's attention.
     Attention ("attention") {
+        NewMessage = "new_message" => "New message",
         NewCheckIn = "new_check_in" => "New check-in",
         NewSuggestion = "new_suggestion" => "Suggestion from the client",
         MissedAppointment = "missed_appointment" => "Missed an appointment",

@@ -17,6 +17,7 @@ mod form;
 mod intake;
 mod language;
 mod library;
+mod message;
 mod notification;
 mod person;
 mod plan;
@@ -32,6 +33,8 @@ mod stage;
 mod suggestion;
 mod sync;
 mod text;
+#[cfg(feature = "ssr")]
+mod zone;
 
 pub use account::*;
 pub use appointment::*;
@@ -49,6 +52,7 @@ pub use form::{latest_form_year, row, FieldProblem, FieldProblems, SaveAnswer, P
 pub use intake::*;
 pub use language::*;
 pub use library::*;
+pub use message::*;
 pub use notification::*;
 pub use person::*;
 pub use plan::*;
@@ -64,6 +68,8 @@ pub use stage::*;
 pub use suggestion::*;
 pub use sync::*;
 pub use text::*;
+#[cfg(feature = "ssr")]
+pub use zone::*;
 
 /// A value that was not one of the words the domain knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -179,6 +179,12 @@ impl Notice {
         )
     }
 
+    /// Someone on the care team answered (message `message_id`); a tap opens the
+    /// conversation at `open_path`.
+    pub fn message(message_id: &str, open_path: String) -> Notice {
+        Notice::now(NotificationKind::Message, message_id.to_owned(), open_path)
+    }
+
     /// An appointment moved (to `version`) or cancelled.
     pub fn appointment_changed(appointment_id: &str, version: i64, cancelled: bool) -> Notice {
         let kind = if cancelled {

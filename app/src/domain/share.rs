@@ -18,6 +18,7 @@ coded_enum! {
         Goals = "goals" => "Goals",
         Stage = "stage" => "Stage of care",
         SafetyPlan = "safety_plan" => "Safety plan",
+        Messages = "messages" => "Write to your care team",
     }
 }
 
@@ -106,6 +107,10 @@ pub struct SharedCopy {
     /// The written parts of the client's safety plan, when shared (none written: empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety_plan: Option<super::SafetyPlanParts>,
+    /// With the messages share: their conversation with the client's care team, newest
+    /// first (copies from before this was sent have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<super::Message>>,
     /// With the stage share only: the articles of the client's program's library about
     /// their stage now ([`stage_articles`]). Copies from before this was sent have none.
     #[serde(default)]

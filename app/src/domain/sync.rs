@@ -6,7 +6,9 @@
 //! the server holds and which items changed or went away since that cursor. This module is
 //! compiled into both the server and the browser, so the property tests of the server run
 //! the very code the phone runs.
-use super::{Appointment, CheckInKind, Referral, Resource, SharedCopy, StageChange, SupportPlan};
+use super::{
+    Appointment, CheckInKind, Message, Referral, Resource, SharedCopy, StageChange, SupportPlan,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -75,6 +77,8 @@ pub enum SyncItem {
     Article(Resource),
     /// What a client shares with the signed-in supporter.
     Shared(SharedCopy),
+    /// One of the latest messages between the client and their care team.
+    Message(Message),
     /// The keys of every other item in the order the pages list them.
     Order(Vec<String>),
 }
@@ -90,6 +94,7 @@ impl SyncItem {
             SyncItem::Resource(r) => format!("resource/{}", r.id),
             SyncItem::Article(r) => format!("article/{}", r.id),
             SyncItem::Shared(s) => format!("shared/{}", s.grant_id),
+            SyncItem::Message(m) => format!("message/{}", m.id),
             SyncItem::Order(_) => "order".to_owned(),
         }
     }
@@ -114,6 +119,13 @@ pub enum CheckInAction {
         goal_id: Option<String>,
         text: String,
     },
+    /// A message to the client's care team: the client's own, or a supporter's through the
+    /// grant (`grant_id`) that lets them write.
+    Message {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grant_id: Option<String>,
+    },
 }
 
 impl CheckInAction {
@@ -124,6 +136,7 @@ impl CheckInAction {
             CheckInAction::WillCome { appointment_id }
             | CheckInAction::CantCome { appointment_id, .. } => appointment_id,
             CheckInAction::Suggest { goal_id, .. } => goal_id.as_deref().unwrap_or_default(),
+            CheckInAction::Message { .. } => "",
         }
     }
 
@@ -150,6 +163,14 @@ impl CheckInAction {
             "/suggestions" => Some(CheckInAction::Suggest {
                 goal_id: present("goal_id"),
                 text: present("text")?.trim().to_owned(),
+            }),
+            "/messages" => Some(CheckInAction::Message {
+                text: present("text")?.trim().to_owned(),
+                grant_id: None,
+            }),
+            "/supporting/messages" => Some(CheckInAction::Message {
+                text: present("text")?.trim().to_owned(),
+                grant_id: Some(present("grant_id")?),
             }),
             _ => None,
         }
@@ -417,7 +438,9 @@ impl DeviceCopy {
                 CheckInAction::CantCome { appointment_id, .. } => {
                     (appointment_id, CheckInKind::CantCome)
                 }
-                CheckInAction::StepDone { .. } | CheckInAction::Suggest { .. } => continue,
+                CheckInAction::StepDone { .. }
+                | CheckInAction::Suggest { .. }
+                | CheckInAction::Message { .. } => continue,
             };
             if let Some(copy) = appointments
                 .iter_mut()
@@ -457,6 +480,44 @@ impl DeviceCopy {
             SyncItem::Article(r) => Some(r),
             _ => None,
         })
+    }
+
+    /// The client's latest messages with the care team, newest first, and those waiting on
+    /// the phone to be sent, newest first.
+    pub fn messages(&self) -> (Vec<Message>, Vec<String>) {
+        let mut kept = self.listed(|item| match item {
+            SyncItem::Message(m) => Some(m),
+            _ => None,
+        });
+        kept.sort_by(|a, b| (b.sent_at, &b.id).cmp(&(a.sent_at, &a.id)));
+        let waiting = self
+            .outbox
+            .iter()
+            .rev()
+            .filter_map(|queued| match &queued.action {
+                CheckInAction::Message {
+                    text,
+                    grant_id: None,
+                } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        (kept, waiting)
+    }
+
+    /// A supporter's messages to a client's care team waiting on the phone, newest first.
+    pub fn waiting_messages_of_grant(&self, grant: &str) -> Vec<String> {
+        self.outbox
+            .iter()
+            .rev()
+            .filter_map(|queued| match &queued.action {
+                CheckInAction::Message {
+                    text,
+                    grant_id: Some(id),
+                } if id == grant => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// What clients share with the supporter whose copy this is, in the server's order.
@@ -516,6 +577,7 @@ impl<'de> Deserialize<'de> for SyncItem {
                         "resource" => map.next_value().map(SyncItem::Resource),
                         "article" => map.next_value().map(SyncItem::Article),
                         "shared" => map.next_value().map(SyncItem::Shared),
+                        "message" => map.next_value().map(SyncItem::Message),
                         "order" => map.next_value().map(SyncItem::Order),
                         _ => return None,
                     })
@@ -541,7 +603,7 @@ impl<'de> Deserialize<'de> for CheckInAction {
                 use serde::de::{Error, IgnoredAny};
                 let (mut kind, mut step_id, mut appointment_id, mut note) =
                     (None::<String>, None, None, None);
-                let (mut goal_id, mut text) = (None, None::<String>);
+                let (mut goal_id, mut text, mut grant_id) = (None, None::<String>, None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "kind" => kind = Some(map.next_value()?),
@@ -550,6 +612,7 @@ impl<'de> Deserialize<'de> for CheckInAction {
                         "note" => note = map.next_value()?,
                         "goal_id" => goal_id = map.next_value()?,
                         "text" => text = Some(map.next_value()?),
+                        "grant_id" => grant_id = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -570,6 +633,10 @@ impl<'de> Deserialize<'de> for CheckInAction {
                     Some("suggest") => Ok(CheckInAction::Suggest {
                         goal_id,
                         text: text.ok_or_else(missing)?,
+                    }),
+                    Some("message") => Ok(CheckInAction::Message {
+                        text: text.ok_or_else(missing)?,
+                        grant_id,
                     }),
                     _ => Err(A::Error::custom("an unknown kind of check-in")),
                 }
@@ -594,6 +661,7 @@ pub enum PhonePage {
     Appointment(String),
     Referrals,
     Safety,
+    Messages,
     Support,
     Learn,
     /// A supporter's list of who shares with them.
@@ -614,6 +682,7 @@ impl PhonePage {
             "/appointments" => PhonePage::Appointments,
             "/referrals" => PhonePage::Referrals,
             "/safety" => PhonePage::Safety,
+            "/messages" => PhonePage::Messages,
             "/support" => PhonePage::Support,
             "/learn" => PhonePage::Learn,
             "/supporting" => PhonePage::Supporting,
@@ -718,6 +787,14 @@ mod tests {
                 appointment_id: "a".into(),
                 note: None,
             },
+            CheckInAction::Message {
+                text: "Can we talk\nabout my dose?".into(),
+                grant_id: None,
+            },
+            CheckInAction::Message {
+                text: "From Mum".into(),
+                grant_id: Some("g1".into()),
+            },
         ];
         let json = serde_json::to_string(&actions).unwrap();
         assert!(json.starts_with(r#"[{"kind":"step_done","step_id":"s"}"#));
@@ -735,7 +812,14 @@ mod tests {
             serde_json::from_str::<CheckInAction>(unsaid).unwrap(),
             actions[3]
         );
+        assert_eq!(
+            CheckInAction::of_form("/messages", |name| (name == "text")
+                .then(|| " Can we talk\nabout my dose? ".to_owned())),
+            Some(actions[4].clone())
+        );
+        assert_eq!(CheckInAction::of_form("/messages", |_| None), None);
         for wrong in [
+            r#"{"kind":"message"}"#,
             r#"{"kind":"step_done"}"#,
             r#"{"kind":"dance","step_id":"s"}"#,
             r#"{"step_id":"s"}"#,

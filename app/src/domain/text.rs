@@ -59,7 +59,9 @@ pub enum TextError {
 
 impl PlainText {
     pub fn parse(raw: &str, max_chars: usize) -> Result<Self, TextError> {
-        let trimmed = raw.trim();
+        // A browser sends a textarea's line breaks as CR LF: kept as the one line break.
+        let lines = raw.replace("\r\n", "\n").replace('\r', "\n");
+        let trimmed = lines.trim();
         if trimmed.is_empty() {
             return Err(TextError::Empty);
         }
@@ -108,6 +110,12 @@ mod tests {
             Err(TextError::ControlCharacters)
         );
         assert!(PlainText::parse("line one\nline two", 40).is_ok());
+        assert_eq!(
+            PlainText::parse("line one\r\nline two\rthree", 40)
+                .unwrap()
+                .as_str(),
+            "line one\nline two\nthree"
+        );
     }
 
     proptest! {

@@ -9,8 +9,8 @@ use crate::components::page_or_error;
 use crate::components::Loading;
 use crate::domain::{
     long_date, time_label, Appointment, Assessment, Attention, CaseNote, CheckIn, Episode,
-    Handover, LeaveMessages, ReferralRecord, Resource as DirectoryResource, SafetyPlanVersion,
-    SaveAnswer, ServiceChoice, StageStep,
+    Handover, LeaveMessages, Message, ReferralRecord, Resource as DirectoryResource,
+    SafetyPlanVersion, SaveAnswer, ServiceChoice, Share, StageStep,
 };
 use crate::error::AppError;
 use crate::pages::assessing::AssessmentSection;
@@ -25,6 +25,7 @@ use crate::pages::safety_planning::SafetyPlanSection;
 use crate::pages::schedule::Schedule;
 use crate::pages::staff::{NewCode, NewCodeCard};
 use crate::pages::stages::{StageNow, StageTimeline};
+use crate::pages::team_messages::TeamMessages;
 use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,18 +55,20 @@ pub enum RecordSection {
     Referrals,
     Assessment,
     SafetyPlan,
+    Messages,
     Notes,
     History,
 }
 
 impl RecordSection {
-    pub const ALL: [RecordSection; 8] = [
+    pub const ALL: [RecordSection; 9] = [
         RecordSection::Overview,
         RecordSection::Plan,
         RecordSection::Appointments,
         RecordSection::Referrals,
         RecordSection::Assessment,
         RecordSection::SafetyPlan,
+        RecordSection::Messages,
         RecordSection::Notes,
         RecordSection::History,
     ];
@@ -78,6 +81,7 @@ impl RecordSection {
             RecordSection::Referrals => "Referrals and resources",
             RecordSection::Assessment => "Assessment",
             RecordSection::SafetyPlan => "Safety plan",
+            RecordSection::Messages => "Messages",
             RecordSection::Notes => "Case notes",
             RecordSection::History => "History",
         }
@@ -92,6 +96,7 @@ impl RecordSection {
             RecordSection::Referrals => format!("/caseload/{client_id}/referrals"),
             RecordSection::Assessment => format!("/caseload/{client_id}/assessment"),
             RecordSection::SafetyPlan => format!("/caseload/{client_id}/safety-plan"),
+            RecordSection::Messages => format!("/caseload/{client_id}/messages"),
             RecordSection::Notes => format!("/caseload/{client_id}/notes"),
             RecordSection::History => format!("/caseload/{client_id}/history"),
         }
@@ -107,6 +112,7 @@ impl RecordSection {
             RecordSection::Referrals => "read.client_referrals",
             RecordSection::Assessment => "read.client_assessment",
             RecordSection::SafetyPlan => "read.client_safety_plan",
+            RecordSection::Messages => "read.client_messages",
             RecordSection::Notes => "read.case_notes",
             RecordSection::History => "read.client_history",
         }
@@ -115,6 +121,7 @@ impl RecordSection {
     /// Where a reason for attention is dealt with.
     fn for_attention(attention: Attention) -> RecordSection {
         match attention {
+            Attention::NewMessage => RecordSection::Messages,
             Attention::NewCheckIn => RecordSection::History,
             Attention::MissedAppointment => RecordSection::Appointments,
             Attention::OverdueStep
@@ -162,6 +169,15 @@ pub enum RecordPart {
         /// Every version, latest first.
         versions: Vec<SafetyPlanVersion>,
     },
+    Messages {
+        /// Every conversation's, oldest first.
+        messages: Vec<Message>,
+        /// The supporters' conversations the team may answer now (by grant), with what
+        /// each is shared.
+        answerable: Vec<(String, Vec<Share>)>,
+        /// Sent with the answer forms, so that an answer sent twice counts once.
+        form_key: String,
+    },
     Notes {
         /// Latest contact first.
         notes: Vec<CaseNote>,
@@ -186,6 +202,7 @@ impl RecordPart {
             RecordPart::Referrals { .. } => RecordSection::Referrals,
             RecordPart::Assessment { .. } => RecordSection::Assessment,
             RecordPart::SafetyPlan { .. } => RecordSection::SafetyPlan,
+            RecordPart::Messages { .. } => RecordSection::Messages,
             RecordPart::Notes { .. } => RecordSection::Notes,
             RecordPart::History { .. } => RecordSection::History,
         }
@@ -331,6 +348,11 @@ pub async fn get_client_record(
             RecordSection::SafetyPlan => RecordPart::SafetyPlan {
                 versions: db::safety_plan_history(db, &person.person_id, &client_id).await?,
             },
+            RecordSection::Messages => RecordPart::Messages {
+                messages: crate::actions::messages::open_for_team(db, &asking, &client_id).await?,
+                answerable: crate::actions::messages::answerable_grants(db, &client_id).await?,
+                form_key: crate::secrets::new_form_key()?,
+            },
             RecordSection::Notes => RecordPart::Notes {
                 notes: db::case_notes_for_case_manager(db, &person.person_id, &client_id).await?,
             },
@@ -427,6 +449,11 @@ fn RecordView(record: ClientRecord) -> impl IntoView {
         RecordPart::SafetyPlan { versions } => {
             view! { <SafetyPlanSection client_id=id versions today/> }.into_any()
         }
+        RecordPart::Messages {
+            messages,
+            answerable,
+            form_key,
+        } => view! { <TeamMessages client_id=id messages answerable form_key today/> }.into_any(),
         RecordPart::Notes { notes } => view! { <CaseNotes client_id=id notes today/> }.into_any(),
         RecordPart::History {
             check_ins,

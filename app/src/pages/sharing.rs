@@ -4,10 +4,12 @@
 use crate::components::FormMessage;
 use crate::components::{served, ResourceCard, SharedAppointmentCard};
 use crate::domain::{
-    library_href, Language, LibraryLinks, Resource, SafetyPlanParts, Share, SharedAppointment,
-    SharedCopy, SharedGoal, Stage, LIBRARY_WORDS,
+    library_href, Language, LibraryLinks, Message, Resource, SafetyPlanParts, Share,
+    SharedAppointment, SharedCopy, SharedGoal, Stage, LIBRARY_WORDS, MESSAGE_MAX_CHARS,
+    NOT_FOR_EMERGENCIES,
 };
 use crate::error::AppError;
+use crate::pages::messages::Conversation;
 use crate::pages::safety::{Overdose, SafetyParts};
 use chrono::NaiveDate;
 use leptos::either::Either;
@@ -178,7 +180,7 @@ fn InviteForm(today: NaiveDate) -> impl IntoView {
                     <input id="label" name="label" type="text" maxlength="40" required=true aria-describedby="label-hint"/>
                 </div>
                 <fieldset class="field">
-                    <legend>"What can they see?"</legend>
+                    <legend>"What can they see or do?"</legend>
                     {Share::ALL.iter().map(|share| {
                         let id = format!("share_{}", share.code());
                         view! {
@@ -385,6 +387,7 @@ fn ArticleLinks(links: LibraryLinks) -> impl IntoView {
 /// What one client shares with the signed-in supporter, and nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedRecord {
+    pub grant_id: String,
     pub preferred_name: String,
     pub today: NaiveDate,
     pub ends_on: NaiveDate,
@@ -395,6 +398,16 @@ pub struct SharedRecord {
     /// With the stage share: the library's articles about the client's stage.
     #[serde(default)]
     pub stage_articles: Option<LibraryLinks>,
+    /// With the messages share: the supporter's conversation with the client's care team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<crate::domain::Message>>,
+    /// What the supporter wrote to the team on this phone offline, not sent yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<String>,
+    /// Sent with the message form, so that a message sent twice counts once (none from the
+    /// phone's copy: offline, the phone keeps the message under a key of its own).
+    #[serde(default)]
+    pub form_key: String,
 }
 
 impl SharedRecord {
@@ -402,6 +415,7 @@ impl SharedRecord {
     /// offline): the same for the server's answer and the phone's copy.
     pub fn of_shared(shared: SharedCopy, today: NaiveDate) -> SharedRecord {
         SharedRecord {
+            grant_id: shared.grant_id,
             preferred_name: shared.preferred_name,
             today,
             ends_on: shared.ends_on,
@@ -410,6 +424,9 @@ impl SharedRecord {
             stages: shared.stages,
             safety_plan: shared.safety_plan,
             stage_articles: shared.stage_articles,
+            messages: shared.messages,
+            waiting: Vec::new(),
+            form_key: String::new(),
         }
     }
 }
@@ -431,7 +448,9 @@ pub fn shared_record_from_copy(
     if let Some(appointments) = &mut shared.appointments {
         appointments.retain(|appointment| appointment.starts_at >= now);
     }
-    Some(SharedRecord::of_shared(shared, now.date()))
+    let mut record = SharedRecord::of_shared(shared, now.date());
+    record.waiting = copy.waiting_messages_of_grant(grant_id);
+    Some(record)
 }
 
 #[server(endpoint = "shared_record")]
@@ -453,9 +472,14 @@ pub async fn get_shared_record(grant_id: String) -> Result<SharedRecord, AppErro
             audit::record_refusal(&state.db, &asking, "read.shared_record", client).await;
             return Err(AppError::NotFound);
         }
+        crate::actions::messages::open_as_supporter(&state.db, &asking, &grant).await?;
         let shared = db::shared_with_supporter(&state.db, &grant, &home, now).await?;
         audit::record_read(&state.db, &asking, "read.shared_record", &[&home.client_id]).await?;
-        Ok(SharedRecord::of_shared(shared, now.date()))
+        let mut record = SharedRecord::of_shared(shared, now.date());
+        if record.messages.is_some() {
+            record.form_key = crate::secrets::new_form_key()?;
+        }
+        Ok(record)
     })
     .await
 }
@@ -492,6 +516,7 @@ pub fn SharedRecordView(record: SharedRecord) -> impl IntoView {
         .filter(|links| !links.articles.is_empty());
     view! {
         <h1>{format!("What {} shares with you", record.preferred_name)}</h1>
+        <FormMessage/>
         <PassOnNotice/>
         <p>{format!("Shared until {}.", record.ends_on.format("%B %-d, %Y"))}</p>
         {record.stages.map(|stages| view! {
@@ -540,6 +565,41 @@ pub fn SharedRecordView(record: SharedRecord) -> impl IntoView {
             }}
             <Overdose/>
         })}
+        {record.messages.map(|messages| view! {
+            <SupporterMessages grant_id=record.grant_id name=record.preferred_name messages
+                waiting=record.waiting form_key=record.form_key today/>
+        })}
+    }
+}
+
+/// A supporter's conversation with the client's care team, when the client lets them write:
+/// not for emergencies; a plain form (offline, the phone keeps the message and sends it
+/// once it is back); the conversation, newest first.
+#[component]
+fn SupporterMessages(
+    grant_id: String,
+    name: String,
+    messages: Vec<Message>,
+    waiting: Vec<String>,
+    form_key: String,
+    today: NaiveDate,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="messages-heading">
+            <h2 id="messages-heading">{format!("Write to {name}'s care team")}</h2>
+            <p>"The care team answers during office hours. They can talk with you only about what "{name.clone()}" shares with you."</p>
+            <p><strong>{NOT_FOR_EMERGENCIES}</strong></p>
+            <form class="form" method="post" action="/supporting/messages">
+                <input type="hidden" name="grant_id" value=grant_id/>
+                <input type="hidden" name="key" value=form_key/>
+                <div class="field">
+                    <label for="message-text">"Your message"</label>
+                    <textarea id="message-text" name="text" rows="4" required=true maxlength=MESSAGE_MAX_CHARS></textarea>
+                </div>
+                <button class="button" type="submit">"Send"</button>
+            </form>
+            <Conversation messages waiting today mine="Read by the care team"/>
+        </section>
     }
 }
 

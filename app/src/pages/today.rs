@@ -129,6 +129,7 @@ pub fn TodayView(overview: TodayOverview) -> impl IntoView {
         {overview.crisis_line.map(|line| view! { <HelpNow line/> })}
         // One tap, also offline: the plan travels in the phone's copy.
         <a class="button secondary" href="/safety">"My safety plan"</a>
+        <a class="button secondary" href="/messages">"Messages with my care team"</a>
         <section aria-labelledby="next-heading">
             <h2 id="next-heading">"Next appointment"</h2>
             {match overview.next_appointment {
@@ -226,7 +227,7 @@ fn YourCareTeam(team: CareTeam, crisis_line: Option<(String, String)>) -> impl I
 
 /// The crisis line, as a button that calls it.
 #[component]
-fn HelpNow(line: Resource) -> impl IntoView {
+pub fn HelpNow(line: Resource) -> impl IntoView {
     let phone = line.phone.clone().unwrap_or_default();
     view! {
         <aside class="help-now" aria-label="Help right now">

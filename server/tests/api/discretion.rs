@@ -15,6 +15,7 @@ const NEUTRAL_TITLES: &[&str] = &[
     "Appointment",
     "Referrals",
     "Support",
+    "Messages",
     "Sign in",
     "Welcome back",
     "Set up your sign-in",

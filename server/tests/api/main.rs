@@ -16,6 +16,7 @@ mod intake;
 mod library;
 mod logs;
 mod matrix;
+mod messages;
 mod notifications;
 mod push_service;
 mod queries;

@@ -10,10 +10,10 @@ use server::config::Config;
 use server::startup::Application;
 use std::time::Duration;
 
-const WITHIN: Duration = Duration::from_secs(20);
+pub(crate) const WITHIN: Duration = Duration::from_secs(20);
 
 /// The app's configuration for talking to `push`, with a key of its own.
-fn config_for(t: &TestDb, push: &PushService) -> (Config, app::push::VapidKey) {
+pub(crate) fn config_for(t: &TestDb, push: &PushService) -> (Config, app::push::VapidKey) {
     let key = app::push::VapidKey::generate().unwrap();
     let mut config = Config::for_tests(&t.url);
     config.push_services = push.origin().parse().unwrap();
@@ -25,7 +25,11 @@ fn config_for(t: &TestDb, push: &PushService) -> (Config, app::push::VapidKey) {
 /// Turns notifications on for `phone`'s session with a new subscription of the stand-in.
 /// Reminders are turned off first: the server's own rounds, on the real clock, would
 /// otherwise send one whenever a test runs at the evening hour before a demo appointment.
-async fn turn_on(phone: &TestApp, push: &PushService, key: &app::push::VapidKey) -> Subscription {
+pub(crate) async fn turn_on(
+    phone: &TestApp,
+    push: &PushService,
+    key: &app::push::VapidKey,
+) -> Subscription {
     let (status, _) = phone
         .post_form("/account/notifications", &[("detail", "discreet")])
         .await;
@@ -45,7 +49,7 @@ async fn turn_on(phone: &TestApp, push: &PushService, key: &app::push::VapidKey)
     subscription
 }
 
-fn payload(arrived: &crate::push_service::Arrived) -> serde_json::Value {
+pub(crate) fn payload(arrived: &crate::push_service::Arrived) -> serde_json::Value {
     serde_json::from_str(&arrived.payload).expect("the payload is JSON")
 }
 
@@ -531,8 +535,8 @@ async fn quiet_hours_hold_an_update_until_they_end() {
     let time_zone = db::time_zone_of_organisation(&t.db, server::demo::DEMO_ORGANISATION_ID)
         .await
         .unwrap();
-    let local = db::local_time_of(&time_zone, utc(&next_try_at[..16]));
-    let now_local = db::local_time_of(&time_zone, Utc::now());
+    let local = app::domain::local_time_of(&time_zone, utc(&next_try_at[..16]));
+    let now_local = app::domain::local_time_of(&time_zone, Utc::now());
     if now_local.format("%H:%M").to_string() != "23:59" {
         assert_eq!(
             local.format("%H:%M").to_string(),
@@ -673,7 +677,7 @@ async fn the_calendar_address_shows_appointments_discreetly_and_follows_changes(
             property(&moved, "SEQUENCE"),
             Some((appointment.version + 1).to_string().as_str())
         );
-        let starts = db::instant_of(
+        let starts = app::domain::instant_of(
             &db::time_zone_of_organisation(&t.db, server::demo::DEMO_ORGANISATION_ID)
                 .await
                 .unwrap(),
