@@ -423,6 +423,20 @@ pub fn invalid_at(answer: &serde_json::Value, field: &str) -> bool {
         .is_some_and(|problems| problems.iter().any(|p| p["field"] == field))
 }
 
+/// What the caseload asks of `case_manager` about `client` now.
+pub async fn attention_of(
+    db: &app::db::Db,
+    case_manager: &str,
+    client: &str,
+) -> Vec<app::domain::Attention> {
+    let now = app::clock::local_time_in(server::demo::TIME_ZONE);
+    app::db::caseload_entry(db, case_manager, client, now)
+        .await
+        .unwrap()
+        .unwrap()
+        .attention
+}
+
 /// How many rows of `table` are about `client` (its `client_id`).
 pub async fn rows_about(db: &app::db::Db, table: &str, client: &str) -> i64 {
     sqlx::query_scalar(&format!(

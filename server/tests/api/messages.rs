@@ -99,14 +99,7 @@ async fn a_client_and_their_care_team_write_to_each_other_once_each() {
 
         // Only Alex's care team: not another case manager, not another client, not a
         // supporter (none of whom see it or can answer).
-        let now = app::clock::local_time_in(server::demo::TIME_ZONE);
-        let attention = || async {
-            db::caseload_entry(&t.db, &amara_id, &alex, now)
-                .await
-                .unwrap()
-                .unwrap()
-                .attention
-        };
+        let attention = || attention_of(&t.db, &amara_id, &alex);
         assert!(attention().await.contains(&Attention::NewMessage));
         let priya = app.browser_signed_in("priya").await;
         let args = [("client_id", alex.as_str()), ("section", "messages")];
@@ -294,12 +287,8 @@ async fn a_supporter_writes_to_the_team_only_while_the_client_lets_them() {
         // Not in Alex's own conversation; the team sees it apart, told what Mum may see.
         let alex_phone = app.browser_signed_in("alex").await;
         assert!(!alex_phone.get("/messages").await.1.contains("new dose"));
-        let now = app::clock::local_time_in(server::demo::TIME_ZONE);
-        let entry = db::caseload_entry(&t.db, &amara_id, &alex, now)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(entry.attention.contains(&Attention::NewMessage));
+        let attention = attention_of(&t.db, &amara_id, &alex).await;
+        assert!(attention.contains(&Attention::NewMessage));
         let amara = app.browser_signed_in("amara").await;
         let section = [("client_id", alex.as_str()), ("section", "messages")];
         let (status, body) = amara.call("client-record", &section).await;

@@ -3,8 +3,8 @@
 //! service was told, kept only with a signed consent naming what, with whom, why and until
 //! when; the client seeing the consent (not the note) and its withdrawal.
 use crate::helpers::{
-    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app,
-    TestApp,
+    allowed_entries, attention_of, id_of, invalid_at, on_each_engine, person_named, rows_about,
+    seeded_app, TestApp,
 };
 use app::db;
 use app::domain::{Attention, DeviceCopy, SyncAnswer};
@@ -133,14 +133,7 @@ async fn a_referral_is_followed_up_and_told_only_under_a_signed_consent() {
             .execute(t.db.pool())
             .await
             .unwrap();
-        let now = app::clock::local_time_in(server::demo::TIME_ZONE);
-        let attention = || async {
-            db::caseload_entry(&t.db, &amara_id, &alex, now)
-                .await
-                .unwrap()
-                .unwrap()
-                .attention
-        };
+        let attention = || attention_of(&t.db, &amara_id, &alex);
         assert!(
             attention().await.contains(&Attention::ReferralFollowUp),
             "{}",

@@ -4,7 +4,8 @@
 //! written or answers it (once: a colleague's second try is shown what happened); the
 //! client sees what became of each, and the caseload asks until none is waiting.
 use crate::helpers::{
-    allowed_entries, id_of, invalid_at, on_each_engine, person_named, rows_about, seeded_app, sync,
+    allowed_entries, attention_of, id_of, invalid_at, on_each_engine, person_named, rows_about,
+    seeded_app, sync,
 };
 use app::db;
 use app::domain::{Attention, CheckInAction, DeviceCopy, Receipt};
@@ -107,14 +108,7 @@ async fn a_clients_ideas_reach_the_draft_once_and_they_see_what_became_of_each()
             .any(|s| s.text == "Set a phone alarm for the clinic" && s.goal.is_none()));
 
         // The caseload asks; the care team sees each with the goal a step is for.
-        let now = app::clock::local_time_in(server::demo::TIME_ZONE);
-        let attention = || async {
-            db::caseload_entry(&t.db, &amara_id, &alex, now)
-                .await
-                .unwrap()
-                .unwrap()
-                .attention
-        };
+        let attention = || attention_of(&t.db, &amara_id, &alex);
         assert!(attention().await.contains(&Attention::NewSuggestion));
         let seen = db::suggestions_for_case_manager(&t.db, &amara_id, &alex)
             .await
