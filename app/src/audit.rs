@@ -19,6 +19,7 @@ pub fn allowed(asking: &Asking, action: &'static str) -> AuditEvent {
         target: None,
         address: Some(asking.address.0.clone()),
         outcome: Outcome::Allowed,
+        organisation_id: person.map(|p| p.organisation_id.clone()),
     }
 }
 

@@ -319,28 +319,25 @@ pub async fn keep_reminding(db: Db) {
 /// evening before and two hours before, as each client chose; daily ones), each once.
 /// How many were queued.
 pub async fn queue_due_reminders(db: &Db, now: DateTime<Utc>) -> db::Result<u64> {
-    let mut due: Vec<(String, Notice)> = Vec::new();
+    let mut due: Vec<(db::Subscriber, Notice)> = Vec::new();
     // Wide enough for any time zone (UTC-12 to UTC+14) and an evening reminder a day and
     // five hours ahead; each is then checked on its own program's clock.
     let utc = now.naive_utc();
-    let found =
-        db::appointments_to_remind(db, utc - Duration::hours(14), utc + Duration::hours(44))
-            .await?;
-    let mut settings = std::collections::HashMap::new();
+    let found = db::appointments_to_remind(
+        db,
+        now,
+        utc - Duration::hours(14),
+        utc + Duration::hours(44),
+    )
+    .await?;
     for appointment in found {
         let Ok(starts_at) = NaiveDateTime::parse_from_str(&appointment.starts_at, "%Y-%m-%dT%H:%M")
         else {
             continue;
         };
-        let chosen = match settings.get(&appointment.client_id) {
-            Some(chosen) => *chosen,
-            None => {
-                let chosen = db::notification_settings(db, &appointment.client_id).await?;
-                settings.insert(appointment.client_id.clone(), chosen);
-                chosen
-            }
-        };
-        let zone = appointment.time_zone.as_str();
+        let subscriber = appointment.subscriber;
+        let chosen = subscriber.settings;
+        let zone = subscriber.time_zone.as_str();
         let starts = instant_of(zone, starts_at);
         let reminders = [
             (
@@ -363,27 +360,26 @@ pub async fn queue_due_reminders(db: &Db, now: DateTime<Utc>) -> db::Result<u64>
                     starts_at,
                     wanted_at,
                 );
-                due.push((appointment.client_id.clone(), notice));
+                due.push((subscriber.clone(), notice));
             }
         }
     }
-    for daily in db::daily_reminders(db).await? {
-        let Some(at) = crate::domain::parse_clock_time(&daily.daily_reminder_at) else {
+    for subscriber in db::daily_reminders(db, now).await? {
+        let Some(at) = subscriber.settings.daily_reminder_at else {
             continue;
         };
-        let today = local_time_of(&daily.time_zone, now).date();
-        let wanted = instant_of(&daily.time_zone, today.and_time(at));
+        let today = local_time_of(&subscriber.time_zone, now).date();
+        let wanted = instant_of(&subscriber.time_zone, today.and_time(at));
         if wanted <= now && now < wanted + REMINDER_LATE_LIMIT {
-            due.push((daily.person_id, Notice::daily_reminder(today, at)));
+            due.push((subscriber, Notice::daily_reminder(today, at)));
         }
     }
     let mut queued = 0;
-    // A few hundred to a transaction: one commit each would be most of the time on SQLite.
-    for chunk in due.chunks(200) {
+    // A thousand to a change: a whole program's round in one would keep SQLite's one writer
+    // (a client saving a check-in) waiting for all of it.
+    for chunk in due.chunks(1000) {
         let mut tx = db.begin().await?;
-        for (person_id, notice) in chunk {
-            queued += db::queue_notice(&mut tx, person_id, notice, now).await?;
-        }
+        queued += db::queue_notices(&mut tx, chunk, now).await?;
         tx.commit().await?;
     }
     Ok(queued)

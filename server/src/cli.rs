@@ -179,8 +179,9 @@ pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliErro
     let db = crate::startup::connect(config).await?;
     let outcome = match command {
         AuditCommand::Head => {
-            let (seq, hash) = db::audit_head(&db).await?;
-            println!("{seq}:{hash}");
+            for head in db::audit_heads(&db).await? {
+                println!("{}", head_text(&head));
+            }
             Ok(())
         }
         AuditCommand::Verify { expect } => verify(&db, expect.as_deref()).await,
@@ -202,28 +203,67 @@ pub async fn audit(config: &Config, command: AuditCommand) -> Result<(), CliErro
     outcome
 }
 
+/// A chain's head as `waypoint audit head` prints it: `SEQ:HASH` for the shared chain (as
+/// the one chain was printed before there were more), `CHAIN:SEQ:HASH` for an
+/// organisation's.
+fn head_text(head: &db::ChainHead) -> String {
+    if head.chain == db::SHARED_CHAIN {
+        format!("{}:{}", head.seq, head.hash)
+    } else {
+        format!("{}:{}:{}", head.chain, head.seq, head.hash)
+    }
+}
+
+/// The heads in `text` (the output of `waypoint audit head`, whole or in part).
+fn heads_in(text: &str) -> Option<Vec<db::ChainHead>> {
+    text.split_whitespace()
+        .map(|head| {
+            let mut parts = head.rsplitn(3, ':');
+            let hash = parts.next()?.to_owned();
+            let seq = parts.next()?.parse().ok()?;
+            let chain = parts.next().unwrap_or(db::SHARED_CHAIN).to_owned();
+            Some(db::ChainHead { chain, seq, hash })
+        })
+        .collect()
+}
+
 async fn verify(db: &db::Db, expect: Option<&str>) -> Result<(), CliError> {
-    let entries = match db::verify_audit_chain(db).await? {
-        ChainCheck::Intact { entries } => entries,
-        ChainCheck::Broken { at_seq, reason } => {
+    let (entries, chains) = match db::verify_audit_chain(db).await? {
+        ChainCheck::Intact { entries, chains } => (entries, chains),
+        ChainCheck::Broken {
+            chain,
+            at_seq,
+            reason,
+        } => {
+            let which = if chain == db::SHARED_CHAIN {
+                String::new()
+            } else {
+                format!(" (chain {chain})")
+            };
             return Err(CliError::Refused(format!(
-                "audit trail broken at entry {at_seq}: {reason}"
-            )))
+                "audit trail broken at entry {at_seq}{which}: {reason}"
+            )));
         }
     };
     if let Some(expected) = expect {
-        let (seq, hash) = expected
-            .split_once(':')
-            .and_then(|(seq, hash)| Some((seq.parse::<i64>().ok()?, hash)))
-            .ok_or_else(|| {
-                CliError::Refused("--expect takes SEQ:HASH from `waypoint audit head`".into())
-            })?;
-        if db::audit_entry_hash(db, seq).await?.as_deref() != Some(hash) {
-            return Err(CliError::Refused(format!(
-                "audit trail cut back or rewritten: entry {seq} is not the one kept elsewhere"
-            )));
+        let heads = heads_in(expected).ok_or_else(|| {
+            CliError::Refused("--expect takes the lines of `waypoint audit head`".into())
+        })?;
+        // An empty chain's head (0) holds nothing to find again.
+        for head in heads.into_iter().filter(|head| head.seq > 0) {
+            if db::audit_entry_hash(db, &head.chain, head.seq)
+                .await?
+                .as_deref()
+                != Some(head.hash.as_str())
+            {
+                return Err(CliError::Refused(format!(
+                    "audit trail cut back or rewritten: entry {} is not the one kept elsewhere",
+                    head_text(&head)
+                )));
+            }
         }
     }
-    println!("audit trail intact: {entries} entries");
+    let plural = if chains == 1 { "" } else { "s" };
+    println!("audit trail intact: {entries} entries in {chains} chain{plural}");
     Ok(())
 }

@@ -119,14 +119,16 @@ pub enum ClientCommand {
 pub enum AuditCommand {
     /// Walk the whole audit trail and check that no entry was removed or altered.
     Verify {
-        /// `SEQ:HASH` printed by `waypoint audit head` earlier and kept elsewhere: the trail
-        /// must still hold that entry, so one cut back behind it (and re-chained by someone
-        /// with the database) is found.
+        /// What `waypoint audit head` printed earlier and was kept elsewhere (one line or
+        /// all, `SEQ:HASH` or `CHAIN:SEQ:HASH` each): the trail must still hold those
+        /// entries, so a chain cut back behind one (and chained again by someone with the
+        /// database) is found.
         #[arg(long)]
         expect: Option<String>,
     },
-    /// Print the newest entry's number and hash (`SEQ:HASH`), to keep somewhere the
-    /// database's users cannot reach.
+    /// Print each chain's newest entry, one line each (`SEQ:HASH` for the shared chain,
+    /// `CHAIN:SEQ:HASH` for an organisation's), to keep somewhere the database's users
+    /// cannot reach.
     Head,
     /// Key a trail marked as not keyed, after checking why it is (SECURITY.md): its plain
     /// chain must be intact, and an `audit.keyed` entry records that it was done.

@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::notice::Problem;
 use crate::session::{case_manager_of, Asking};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 impl super::Outcome for Vec<Message> {
     fn outcome(&self) -> &'static str {
@@ -52,7 +52,10 @@ pub async fn write(
                 let grant = db::grant_of_supporter(db, &supporter.person_id, grant_id)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                if !lets_write(db, &grant).await? {
+                let home = db::client_home(db, &grant.client_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if !lets_write(&grant, crate::clock::local_now(&home).date()) {
                     return Err(AppError::NotFound);
                 }
                 let writer = (Sender::Supporter, supporter.person_id.as_str());
@@ -78,13 +81,9 @@ pub async fn write(
 }
 
 /// Whether a grant lets its supporter write to the client's team (and the team answer
-/// them) today: active, with the messages share.
-async fn lets_write(db: &Db, grant: &SupporterGrant) -> Result<bool, AppError> {
-    let home = db::client_home(db, &grant.client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let today = crate::clock::local_now(&home).date();
-    Ok(grant.is_active(today) && grant.shares.contains(&Share::Messages))
+/// them) on the client's `today`: active, with the messages share.
+fn lets_write(grant: &SupporterGrant, today: NaiveDate) -> bool {
+    grant.is_active(today) && grant.shares.contains(&Share::Messages)
 }
 
 /// Marks the team's answers in one conversation read by the client or supporter in it,
@@ -167,11 +166,12 @@ pub async fn open_for_team(
 /// share), each with what it shares.
 pub async fn answerable_grants(
     db: &Db,
-    client_id: &str,
+    home: &ClientHome,
 ) -> Result<Vec<(String, Vec<Share>)>, AppError> {
+    let today = crate::clock::local_now(home).date();
     let mut open = Vec::new();
-    for grant in db::grants_of_client(db, client_id).await? {
-        if grant.supporter_id.is_some() && lets_write(db, &grant).await? {
+    for grant in db::grants_of_client(db, &home.client_id).await? {
+        if grant.supporter_id.is_some() && lets_write(&grant, today) {
             open.push((grant.grant_id, grant.shares));
         }
     }
@@ -202,7 +202,7 @@ pub async fn answer(
                     .find(|g| g.grant_id == grant_id)
                     .ok_or(AppError::NotFound)?;
                 let supporter = grant.supporter_id.clone().ok_or(AppError::NotFound)?;
-                if !lets_write(db, &grant).await? {
+                if !lets_write(&grant, crate::clock::local_now(&home).date()) {
                     return Err(AppError::NotFound);
                 }
                 (supporter, format!("/supporting/{grant_id}"))

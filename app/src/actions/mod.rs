@@ -58,7 +58,7 @@ impl AddedBy<'_> {
     fn entry(self, action: &'static str) -> AuditEvent {
         match self {
             AddedBy::SignedIn(asking) => crate::audit::allowed(asking, action),
-            AddedBy::CommandLine { .. } => AuditEvent {
+            AddedBy::CommandLine { organisation_id } => AuditEvent {
                 actor_id: None,
                 actor_role: None,
                 action,
@@ -66,6 +66,7 @@ impl AddedBy<'_> {
                 target: None,
                 address: None,
                 outcome: db::Outcome::Allowed,
+                organisation_id: Some(organisation_id.to_owned()),
             },
         }
     }

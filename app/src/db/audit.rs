@@ -74,6 +74,9 @@ pub struct AuditEvent {
     pub target: Option<String>,
     pub address: Option<String>,
     pub outcome: Outcome,
+    /// The organisation whose chain it joins, when the caller knows it (the person asking's);
+    /// otherwise the actor's, or the client's, is looked up ([`record_audit`]).
+    pub organisation_id: Option<String>,
 }
 
 impl AuditEvent {
@@ -89,10 +92,12 @@ impl AuditEvent {
         self
     }
 
-    /// Done by this person (someone signing in, who was nobody until then).
+    /// Done by this person (someone signing in, who was nobody until then), in their own
+    /// organisation's chain.
     pub fn by(mut self, person_id: &str, role: Option<crate::domain::Role>) -> Self {
         self.actor_id = Some(person_id.to_owned());
         self.actor_role = role.map(|r| r.code().to_owned());
+        self.organisation_id = None;
         self
     }
 
@@ -106,6 +111,8 @@ impl AuditEvent {
 /// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
+    /// Its organisation's chain, or [`SHARED_CHAIN`].
+    pub chain: String,
     pub seq: i64,
     pub at: String,
     pub actor_id: Option<String>,
@@ -127,27 +134,42 @@ enum Hashing<'a> {
     Plain,
 }
 
-fn entry_hash(
-    hashing: Hashing<'_>,
-    prev_hash: &str,
+/// The chain of entries of no organisation, and of every entry written before each
+/// organisation had its own.
+pub const SHARED_CHAIN: &str = "";
+
+/// The hash before a chain's first entry.
+fn first_prev_hash() -> String {
+    "0".repeat(64)
+}
+
+/// Where an entry stands: its chain, its number in it, the hash before it.
+struct Link<'a> {
+    chain: &'a str,
     seq: i64,
-    at: &str,
-    event: &AuditFields<'_>,
-) -> String {
+    prev_hash: &'a str,
+}
+
+fn entry_hash(hashing: Hashing<'_>, link: &Link<'_>, at: &str, event: &AuditFields<'_>) -> String {
     // JSON keeps the fields apart unambiguously (no separator can be forged inside one).
-    let fields = serde_json::json!([
-        prev_hash,
-        seq,
-        at,
-        event.actor_id,
-        event.actor_role,
-        event.action,
-        event.client_id,
-        event.target,
-        event.address,
-        event.outcome,
-    ]);
-    let bytes = fields.to_string();
+    let mut fields = vec![
+        serde_json::json!(link.prev_hash),
+        serde_json::json!(link.seq),
+        serde_json::json!(at),
+        serde_json::json!(event.actor_id),
+        serde_json::json!(event.actor_role),
+        serde_json::json!(event.action),
+        serde_json::json!(event.client_id),
+        serde_json::json!(event.target),
+        serde_json::json!(event.address),
+        serde_json::json!(event.outcome),
+    ];
+    // An organisation's entries name their chain, so none can be moved to another; the
+    // shared chain's are hashed as they were before there were others.
+    if link.chain != SHARED_CHAIN {
+        fields.insert(0, serde_json::json!(link.chain));
+    }
+    let bytes = serde_json::Value::Array(fields).to_string();
     match hashing {
         Hashing::Keyed(key) => {
             let mut mac = key.mac();
@@ -201,8 +223,9 @@ fn is_anonymous_refusal(event: &AuditEvent) -> bool {
     event.actor_id.is_none() && event.outcome == Outcome::Refused
 }
 
-/// Appends events to the trail inside the caller's transaction; refusals of nobody known
-/// are counted per action and hour instead (`refusal_counts`).
+/// Appends events to the trail inside the caller's transaction, each to its
+/// organisation's chain; refusals of nobody known are counted per action and hour instead
+/// (`refusal_counts`).
 pub async fn record_audit(
     conn: &mut AnyConnection,
     key: &AuditKey,
@@ -222,32 +245,75 @@ pub async fn record_audit(
         .execute(&mut *conn)
         .await?;
     }
-    if events.is_empty() {
-        return Ok(());
+    let mut chains: std::collections::BTreeMap<String, Vec<&AuditEvent>> = Default::default();
+    for event in events {
+        let chain = chain_of(conn, event).await?;
+        chains.entry(chain).or_default().push(event);
     }
-    let count = i64::try_from(events.len()).map_err(|e| DbError::Corrupt(e.to_string()))?;
-    // Claiming the numbers first takes the write lock, so concurrent writers queue here
-    // instead of forking the chain.
-    sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1")
-        .bind(count)
-        .execute(&mut *conn)
-        .await?;
-    let (last_seq, mut prev_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *conn)
-            .await?;
+    // In the chains' order, so that two writers to the same two chains never wait on each
+    // other crosswise.
     let at = instant_text(now);
+    for (chain, events) in chains {
+        append(conn, key, &chain, &events, &at).await?;
+    }
+    Ok(())
+}
+
+/// The chain an event joins: its organisation's, as the caller said or as its actor's (or,
+/// with no actor, its client's) record says; the shared chain when there is none.
+async fn chain_of(conn: &mut AnyConnection, event: &AuditEvent) -> Result<String> {
+    if let Some(organisation_id) = &event.organisation_id {
+        return Ok(organisation_id.clone());
+    }
+    let Some(person_id) = event.actor_id.as_ref().or(event.client_id.as_ref()) else {
+        return Ok(SHARED_CHAIN.to_owned());
+    };
+    let organisation: Option<String> =
+        sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(organisation.unwrap_or_else(|| SHARED_CHAIN.to_owned()))
+}
+
+/// Appends events to one chain. Claiming their numbers first takes the chain's row (made
+/// with the organisation's first entry), so that concurrent writers to the chain queue
+/// there instead of forking it, and writers to other chains do not wait.
+async fn append(
+    conn: &mut AnyConnection,
+    key: &AuditKey,
+    chain: &str,
+    events: &[&AuditEvent],
+    at: &str,
+) -> Result<()> {
+    let count = i64::try_from(events.len()).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let (last_seq, mut prev_hash): (i64, String) = sqlx::query_as(
+        "INSERT INTO audit_chains (id, seq, hash, keyed) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (id) DO UPDATE SET seq = audit_chains.seq + $2
+         RETURNING seq, hash",
+    )
+    .bind(chain)
+    .bind(count)
+    .bind(first_prev_hash())
+    .fetch_one(&mut *conn)
+    .await?;
     let mut seq = last_seq - count;
     for event in events {
         seq += 1;
-        let hash = entry_hash(Hashing::Keyed(key), &prev_hash, seq, &at, &event.into());
+        let link = Link {
+            chain,
+            seq,
+            prev_hash: &prev_hash,
+        };
+        let hash = entry_hash(Hashing::Keyed(key), &link, at, &(*event).into());
         sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor_id, actor_role, action, client_id, target,
-                                       address, outcome, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO audit_events (chain, seq, at, actor_id, actor_role, action, client_id,
+                                       target, address, outcome, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
+        .bind(chain)
         .bind(seq)
-        .bind(&at)
+        .bind(at)
         .bind(event.actor_id.as_deref())
         .bind(event.actor_role.as_deref())
         .bind(event.action)
@@ -261,8 +327,9 @@ pub async fn record_audit(
         .await?;
         prev_hash = hash;
     }
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+    sqlx::query("UPDATE audit_chains SET hash = $1 WHERE id = $2")
         .bind(&prev_hash)
+        .bind(chain)
         .execute(conn)
         .await?;
     Ok(())
@@ -282,81 +349,126 @@ pub async fn record_audit_now(db: &Db, events: &[AuditEvent], now: DateTime<Utc>
 pub enum ChainCheck {
     Intact {
         entries: i64,
+        chains: i64,
     },
-    /// The first entry that is missing, altered or out of place.
+    /// The first entry that is missing, altered or out of place, in the first chain found
+    /// broken.
     Broken {
+        chain: String,
         at_seq: i64,
         reason: &'static str,
     },
 }
 
-/// The newest entry's number and hash (`0` and the empty chain's hash before any entry).
-pub async fn audit_head(db: &Db) -> Result<(i64, String)> {
+/// Where a chain ends: its newest entry's number and hash (`0` and the hash before a first
+/// entry, for an empty chain).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChainHead {
+    #[sqlx(rename = "id")]
+    pub chain: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Every chain's head, the shared chain first.
+pub async fn audit_heads(db: &Db) -> Result<Vec<ChainHead>> {
     Ok(
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(db.pool())
+        sqlx::query_as("SELECT id, seq, hash FROM audit_chains ORDER BY id")
+            .fetch_all(db.pool())
             .await?,
     )
 }
 
-/// The hash of entry `seq`, if the trail holds it.
-pub async fn audit_entry_hash(db: &Db, seq: i64) -> Result<Option<String>> {
+/// The hash of entry `seq` of `chain`, if the trail holds it.
+pub async fn audit_entry_hash(db: &Db, chain: &str, seq: i64) -> Result<Option<String>> {
     Ok(
-        sqlx::query_scalar("SELECT hash FROM audit_events WHERE seq = $1")
+        sqlx::query_scalar("SELECT hash FROM audit_events WHERE chain = $1 AND seq = $2")
+            .bind(chain)
             .bind(seq)
             .fetch_optional(db.pool())
             .await?,
     )
 }
 
-/// Walks the whole trail and checks every link under the database's key.
+/// Walks every chain of the trail and checks every link under the database's key.
 pub async fn verify_audit_chain(db: &Db) -> Result<ChainCheck> {
     let mut conn = db.pool().acquire().await?;
-    let (keyed, check, _) = walk_chain(&mut conn, Hashing::Keyed(db.audit_key())).await?;
-    Ok(if keyed {
-        check
-    } else {
-        ChainCheck::Broken {
-            at_seq: 1,
-            reason: "the trail is not keyed: start the server once to key it",
+    // Entries of a chain whose head is gone are found too: the head is what they are
+    // checked against.
+    let chains: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM audit_chains UNION SELECT DISTINCT chain FROM audit_events ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut entries = 0;
+    for chain in &chains {
+        let (keyed, check, _) =
+            walk_chain(&mut conn, chain, Hashing::Keyed(db.audit_key())).await?;
+        match check {
+            _ if !keyed => {
+                return Ok(ChainCheck::Broken {
+                    chain: chain.clone(),
+                    at_seq: 1,
+                    reason: "the trail is not keyed: start the server once to key it",
+                })
+            }
+            ChainCheck::Intact { entries: more, .. } => entries += more,
+            broken => return Ok(broken),
         }
+    }
+    Ok(ChainCheck::Intact {
+        entries,
+        chains: i64::try_from(chains.len()).map_err(|e| DbError::Corrupt(e.to_string()))?,
     })
 }
 
-/// Walks the trail in order, checking each link and hash under `hashing`; with it, whether
-/// the head says the trail is keyed and, for `Plain`, the entries walked.
+/// Walks one chain in order, checking each link and hash under `hashing`; with it, whether
+/// the chain is keyed and, for `Plain`, the entries walked.
 async fn walk_chain(
     conn: &mut AnyConnection,
+    chain: &str,
     hashing: Hashing<'_>,
 ) -> Result<(bool, ChainCheck, Vec<AuditEntry>)> {
-    let (head_seq, head_hash, keyed): (i64, String, i64) =
-        sqlx::query_as("SELECT seq, hash, keyed FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *conn)
+    let head: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT seq, hash, keyed FROM audit_chains WHERE id = $1")
+            .bind(chain)
+            .fetch_optional(&mut *conn)
             .await?;
-    let mut prev_hash = "0".repeat(64);
+    let broken = |at_seq, reason| ChainCheck::Broken {
+        chain: chain.to_owned(),
+        at_seq,
+        reason,
+    };
+    let Some((head_seq, head_hash, keyed)) = head else {
+        return Ok((true, broken(1, "the chain's head is missing"), vec![]));
+    };
+    let mut prev_hash = first_prev_hash();
     let mut expected_seq = 1;
     let mut after = 0_i64;
     let mut walked = Vec::new();
-    let broken = |at_seq, reason| ChainCheck::Broken { at_seq, reason };
     loop {
         let page: Vec<AuditEntry> = sqlx::query_as(
-            "SELECT seq, at, actor_id, actor_role, action, client_id, target, address, outcome,
-                    prev_hash, hash
-             FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1000",
+            "SELECT chain, seq, at, actor_id, actor_role, action, client_id, target, address,
+                    outcome, prev_hash, hash
+             FROM audit_events WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT 1000",
         )
+        .bind(chain)
         .bind(after)
         .fetch_all(&mut *conn)
         .await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for entry in page {
+            let link = Link {
+                chain,
+                seq: entry.seq,
+                prev_hash: &prev_hash,
+            };
             let problem = if entry.seq != expected_seq {
                 Some(broken(expected_seq, "an entry is missing"))
             } else if entry.prev_hash != prev_hash {
                 Some(broken(entry.seq, "the link to the previous entry is wrong"))
-            } else if entry_hash(hashing, &prev_hash, entry.seq, &entry.at, &(&entry).into())
-                != entry.hash
-            {
+            } else if entry_hash(hashing, &link, &entry.at, &(&entry).into()) != entry.hash {
                 Some(broken(entry.seq, "the entry was altered"))
             } else {
                 None
@@ -376,48 +488,62 @@ async fn walk_chain(
     let check = if entries != head_seq || prev_hash != head_hash {
         broken(entries + 1, "entries at the end are missing")
     } else {
-        ChainCheck::Intact { entries }
+        ChainCheck::Intact { entries, chains: 1 }
     };
     Ok((keyed == 1, check, walked))
 }
 
-/// Keys a trail written before its hashes were keyed, once: checks its plain chain, then
-/// chains every entry again under the key, in one transaction, and records that it did
-/// (`audit.keyed`, with how many entries), so a trail keyed a second time shows it. A
-/// broken plain chain is not keyed: it would hide the break.
+/// Whether the shared chain is keyed: only it can hold entries from before the keys.
+pub async fn shared_chain_keyed(db: &Db) -> Result<bool> {
+    let keyed: i64 = sqlx::query_scalar("SELECT keyed FROM audit_chains WHERE id = $1")
+        .bind(SHARED_CHAIN)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(keyed == 1)
+}
+
+/// Keys a trail written before its hashes were keyed, once: checks its plain chain (the
+/// shared chain: there were no others then), then chains every entry again under the key,
+/// in one transaction, and records that it did (`audit.keyed`, with how many entries), so
+/// a trail keyed a second time shows it. A broken plain chain is not keyed: it would hide
+/// the break.
 pub async fn key_audit_trail(db: &Db, now: DateTime<Utc>) -> Result<KeyedTrail> {
     let mut tx = db.begin().await?;
-    // Takes the write lock first, as every writer does.
-    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+    // Takes the chain's row first, as every writer does.
+    sqlx::query("UPDATE audit_chains SET seq = seq WHERE id = $1")
+        .bind(SHARED_CHAIN)
         .execute(&mut *tx)
         .await?;
-    let (keyed, check, entries) = walk_chain(&mut tx, Hashing::Plain).await?;
+    let (keyed, check, entries) = walk_chain(&mut tx, SHARED_CHAIN, Hashing::Plain).await?;
     if keyed {
         return Ok(KeyedTrail::AlreadyKeyed);
     }
-    if let ChainCheck::Broken { at_seq, reason } = check {
+    if let ChainCheck::Broken { at_seq, reason, .. } = check {
         return Ok(KeyedTrail::Broken { at_seq, reason });
     }
     let key = db.audit_key();
-    let mut prev_hash = "0".repeat(64);
+    let mut prev_hash = first_prev_hash();
     for entry in &entries {
-        let hash = entry_hash(
-            Hashing::Keyed(key),
-            &prev_hash,
-            entry.seq,
-            &entry.at,
-            &entry.into(),
-        );
-        sqlx::query("UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3")
-            .bind(&prev_hash)
-            .bind(&hash)
-            .bind(entry.seq)
-            .execute(&mut *tx)
-            .await?;
+        let link = Link {
+            chain: SHARED_CHAIN,
+            seq: entry.seq,
+            prev_hash: &prev_hash,
+        };
+        let hash = entry_hash(Hashing::Keyed(key), &link, &entry.at, &entry.into());
+        sqlx::query(
+            "UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE chain = $3 AND seq = $4",
+        )
+        .bind(&prev_hash)
+        .bind(&hash)
+        .bind(SHARED_CHAIN)
+        .bind(entry.seq)
+        .execute(&mut *tx)
+        .await?;
         prev_hash = hash;
     }
-    sqlx::query("UPDATE audit_head SET hash = $1, keyed = 1 WHERE id = 1")
+    sqlx::query("UPDATE audit_chains SET hash = $1, keyed = 1 WHERE id = $2")
         .bind(&prev_hash)
+        .bind(SHARED_CHAIN)
         .execute(&mut *tx)
         .await?;
     let count = entries.len();
@@ -430,6 +556,7 @@ pub async fn key_audit_trail(db: &Db, now: DateTime<Utc>) -> Result<KeyedTrail> 
             target: Some(count.to_string()),
             address: None,
             outcome: Outcome::Allowed,
+            organisation_id: None,
         };
         record_audit(&mut tx, key, &[entry], now).await?;
     }
@@ -460,7 +587,7 @@ pub async fn looks_at_client(db: &Db, client_id: &str, limit: i64) -> Result<Vec
         "SELECT e.at, p.display_name AS who, e.actor_role AS role, e.action, e.outcome
          FROM audit_events e LEFT JOIN people p ON p.id = e.actor_id
          WHERE e.client_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1)
-         ORDER BY e.seq DESC LIMIT $2",
+         ORDER BY e.at DESC, e.seq DESC LIMIT $2",
     )
     .bind(client_id)
     .bind(limit)
@@ -469,9 +596,9 @@ pub async fn looks_at_client(db: &Db, client_id: &str, limit: i64) -> Result<Vec
 }
 
 /// The entries of one organisation from `from` (inclusive) to `to` (exclusive), oldest
-/// first: those by one of its people or about one of its clients. Entries by nobody known
-/// (an anonymous refusal) belong to no organisation and are left out: many clinics may
-/// share one database.
+/// first: its chain, and the shared chain's entries by one of its people or about one of
+/// its clients (written before it had a chain). Entries of no organisation are left out:
+/// many clinics may share one database.
 pub async fn audit_between(
     db: &Db,
     organisation_id: &str,
@@ -479,17 +606,20 @@ pub async fn audit_between(
     to: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
-        "SELECT seq, at, actor_id, actor_role, action, client_id, target, address, outcome,
-                prev_hash, hash
+        "SELECT chain, seq, at, actor_id, actor_role, action, client_id, target, address,
+                outcome, prev_hash, hash
          FROM audit_events
          WHERE at >= $1 AND at < $2
-           AND (actor_id IN (SELECT id FROM people WHERE organisation_id = $3)
-                OR client_id IN (SELECT id FROM people WHERE organisation_id = $3))
-         ORDER BY seq",
+           AND (chain = $3
+                OR (chain = $4
+                    AND (actor_id IN (SELECT id FROM people WHERE organisation_id = $3)
+                         OR client_id IN (SELECT id FROM people WHERE organisation_id = $3))))
+         ORDER BY at, chain, seq",
     )
     .bind(instant_text(from))
     .bind(instant_text(to))
     .bind(organisation_id)
+    .bind(SHARED_CHAIN)
     .fetch_all(db.pool())
     .await?)
 }

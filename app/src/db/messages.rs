@@ -4,7 +4,7 @@
 //! A client has their own conversation with the team (`grant_id` NULL) and one more for each
 //! supporter who may write to the team (that grant's). `Conversation` says which; the SQL
 //! compares `COALESCE(grant_id, '')` with its key, which both engines read the same way.
-use super::{instant_text, new_id, read_instant, Db, Result};
+use super::{instant_text, new_ordered_id, read_instant, Db, Result};
 use crate::domain::{local_time_of, Message, Sender, MESSAGES_KEPT};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -81,7 +81,7 @@ pub async fn record_message(
     idempotency_key: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let id = new_id();
+    let id = new_ordered_id();
     let done = sqlx::query(
         "INSERT INTO messages (id, client_id, grant_id, sender, written_by, body,
                                idempotency_key, sent_at)

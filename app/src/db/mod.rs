@@ -262,16 +262,17 @@ impl Db {
     }
 
     async fn migrate_schema(&self) -> Result<()> {
-        // Whether the head had its `keyed` mark before these migrations (it has from then on).
-        let marked_before = sqlx::query("SELECT keyed FROM audit_head WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await
-            .is_ok();
+        // Whether the trail had its `keyed` mark before these migrations (it has from then
+        // on): in the one head it had, or in its chains' heads.
+        let mut marked_before = false;
+        for head in ["audit_head", "audit_chains"] {
+            marked_before |= sqlx::query(&format!("SELECT keyed FROM {head}"))
+                .fetch_optional(&self.pool)
+                .await
+                .is_ok();
+        }
         MIGRATOR.run(&self.pool).await?;
-        let keyed: i64 = sqlx::query_scalar("SELECT keyed FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        if keyed == 1 {
+        if shared_chain_keyed(self).await? {
             return Ok(());
         }
         if marked_before {
@@ -388,6 +389,13 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
 /// A fresh id for a new record.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// An id that sorts after every one this process made before it (a UUID v7: the time,
+/// then a counter), for rows shown in the order they came in when they share a second
+/// (messages). Not for an id whose time of making says more than its row does.
+pub fn new_ordered_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 // Stored forms of dates and times; see the migration's header.

@@ -9,18 +9,25 @@ use crate::domain::{
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use sqlx::AnyConnection;
 
+/// A person's row of `notification_settings`, or the NULLs of a LEFT JOIN where they have
+/// none (then the defaults).
 #[derive(sqlx::FromRow)]
 struct SettingsRow {
-    evening_reminder: String,
-    soon_reminder: String,
+    evening_reminder: Option<String>,
+    soon_reminder: Option<String>,
     daily_reminder_at: Option<String>,
     quiet_from: Option<String>,
     quiet_until: Option<String>,
-    detail: String,
+    detail: Option<String>,
 }
 
 impl SettingsRow {
     fn settings(self) -> Result<NotificationSettings> {
+        let (Some(evening), Some(soon), Some(detail)) =
+            (self.evening_reminder, self.soon_reminder, self.detail)
+        else {
+            return Ok(NotificationSettings::default());
+        };
         let quiet = match (
             self.quiet_from.as_deref().and_then(parse_clock_time),
             self.quiet_until.as_deref().and_then(parse_clock_time),
@@ -29,11 +36,11 @@ impl SettingsRow {
             _ => None,
         };
         Ok(NotificationSettings {
-            evening_reminder: Switch::from_code(&self.evening_reminder)?,
-            soon_reminder: Switch::from_code(&self.soon_reminder)?,
+            evening_reminder: Switch::from_code(&evening)?,
+            soon_reminder: Switch::from_code(&soon)?,
             daily_reminder_at: self.daily_reminder_at.as_deref().and_then(parse_clock_time),
             quiet,
-            detail: Detail::from_code(&self.detail)?,
+            detail: Detail::from_code(&detail)?,
         })
     }
 }
@@ -178,6 +185,49 @@ pub async fn remove_push_subscription(db: &Db, subscription_id: &str) -> Result<
     Ok(())
 }
 
+/// One device a person turned notifications on, in a session still open, with their
+/// choices and their program's clock: all that queueing a notice for it needs.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    pub person_id: String,
+    pub subscription_id: String,
+    pub time_zone: String,
+    pub settings: NotificationSettings,
+}
+
+#[derive(sqlx::FromRow)]
+struct SubscriberRow {
+    person_id: String,
+    subscription_id: String,
+    time_zone: String,
+    #[sqlx(flatten)]
+    settings: SettingsRow,
+}
+
+impl SubscriberRow {
+    fn subscriber(self) -> Result<Subscriber> {
+        Ok(Subscriber {
+            person_id: self.person_id,
+            subscription_id: self.subscription_id,
+            time_zone: self.time_zone,
+            settings: self.settings.settings()?,
+        })
+    }
+}
+
+/// The columns of a [`SubscriberRow`], from `push_subscriptions p` joined by
+/// [`SUBSCRIBER_JOINS`].
+const SUBSCRIBER_COLUMNS: &str = "p.person_id, p.id AS subscription_id, o.time_zone,
+    n.evening_reminder, n.soon_reminder, n.daily_reminder_at, n.quiet_from, n.quiet_until,
+    n.detail";
+
+/// A subscription's open session (`$1` is now), its person's program and choices.
+const SUBSCRIBER_JOINS: &str = "JOIN sessions s ON s.id = p.session_id
+        AND s.ended_at IS NULL AND s.expires_at > $1
+    JOIN people pp ON pp.id = p.person_id
+    JOIN organisations o ON o.id = pp.organisation_id
+    LEFT JOIN notification_settings n ON n.person_id = p.person_id";
+
 /// Queues `notice` for each device of `person_id` with notifications on, at the first
 /// moment outside their quiet hours (dropped if that is past its deadline); a notice
 /// already queued under its key is not queued again. How many rows were queued.
@@ -187,105 +237,143 @@ pub async fn queue_notice(
     notice: &Notice,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let subscriptions: Vec<String> = sqlx::query_scalar(
-        "SELECT p.id FROM push_subscriptions p JOIN sessions s ON s.id = p.session_id
-         WHERE p.person_id = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
-    )
-    .bind(person_id)
+    let rows: Vec<SubscriberRow> = sqlx::query_as(&format!(
+        "SELECT {SUBSCRIBER_COLUMNS} FROM push_subscriptions p {SUBSCRIBER_JOINS}
+         WHERE p.person_id = $2"
+    ))
     .bind(instant_text(now))
+    .bind(person_id)
     .fetch_all(&mut *conn)
     .await?;
-    if subscriptions.is_empty() {
-        return Ok(0);
+    let mut queue = Vec::with_capacity(rows.len());
+    for row in rows {
+        queue.push((row.subscriber()?, notice.clone()));
     }
-    let settings = settings_in(conn, person_id).await?;
-    let time_zone: String = sqlx::query_scalar(
-        "SELECT o.time_zone FROM people p JOIN organisations o ON o.id = p.organisation_id
-         WHERE p.id = $1",
-    )
-    .bind(person_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let local_now = local_time_of(&time_zone, now);
-    let wanted = notice.wanted_at.unwrap_or(local_now).max(local_now);
-    let Some(shown) = showing_time(wanted, settings.quiet, notice.deadline) else {
-        return Ok(0);
-    };
-    let next_try_at = instant_text(instant_of(&time_zone, shown).max(now));
+    queue_notices(conn, &queue, now).await
+}
+
+/// How many rows go in one INSERT: 9 values each, far below either engine's limit.
+const NOTICES_PER_INSERT: usize = 200;
+
+/// Queues each notice for its subscriber's device, as [`queue_notice`] does, in a few
+/// statements however many there are (the reminders of a whole program at once).
+pub async fn queue_notices(
+    conn: &mut AnyConnection,
+    queue: &[(Subscriber, Notice)],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut rows = Vec::with_capacity(queue.len());
+    for (subscriber, notice) in queue {
+        let zone = subscriber.time_zone.as_str();
+        let local_now = local_time_of(zone, now);
+        let wanted = notice.wanted_at.unwrap_or(local_now).max(local_now);
+        if let Some(shown) = showing_time(wanted, subscriber.settings.quiet, notice.deadline) {
+            rows.push((subscriber, notice, instant_of(zone, shown).max(now)));
+        }
+    }
+    let created_at = instant_text(now);
     let mut queued = 0;
-    for subscription_id in subscriptions {
-        let done = sqlx::query(
+    for chunk in rows.chunks(NOTICES_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let at = row * 9;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 'queued', 0, ${}, ${})",
+                    at + 1,
+                    at + 2,
+                    at + 3,
+                    at + 4,
+                    at + 5,
+                    at + 6,
+                    at + 7,
+                    at + 8,
+                    at + 9
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO notifications (id, subscription_id, person_id, kind, dedupe_key,
                  about_time, open_path, state, attempts, next_try_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9)
+             VALUES {}
              ON CONFLICT (subscription_id, dedupe_key) DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(&subscription_id)
-        .bind(person_id)
-        .bind(notice.kind.code())
-        .bind(&notice.dedupe_key)
-        .bind(notice.about_time.map(clock_time_text))
-        .bind(&notice.open_path)
-        .bind(&next_try_at)
-        .bind(instant_text(now))
-        .execute(&mut *conn)
-        .await?;
-        queued += done.rows_affected();
+            values.join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for (subscriber, notice, next_try_at) in chunk {
+            insert = insert
+                .bind(new_id())
+                .bind(&subscriber.subscription_id)
+                .bind(&subscriber.person_id)
+                .bind(notice.kind.code())
+                .bind(&notice.dedupe_key)
+                .bind(notice.about_time.map(clock_time_text))
+                .bind(&notice.open_path)
+                .bind(instant_text(*next_try_at))
+                .bind(&created_at);
+        }
+        queued += insert.execute(&mut *conn).await?.rows_affected();
     }
     Ok(queued)
 }
 
-/// An appointment whose reminders may be due: its client has notifications on.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// An appointment whose reminders may be due, once per device of its client with
+/// notifications on.
+#[derive(Debug, Clone)]
 pub struct AppointmentToRemind {
     pub appointment_id: String,
-    pub client_id: String,
     pub starts_at: String,
-    pub time_zone: String,
+    pub subscriber: Subscriber,
+}
+
+#[derive(sqlx::FromRow)]
+struct AppointmentToRemindRow {
+    appointment_id: String,
+    starts_at: String,
+    #[sqlx(flatten)]
+    subscriber: SubscriberRow,
 }
 
 /// Booked appointments starting after `from` and no later than `to` (wall-clock text, wide
-/// enough for every time zone) of clients with notifications on.
+/// enough for every time zone), one row per open subscription of their client.
 pub async fn appointments_to_remind(
     db: &Db,
+    now: DateTime<Utc>,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<AppointmentToRemind>> {
-    Ok(sqlx::query_as(
-        "SELECT a.id AS appointment_id, a.client_id, a.starts_at, o.time_zone
+    let rows: Vec<AppointmentToRemindRow> = sqlx::query_as(&format!(
+        "SELECT a.id AS appointment_id, a.starts_at, {SUBSCRIBER_COLUMNS}
          FROM appointments a
-         JOIN people p ON p.id = a.client_id
-         JOIN organisations o ON o.id = p.organisation_id
-         WHERE a.status IN ('scheduled', 'confirmed') AND a.starts_at > $1 AND a.starts_at <= $2
-           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.person_id = a.client_id)
-         ORDER BY a.client_id",
-    )
+         JOIN push_subscriptions p ON p.person_id = a.client_id
+         {SUBSCRIBER_JOINS}
+         WHERE a.status IN ('scheduled', 'confirmed') AND a.starts_at > $2 AND a.starts_at <= $3"
+    ))
+    .bind(instant_text(now))
     .bind(local_time_text(from))
     .bind(local_time_text(to))
     .fetch_all(db.pool())
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(AppointmentToRemind {
+                appointment_id: row.appointment_id,
+                starts_at: row.starts_at,
+                subscriber: row.subscriber.subscriber()?,
+            })
+        })
+        .collect()
 }
 
-/// A person with a daily reminder and notifications on.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DailyReminder {
-    pub person_id: String,
-    pub daily_reminder_at: String,
-    pub time_zone: String,
-}
-
-pub async fn daily_reminders(db: &Db) -> Result<Vec<DailyReminder>> {
-    Ok(sqlx::query_as(
-        "SELECT n.person_id, n.daily_reminder_at, o.time_zone
-         FROM notification_settings n
-         JOIN people p ON p.id = n.person_id
-         JOIN organisations o ON o.id = p.organisation_id
-         WHERE n.daily_reminder_at IS NOT NULL
-           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.person_id = n.person_id)",
-    )
+/// Every open subscription of a person with a daily reminder.
+pub async fn daily_reminders(db: &Db, now: DateTime<Utc>) -> Result<Vec<Subscriber>> {
+    let rows: Vec<SubscriberRow> = sqlx::query_as(&format!(
+        "SELECT {SUBSCRIBER_COLUMNS} FROM push_subscriptions p {SUBSCRIBER_JOINS}
+         WHERE n.daily_reminder_at IS NOT NULL"
+    ))
+    .bind(instant_text(now))
     .fetch_all(db.pool())
-    .await?)
+    .await?;
+    rows.into_iter().map(SubscriberRow::subscriber).collect()
 }
 
 /// A notification claimed for sending, with what is needed to send it.

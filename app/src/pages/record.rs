@@ -350,7 +350,7 @@ pub async fn get_client_record(
             },
             RecordSection::Messages => RecordPart::Messages {
                 messages: crate::actions::messages::open_for_team(db, &asking, &client_id).await?,
-                answerable: crate::actions::messages::answerable_grants(db, &client_id).await?,
+                answerable: crate::actions::messages::answerable_grants(db, &home).await?,
                 form_key: crate::secrets::new_form_key()?,
             },
             RecordSection::Notes => RecordPart::Notes {

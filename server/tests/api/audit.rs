@@ -34,6 +34,7 @@ async fn an_admins_export_holds_only_their_own_organisation() {
             target: None,
             address: Some("192.0.2.77".into()),
             outcome: Outcome::Allowed,
+            organisation_id: None,
         };
         db::record_audit_now(&t.db, &[elsewhere], now)
             .await
@@ -66,12 +67,13 @@ async fn an_admins_export_holds_only_their_own_organisation() {
 }
 
 /// How an attacker with only the database would chain the trail again after changing it:
-/// each entry's hash over its fields and the hash before it, made by `hash`.
+/// each entry's hash over its fields and the hash before it, made by `hash` (the shared
+/// chain, where these tests' entries by nobody known go).
 async fn chain_again(db: &db::Db, hash: impl Fn(&[u8]) -> String) {
     let entries: Vec<db::AuditEntry> = sqlx::query_as(
-        "SELECT seq, at, actor_id, actor_role, action, client_id, target, address, outcome,
-                prev_hash, hash
-         FROM audit_events ORDER BY seq",
+        "SELECT chain, seq, at, actor_id, actor_role, action, client_id, target, address,
+                outcome, prev_hash, hash
+         FROM audit_events WHERE chain = '' ORDER BY seq",
     )
     .fetch_all(db.pool())
     .await
@@ -91,16 +93,18 @@ async fn chain_again(db: &db::Db, hash: impl Fn(&[u8]) -> String) {
             e.outcome,
         ]);
         let new_hash = hash(fields.to_string().as_bytes());
-        sqlx::query("UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3")
-            .bind(&prev_hash)
-            .bind(&new_hash)
-            .bind(e.seq)
-            .execute(db.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE chain = '' AND seq = $3",
+        )
+        .bind(&prev_hash)
+        .bind(&new_hash)
+        .bind(e.seq)
+        .execute(db.pool())
+        .await
+        .unwrap();
         prev_hash = new_hash;
     }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+    sqlx::query("UPDATE audit_chains SET seq = $1, hash = $2 WHERE id = ''")
         .bind(entries.last().map_or(0, |e| e.seq))
         .bind(&prev_hash)
         .execute(db.pool())
@@ -131,6 +135,7 @@ fn look(action: &'static str) -> AuditEvent {
         target: None,
         address: None,
         outcome: Outcome::Allowed,
+        organisation_id: None,
     }
 }
 
@@ -186,7 +191,7 @@ async fn a_trail_chained_again_without_the_key_does_not_verify() {
         chain_again(&db, keyed_with(key)).await;
         assert!(matches!(
             db::verify_audit_chain(&db).await.unwrap(),
-            db::ChainCheck::Intact { entries: 3 }
+            db::ChainCheck::Intact { entries: 3, .. }
         ));
         t
     })
@@ -206,19 +211,38 @@ async fn an_old_plain_trail_is_keyed_once_and_never_again_by_itself() {
                 .unwrap();
         }
         // As before the upgrade: plain hashes, and neither the mark nor the reset codes'
-        // table (which the same migration adds).
+        // table (which the same migration adds), and one trail with one head. On one
+        // connection: SQLite checks a new table name against the schema the connection
+        // knows.
         chain_again(&t.db, plain_sha256).await;
+        let mut conn = t.db.pool().acquire().await.unwrap();
         for sql in [
             "DROP TABLE staff_reset_codes",
-            "ALTER TABLE audit_head DROP COLUMN keyed",
-            "DELETE FROM _sqlx_migrations WHERE version = 20261202000002",
+            "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1),
+                 seq INTEGER NOT NULL, hash TEXT NOT NULL)",
+            "INSERT INTO audit_head (id, seq, hash) SELECT 1, seq, hash FROM audit_chains
+             WHERE id = ''",
+            "DROP TABLE audit_chains",
+            "CREATE TABLE audit_before (seq INTEGER PRIMARY KEY, at TEXT NOT NULL,
+                 actor_id TEXT, actor_role TEXT, action TEXT NOT NULL, client_id TEXT,
+                 target TEXT, address TEXT, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL,
+                 hash TEXT NOT NULL)",
+            "INSERT INTO audit_before SELECT seq, at, actor_id, actor_role, action, client_id,
+                 target, address, outcome, prev_hash, hash FROM audit_events",
+            "DROP TABLE audit_events",
+            "ALTER TABLE audit_before RENAME TO audit_events",
+            "DELETE FROM _sqlx_migrations WHERE version IN (20261202000002, 20261203000014)",
         ] {
-            sqlx::query(sql).execute(t.db.pool()).await.unwrap();
+            sqlx::query(sql).execute(&mut *conn).await.unwrap();
         }
+        drop(conn);
         t.db.migrate().await.unwrap();
         assert_eq!(
             db::verify_audit_chain(&t.db).await.unwrap(),
-            db::ChainCheck::Intact { entries: 3 },
+            db::ChainCheck::Intact {
+                entries: 3,
+                chains: 1
+            },
             "{}",
             t.engine
         );
@@ -228,9 +252,9 @@ async fn an_old_plain_trail_is_keyed_once_and_never_again_by_itself() {
                 .await
                 .unwrap();
         assert_eq!(keyed.as_deref(), Some("2"));
-        let head = db::audit_head(&t.db).await.unwrap();
+        let heads = db::audit_heads(&t.db).await.unwrap();
         t.db.migrate().await.unwrap();
-        assert_eq!(db::audit_head(&t.db).await.unwrap(), head, "once only");
+        assert_eq!(db::audit_heads(&t.db).await.unwrap(), heads, "once only");
 
         // Rewritten and chained again plainly, with the mark set back: refused.
         sqlx::query("UPDATE audit_events SET action = 'read.referrals' WHERE seq = 2")
@@ -238,7 +262,7 @@ async fn an_old_plain_trail_is_keyed_once_and_never_again_by_itself() {
             .await
             .unwrap();
         chain_again(&t.db, plain_sha256).await;
-        sqlx::query("UPDATE audit_head SET keyed = 0 WHERE id = 1")
+        sqlx::query("UPDATE audit_chains SET keyed = 0 WHERE id = ''")
             .execute(t.db.pool())
             .await
             .unwrap();
@@ -281,4 +305,63 @@ async fn the_server_does_not_start_on_https_without_an_audit_key() {
     config.audit_key = Some("a".repeat(64).parse().unwrap());
     assert!(server::startup::Application::build(config).await.is_ok());
     t.cleanup().await;
+}
+
+/// Each organisation's entries are a chain of their own, and each names its chain in its
+/// hash: an entry moved from one program's chain into another's, with both heads set to
+/// match, does not verify.
+#[tokio::test]
+async fn an_entry_moved_to_another_organisations_chain_does_not_verify() {
+    on_each_engine(|t| async move {
+        for organisation in ["org-a", "org-b"] {
+            let event = AuditEvent {
+                organisation_id: Some(organisation.into()),
+                ..look("read.plan")
+            };
+            db::record_audit_now(&t.db, &[event], Utc::now())
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            db::verify_audit_chain(&t.db).await.unwrap(),
+            db::ChainCheck::Intact {
+                entries: 2,
+                chains: 3
+            },
+            "{}: the two programs' and the shared one",
+            t.engine
+        );
+        let moved: (i64, String) =
+            sqlx::query_as("SELECT seq, hash FROM audit_events WHERE chain = 'org-a'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        for sql in [
+            "DELETE FROM audit_events WHERE chain = 'org-b'",
+            "UPDATE audit_events SET chain = 'org-b' WHERE chain = 'org-a'",
+        ] {
+            sqlx::query(sql).execute(t.db.pool()).await.unwrap();
+        }
+        for (chain, seq, hash) in [("org-a", 0, "0".repeat(64)), ("org-b", moved.0, moved.1)] {
+            sqlx::query("UPDATE audit_chains SET seq = $1, hash = $2 WHERE id = $3")
+                .bind(seq)
+                .bind(hash)
+                .bind(chain)
+                .execute(t.db.pool())
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            db::verify_audit_chain(&t.db).await.unwrap(),
+            db::ChainCheck::Broken {
+                chain: "org-b".into(),
+                at_seq: 1,
+                reason: "the entry was altered"
+            },
+            "{}",
+            t.engine
+        );
+        t
+    })
+    .await;
 }

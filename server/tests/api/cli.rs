@@ -96,6 +96,7 @@ async fn a_trail_cut_back_behind_the_head_kept_elsewhere_is_found() {
         target: None,
         address: None,
         outcome: app::db::Outcome::Allowed,
+        organisation_id: None,
     };
     let now = chrono::Utc::now();
     app::db::record_audit_now(&t.db, &[event("read.plan")], now)
@@ -115,7 +116,7 @@ async fn a_trail_cut_back_behind_the_head_kept_elsewhere_is_found() {
         .execute(t.db.pool())
         .await
         .unwrap();
-    sqlx::query("UPDATE audit_head SET seq = 0, hash = $1 WHERE id = 1")
+    sqlx::query("UPDATE audit_chains SET seq = 0, hash = $1")
         .bind("0".repeat(64))
         .execute(t.db.pool())
         .await

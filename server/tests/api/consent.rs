@@ -199,7 +199,8 @@ async fn the_audit_trail_detects_a_removed_or_altered_entry() {
         let app = spawn_app(&t).await;
         let case_manager = app.browser_signed_in("amara").await;
         assert_eq!(case_manager.call("caseload", &[]).await.0, 200);
-        let ChainCheck::Intact { entries } = db::verify_audit_chain(&t.db).await.unwrap() else {
+        let ChainCheck::Intact { entries, .. } = db::verify_audit_chain(&t.db).await.unwrap()
+        else {
             panic!("a fresh trail is intact");
         };
         assert!(entries > 5, "{entries}");
@@ -212,46 +213,51 @@ async fn the_audit_trail_detects_a_removed_or_altered_entry() {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')));
 
-        sqlx::query("UPDATE audit_events SET action = 'read.today' WHERE seq = 3")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(
-            db::verify_audit_chain(&t.db).await.unwrap(),
-            ChainCheck::Broken {
-                at_seq: 3,
-                reason: "the entry was altered"
-            }
-        );
-        sqlx::query("DELETE FROM audit_events WHERE seq = 3")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(
-            db::verify_audit_chain(&t.db).await.unwrap(),
-            ChainCheck::Broken {
-                at_seq: 3,
-                reason: "an entry is missing"
-            }
-        );
-        sqlx::query("DELETE FROM audit_events WHERE seq >= 3")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(
-            db::verify_audit_chain(&t.db).await.unwrap(),
-            ChainCheck::Broken {
-                at_seq: 3,
-                reason: "entries at the end are missing"
-            }
-        );
+        // The case manager's organisation's chain, where what she did went.
+        let chain: String = sqlx::query_scalar(
+            "SELECT organisation_id FROM people WHERE display_name = 'Amara Okafor'",
+        )
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        let broken = |at_seq, reason| ChainCheck::Broken {
+            chain: chain.clone(),
+            at_seq,
+            reason,
+        };
+        for (sql, found) in [
+            (
+                "UPDATE audit_events SET action = 'read.today' WHERE chain = $1 AND seq = 3",
+                broken(3, "the entry was altered"),
+            ),
+            (
+                "DELETE FROM audit_events WHERE chain = $1 AND seq = 3",
+                broken(3, "an entry is missing"),
+            ),
+            (
+                "DELETE FROM audit_events WHERE chain = $1 AND seq >= 3",
+                broken(3, "entries at the end are missing"),
+            ),
+        ] {
+            sqlx::query(sql)
+                .bind(&chain)
+                .execute(t.db.pool())
+                .await
+                .unwrap();
+            assert_eq!(
+                db::verify_audit_chain(&t.db).await.unwrap(),
+                found,
+                "{}",
+                t.engine
+            );
+        }
         t
     })
     .await;
 }
 
 #[tokio::test]
-async fn concurrent_writers_keep_one_unbroken_chain() {
+async fn concurrent_writers_keep_every_chain_unbroken() {
     on_each_engine(|t| async move {
         let mut tasks = Vec::new();
         for n in 0..20 {
@@ -270,6 +276,13 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
                     address: Some("192.0.2.1".into()),
                     // Allowed: refusals by nobody known are counted, not chained.
                     outcome: db::Outcome::Allowed,
+                    // Two organisations' chains and the shared one, each made by whichever
+                    // writer comes first.
+                    organisation_id: match n % 3 {
+                        0 => Some("org-a".into()),
+                        1 => Some("org-b".into()),
+                        _ => None,
+                    },
                 };
                 loop {
                     // SQLite answers "busy" to a writer that cannot wait; try again.
@@ -286,7 +299,10 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
         }
         assert_eq!(
             db::verify_audit_chain(&t.db).await.unwrap(),
-            ChainCheck::Intact { entries: 20 },
+            ChainCheck::Intact {
+                entries: 20,
+                chains: 3
+            },
             "{}",
             t.engine
         );

@@ -1104,6 +1104,10 @@ async fn every_role_gets_exactly_what_it_may() {
                 entries: sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
                     .fetch_one(t.db.pool())
                     .await
+                    .unwrap(),
+                chains: sqlx::query_scalar("SELECT COUNT(*) FROM audit_chains")
+                    .fetch_one(t.db.pool())
+                    .await
                     .unwrap()
             }
         );

@@ -966,7 +966,7 @@ async fn an_admin_gives_a_staff_member_a_one_time_reset_code() {
         let logged: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_events
              WHERE action IN ('staff.reset_code', 'sign_in.reset', 'passphrase.reset')
-             ORDER BY seq",
+             ORDER BY at, seq",
         )
         .fetch_all(t.db.pool())
         .await
