@@ -44,6 +44,8 @@ fi
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+# nginx for the test of two instances behind a reverse proxy.
+[[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
 if (( ${#missing[@]} )); then
   say "installing Debian packages: ${missing[*]}"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi

@@ -304,12 +304,23 @@ pub async fn keep_delivering(db: Db, pusher: Pusher) {
     }
 }
 
-/// Queues reminders every minute for as long as the server runs.
+/// Queues reminders every minute for as long as the server runs, on one instance of
+/// however many share the database (the first to claim the minute's round; a round run
+/// twice would still queue each reminder once, by its key, but do all the reading twice).
 pub async fn keep_reminding(db: Db) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every.tick().await;
-        if let Err(error) = queue_due_reminders(&db, Utc::now()).await {
+        let now = Utc::now();
+        // A little under the tick, so that an instance whose tick comes late is not
+        // refused its own next round.
+        let round = db::claim_round(&db, "reminders", now, Duration::seconds(50)).await;
+        let queued = match round {
+            Ok(true) => queue_due_reminders(&db, now).await,
+            Ok(false) => continue,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = queued {
             tracing::warn!(%error, "could not queue reminders");
         }
     }

@@ -243,15 +243,21 @@ async fn serve(
     Ok(())
 }
 
-/// Hourly: forgets what was sent to devices whose sessions are over (sessions left to expire
-/// are never ended by a request) and their push subscriptions, tries at secrets too old to
-/// count, passkey ceremonies nobody finished, and notifications sent a month ago. Nothing
-/// here grows for ever.
+/// Hourly, on one instance of however many share the database (`db::claim_round`; each
+/// looks every five minutes whether a round is due): forgets what was sent to devices whose
+/// sessions are over (sessions left to expire are never ended by a request) and their push
+/// subscriptions, tries at secrets too old to count, passkey ceremonies nobody finished,
+/// and notifications sent a month ago. Nothing here grows for ever.
 async fn housekeeping(db: Db) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5 * 60));
     loop {
         every.tick().await;
-        tidy(&db, chrono::Utc::now()).await;
+        let now = chrono::Utc::now();
+        match app::db::claim_round(&db, "housekeeping", now, chrono::Duration::hours(1)).await {
+            Ok(true) => tidy(&db, now).await,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(%error, "housekeeping: could not claim a round"),
+        }
     }
 }
 

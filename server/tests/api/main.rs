@@ -12,6 +12,7 @@ mod discretion;
 mod episodes;
 mod helpers;
 mod http;
+mod instances;
 mod intake;
 mod library;
 mod logs;
