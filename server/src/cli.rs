@@ -14,6 +14,8 @@ pub enum CliError {
     Start(#[from] StartError),
     #[error(transparent)]
     Db(#[from] db::DbError),
+    #[error(transparent)]
+    Copy(#[from] db::CopyRefused),
     #[error("{0}")]
     Refused(String),
     #[error("could not read the passphrase from standard input: {0}")]
@@ -266,4 +268,63 @@ async fn verify(db: &db::Db, expect: Option<&str>) -> Result<(), CliError> {
     let plural = if chains == 1 { "" } else { "s" };
     println!("audit trail intact: {entries} entries in {chains} chain{plural}");
     Ok(())
+}
+
+pub async fn backup(config: &Config, file: &str) -> Result<(), CliError> {
+    if std::path::Path::new(file).exists() {
+        return Err(CliError::Refused(format!(
+            "{file} exists already: name a new file"
+        )));
+    }
+    let db = crate::startup::connect(config).await?;
+    let outcome = db::backup_sqlite(&db, file).await;
+    db.close().await;
+    outcome?;
+    println!("backed up to {file}");
+    Ok(())
+}
+
+/// Copies the SQLite database into PostgreSQL, then checks there what it copied: each
+/// table's rows as many as were read (from one snapshot: the server may go on meanwhile,
+/// though stopping it first means nothing written after the copy is left behind), and
+/// every audit chain intact under the same key.
+pub async fn copy_to(config: &Config, url: &str) -> Result<(), CliError> {
+    let from = connect_and_migrate(config).await?;
+    let target = Config {
+        database_url: url.to_owned(),
+        ..config.clone()
+    };
+    let to = connect_and_migrate(&target).await?;
+    let outcome = copy_and_check(&from, &to).await;
+    from.close().await;
+    to.close().await;
+    outcome
+}
+
+async fn copy_and_check(from: &db::Db, to: &db::Db) -> Result<(), CliError> {
+    let copied = db::copy_database(from, to).await?;
+    let tables: Vec<String> = copied.iter().map(|t| t.table.clone()).collect();
+    let there = db::count_rows(to, &tables).await?;
+    for (read, found) in copied.iter().zip(&there) {
+        if read != found {
+            return Err(CliError::Refused(format!(
+                "{}: {} rows read, {} found in the copy",
+                read.table, read.rows, found.rows
+            )));
+        }
+        println!("{:<28} {:>9}", read.table, read.rows);
+    }
+    match db::verify_audit_chain(to).await? {
+        ChainCheck::Intact { entries, chains } => {
+            println!("copied; audit trail intact there: {entries} entries in {chains} chains");
+            Ok(())
+        }
+        ChainCheck::Broken {
+            chain,
+            at_seq,
+            reason,
+        } => Err(CliError::Refused(format!(
+            "the copy's audit trail is broken at entry {at_seq} of chain {chain:?}: {reason}"
+        ))),
+    }
 }

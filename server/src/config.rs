@@ -35,6 +35,18 @@ pub enum Command {
     /// Notifications by Web Push.
     #[command(subcommand)]
     Push(PushCommand),
+    /// Write a consistent copy of the SQLite database to FILE while the server runs.
+    Backup {
+        /// A file that does not exist yet.
+        file: String,
+    },
+    /// Copy the whole SQLite database (DATABASE_URL) into an empty PostgreSQL one, then
+    /// check every table's rows and every audit chain there.
+    CopyTo {
+        /// The PostgreSQL database's address (postgres://...); its schema is made by the
+        /// migrations.
+        url: String,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

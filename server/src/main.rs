@@ -19,6 +19,8 @@ async fn main() -> ExitCode {
         Command::Client(command) => cli::client(&cli.config, command).await,
         Command::Audit(command) => cli::audit(&cli.config, command).await,
         Command::Push(command) => cli::push(command),
+        Command::Backup { file } => cli::backup(&cli.config, &file).await,
+        Command::CopyTo { url } => cli::copy_to(&cli.config, &url).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@ use crate::helpers::{seeded, sqlite};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn waypoint(url: &str, args: &[&str], stdin: &str) -> (bool, String) {
+pub fn waypoint(url: &str, args: &[&str], stdin: &str) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_waypoint"))
         .args(args)
         .env("DATABASE_URL", url)

@@ -31,11 +31,63 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
+/// The test PostgreSQL's address, when `TEST_POSTGRES_URL` is set.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A database of the test PostgreSQL, dropped when the test ends, however it ends.
+pub struct OwnDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for OwnDatabase {
+    fn drop(&mut self) {
+        let (url, sql) = (
+            self.admin_url.clone(),
+            format!("DROP DATABASE {} WITH (FORCE)", self.name),
+        );
+        // Drop cannot wait on the test's runtime: a runtime of its own, on a thread.
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Runtime::new()?.block_on(async {
+                let admin = Db::connect(&url, 1).await?;
+                sqlx::query(&sql).execute(admin.pool()).await?;
+                admin.close().await;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
+/// A new, empty database beside the one `base` names, for processes that connect by
+/// address alone (a test schema needs a setting on each connection); its address.
+pub async fn own_database(base: &str) -> (OwnDatabase, String) {
+    let name = format!("waypoint_own_{}", uuid::Uuid::new_v4().simple());
+    let admin = Db::connect(base, 1).await.expect("PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .expect("create database");
+    admin.close().await;
+    let (server, _) = base.rsplit_once('/').expect("a database in the address");
+    let url = format!("{server}/{name}");
+    let own = OwnDatabase {
+        admin_url: base.to_owned(),
+        name,
+    };
+    (own, url)
+}
+
 /// A new schema in the test PostgreSQL, or `None` when `TEST_POSTGRES_URL` is not set.
 pub async fn postgres() -> Option<TestDb> {
-    let base = std::env::var("TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())?;
+    let base = postgres_url()?;
     let schema = format!("waypoint_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Db::connect(&base, 1)
         .await

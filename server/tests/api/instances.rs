@@ -2,7 +2,7 @@
 //! here on loopback), as a health region runs Waypoint: a client whose requests alternate
 //! between them signs in, syncs, checks in offline and signs out, with nothing lost or
 //! doubled. Everything that is state lives in the database, so either instance answers.
-use crate::helpers::{sync, TestApp};
+use crate::helpers::{own_database, postgres_url, sync, TestApp};
 use app::db::{self, Db};
 use app::domain::{AppointmentStatus, CheckInAction, DeviceCopy, Receipt};
 use chrono::Utc;
@@ -11,34 +11,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const NGINX: &str = "/usr/sbin/nginx";
-
-/// A database of the test PostgreSQL, dropped when the test ends, however it ends.
-struct OwnDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for OwnDatabase {
-    fn drop(&mut self) {
-        let (url, sql) = (
-            self.admin_url.clone(),
-            format!("DROP DATABASE {} WITH (FORCE)", self.name),
-        );
-        // Drop cannot wait on the test's runtime: a runtime of its own, on a thread.
-        let dropped = std::thread::spawn(move || {
-            tokio::runtime::Runtime::new()?.block_on(async {
-                let admin = Db::connect(&url, 1).await?;
-                sqlx::query(&sql).execute(admin.pool()).await?;
-                admin.close().await;
-                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop the test database {}", self.name);
-        }
-    }
-}
 
 /// A process stopped when the test ends, however it ends.
 struct Running(Child);
@@ -135,27 +107,12 @@ http {{
 
 #[tokio::test]
 async fn a_client_served_by_two_instances_in_turn_loses_and_doubles_nothing() {
-    let Some(base) = std::env::var("TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
+    let Some(base) = postgres_url() else {
         eprintln!("TEST_POSTGRES_URL is not set: the two-instance test skipped");
         return;
     };
     // A database of its own: the processes connect by address alone.
-    let name = format!("waypoint_two_{}", uuid::Uuid::new_v4().simple());
-    let admin = Db::connect(&base, 1).await.expect("PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin.pool())
-        .await
-        .expect("create database");
-    admin.close().await;
-    let own = OwnDatabase {
-        admin_url: base.clone(),
-        name: name.clone(),
-    };
-    let (server, _) = base.rsplit_once('/').expect("a database in the address");
-    let url = format!("{server}/{name}");
+    let (_own, url) = own_database(&base).await;
     let seeded = waypoint(&url).arg("seed-demo").status().expect("seed");
     assert!(seeded.success());
 
@@ -278,7 +235,6 @@ async fn a_client_served_by_two_instances_in_turn_loses_and_doubles_nothing() {
 
     drop(running);
     db.close().await;
-    drop(own);
 }
 
 /// A periodic job's round (housekeeping, queueing reminders) is claimed by one of however

@@ -18,6 +18,7 @@ mod library;
 mod logs;
 mod matrix;
 mod messages;
+mod moving;
 mod notifications;
 mod push_service;
 mod queries;
