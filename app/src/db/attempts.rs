@@ -150,17 +150,10 @@ pub async fn forgive_failures(conn: &mut AnyConnection, key: &str) -> Result<()>
 /// Forgets tries (and the turns of keys not tried) from before `before`.
 pub async fn prune_attempts(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let before = instant_text(before);
-    let mut change = db.begin().await?;
-    let gone = sqlx::query("DELETE FROM sign_in_attempts WHERE attempted_at < $1")
-        .bind(&before)
-        .execute(&mut *change)
-        .await?
-        .rows_affected();
-    sqlx::query("DELETE FROM throttle_turns WHERE touched_at < $1")
-        .bind(&before)
-        .execute(&mut *change)
-        .await?;
-    change.commit().await?;
+    let attempts = ("sign_in_attempts", "id");
+    let gone = super::prune_in_batches(db, attempts, "attempted_at < $1", &before).await?;
+    let turns = ("throttle_turns", "throttle_key");
+    super::prune_in_batches(db, turns, "touched_at < $1", &before).await?;
     Ok(gone)
 }
 
@@ -231,9 +224,6 @@ pub async fn known_device_used(
 
 /// Forgets the devices that have not signed in since `before`.
 pub async fn prune_known_devices(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    let gone = sqlx::query("DELETE FROM known_devices WHERE last_used_at < $1")
-        .bind(instant_text(before))
-        .execute(db.pool())
-        .await?;
-    Ok(gone.rows_affected())
+    let devices = ("known_devices", "id");
+    super::prune_in_batches(db, devices, "last_used_at < $1", &instant_text(before)).await
 }

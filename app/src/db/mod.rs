@@ -366,6 +366,36 @@ impl std::ops::DerefMut for Change {
     }
 }
 
+/// Rows one housekeeping statement deletes at most: a backlog goes in many short
+/// statements, never one that holds a big table (or SQLite's one writer) for long.
+pub const PRUNE_BATCH: usize = 1000;
+
+/// Deletes the rows of `table` that `condition` finds (`$1` its one value), at most
+/// [`PRUNE_BATCH`] a statement, picked by `key`; how many went.
+async fn prune_in_batches(
+    db: &Db,
+    (table, key): (&str, &str),
+    condition: &str,
+    value: &str,
+) -> Result<u64> {
+    let sql = format!(
+        "DELETE FROM {table} WHERE {key} IN
+             (SELECT {key} FROM {table} WHERE {condition} LIMIT {PRUNE_BATCH})"
+    );
+    let mut gone = 0;
+    loop {
+        let deleted = sqlx::query(&sql)
+            .bind(value)
+            .execute(db.pool())
+            .await?
+            .rows_affected();
+        gone += deleted;
+        if deleted < PRUNE_BATCH as u64 {
+            return Ok(gone);
+        }
+    }
+}
+
 /// Adds `mode=rwc` (create if missing) and makes the file's folder.
 fn prepare_sqlite_url(url: &str) -> Result<String> {
     let path = url

@@ -511,13 +511,13 @@ pub async fn mark_not_delivered(
 /// Housekeeping: forgets notifications sent or given up before `before`; their record is
 /// not kept (the action that queued one has its own audit entry).
 pub async fn prune_notifications(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    let pruned = sqlx::query(
-        "DELETE FROM notifications WHERE state IN ('sent', 'failed') AND created_at < $1",
+    super::prune_in_batches(
+        db,
+        ("notifications", "id"),
+        "state IN ('sent', 'failed') AND created_at < $1",
+        &instant_text(before),
     )
-    .bind(instant_text(before))
-    .execute(db.pool())
-    .await?;
-    Ok(pruned.rows_affected())
+    .await
 }
 
 /// How the queue stands, for tests and benchmarks: (state, count).

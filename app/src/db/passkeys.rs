@@ -136,9 +136,6 @@ pub async fn take_ceremony(
 
 /// Forgets ceremonies nobody finished.
 pub async fn prune_ceremonies(db: &Db, now: DateTime<Utc>) -> Result<u64> {
-    let gone = sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at <= $1")
-        .bind(instant_text(now))
-        .execute(db.pool())
-        .await?;
-    Ok(gone.rows_affected())
+    let ceremonies = ("passkey_ceremonies", "id");
+    super::prune_in_batches(db, ceremonies, "expires_at <= $1", &instant_text(now)).await
 }

@@ -100,9 +100,6 @@ pub async fn save_generation(
 pub enum EndedSessions<'a> {
     One(&'a str),
     OfPerson(&'a str),
-    /// Every session ended, or past its last moment, by then: a session left to expire is
-    /// never ended by a request, so housekeeping finds it.
-    AllBy(DateTime<Utc>),
 }
 
 /// Forgets what ended sessions' devices were sent: those devices wipe themselves at their
@@ -119,10 +116,6 @@ pub async fn forget_ended_sessions(
         EndedSessions::OfPerson(person_id) => (
             "s.person_id = $1 AND s.ended_at IS NOT NULL",
             person_id.to_owned(),
-        ),
-        EndedSessions::AllBy(now) => (
-            "(s.ended_at IS NOT NULL OR s.expires_at <= $1)",
-            instant_text(now),
         ),
     };
     super::forget_push_of_sessions(conn, filter, &value).await?;
@@ -145,8 +138,42 @@ pub async fn forget_ended_sessions(
     Ok(())
 }
 
-/// Housekeeping: forgets the sync state of every session that is over, however it ended.
+/// Generations housekeeping forgets in one change, with their items.
+const GENERATIONS_PER_PRUNE: usize = 100;
+
+/// Housekeeping: forgets the sync state and push subscriptions of every session that is
+/// over, however it ended (a session left to expire is never ended by a request), a hundred
+/// generations to a change.
 pub async fn forget_sync_of_past_sessions(db: &Db, now: DateTime<Utc>) -> Result<()> {
+    let over = "(s.ended_at IS NOT NULL OR s.expires_at <= $1)";
+    let now = instant_text(now);
     let mut conn = db.pool().acquire().await?;
-    forget_ended_sessions(&mut conn, EndedSessions::AllBy(now)).await
+    super::forget_push_of_sessions(&mut conn, over, &now).await?;
+    drop(conn);
+    loop {
+        let ended: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT g.id FROM sync_generations g JOIN sessions s ON s.id = g.session_id
+             WHERE {over} LIMIT {GENERATIONS_PER_PRUNE}"
+        ))
+        .bind(&now)
+        .fetch_all(db.pool())
+        .await?;
+        if ended.is_empty() {
+            return Ok(());
+        }
+        let marks: Vec<String> = (1..=ended.len()).map(|n| format!("${n}")).collect();
+        let marks = marks.join(", ");
+        let mut change = db.begin().await?;
+        for sql in [
+            format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
+            format!("DELETE FROM sync_generations WHERE id IN ({marks})"),
+        ] {
+            let mut delete = sqlx::query(&sql);
+            for id in &ended {
+                delete = delete.bind(id);
+            }
+            delete.execute(&mut *change).await?;
+        }
+        change.commit().await?;
+    }
 }

@@ -1,7 +1,9 @@
-//! Two `waypoint serve` processes on one PostgreSQL database behind nginx (Debian's, started
-//! here on loopback), as a health region runs Waypoint: a client whose requests alternate
-//! between them signs in, syncs, checks in offline and signs out, with nothing lost or
-//! doubled. Everything that is state lives in the database, so either instance answers.
+//! Past one machine. Two `waypoint serve` processes on one PostgreSQL database behind nginx
+//! (Debian's, started here on loopback), as a health region runs Waypoint: a client whose
+//! requests alternate between them signs in, syncs, checks in offline and signs out, with
+//! nothing lost or doubled. Everything that is state lives in the database, so either
+//! instance answers. Periodic jobs run once across instances, and housekeeping keeps up
+//! with a big database a batch at a time.
 use crate::helpers::{own_database, postgres_url, sync, TestApp};
 use app::db::{self, Db};
 use app::domain::{AppointmentStatus, CheckInAction, DeviceCopy, Receipt};
@@ -276,6 +278,32 @@ async fn a_periodic_round_runs_on_one_instance_at_a_time() {
         assert!(db::claim_round(&t.db, "reminders", now, hour)
             .await
             .unwrap());
+        t
+    })
+    .await;
+}
+
+/// Housekeeping deletes a backlog a batch at a time, and all of it.
+#[tokio::test]
+async fn housekeeping_clears_a_backlog_bigger_than_a_batch() {
+    crate::helpers::on_each_engine(|t| async move {
+        let long_ago = db::instant_text(Utc::now() - chrono::Duration::days(400));
+        let backlog = db::PRUNE_BATCH * 2 + 500;
+        for n in 0..backlog {
+            sqlx::query(
+                "INSERT INTO sign_in_attempts (id, throttle_key, address_key, attempted_at, outcome)
+                 VALUES ($1, 'key', 'address', $2, 'failed')",
+            )
+            .bind(format!("attempt-{n}"))
+            .bind(&long_ago)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        }
+        let gone = db::prune_attempts(&t.db, Utc::now() - chrono::Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(gone, backlog as u64, "{}", t.engine);
         t
     })
     .await;

@@ -328,6 +328,28 @@ async fn housekeeping_forgets_what_sessions_left_to_expire_were_sent() {
             .await
             .unwrap();
         assert_eq!(generations().await, 2, "live sessions keep theirs");
+        // A backlog bigger than one round of pruning (as after housekeeping was down): all
+        // of it goes, a batch at a time.
+        for n in 0..250 {
+            let generation = format!("backlog-{n}");
+            sqlx::query(
+                "INSERT INTO sync_generations (id, session_id, made_at)
+                 SELECT $1, id, created_at FROM sessions WHERE person_id =
+                     (SELECT person_id FROM accounts WHERE sign_in_name = 'alex')",
+            )
+            .bind(&generation)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO sync_items (generation_id, item_key, digest) VALUES ($1, 'plan', 'd')",
+            )
+            .bind(&generation)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        }
+        assert_eq!(generations().await, 252);
         sqlx::query(
             "UPDATE sessions SET expires_at = $1 WHERE person_id =
                 (SELECT person_id FROM accounts WHERE sign_in_name = 'alex')",
