@@ -188,19 +188,10 @@ async fn copy_table(
                 })?);
             }
         }
-        let width = names.len();
-        let placeholders: Vec<String> = (0..rows.len())
-            .map(|row| {
-                let marks: Vec<String> = (1..=width)
-                    .map(|n| format!("${}", row * width + n))
-                    .collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO {} ({list}) VALUES {}",
             table.name,
-            placeholders.join(", ")
+            super::placeholder_rows(rows.len(), names.len())
         );
         let mut insert = sqlx::query(&sql);
         for value in values {

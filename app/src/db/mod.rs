@@ -366,6 +366,21 @@ impl std::ops::DerefMut for Change {
     }
 }
 
+/// `count` numbered placeholders from `$first`: `$1, $2, $3`, for a list of values.
+fn placeholders(first: usize, count: usize) -> String {
+    let marks: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    marks.join(", ")
+}
+
+/// `rows` groups of `width` numbered placeholders, `($1, $2), ($3, $4)`, for a statement
+/// that writes many rows at once.
+fn placeholder_rows(rows: usize, width: usize) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|row| format!("({})", placeholders(row * width + 1, width)))
+        .collect();
+    rows.join(", ")
+}
+
 /// Rows one housekeeping statement deletes at most: a backlog goes in many short
 /// statements, never one that holds a big table (or SQLite's one writer) for long.
 pub const PRUNE_BATCH: usize = 1000;

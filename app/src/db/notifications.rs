@@ -252,7 +252,7 @@ pub async fn queue_notice(
     queue_notices(conn, &queue, now).await
 }
 
-/// How many rows go in one INSERT: 9 values each, far below either engine's limit.
+/// How many rows go in one INSERT: 11 values each, far below either engine's limit.
 const NOTICES_PER_INSERT: usize = 200;
 
 /// Queues each notice for its subscriber's device, as [`queue_notice`] does, in a few
@@ -274,29 +274,12 @@ pub async fn queue_notices(
     let created_at = instant_text(now);
     let mut queued = 0;
     for chunk in rows.chunks(NOTICES_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|row| {
-                let at = row * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 'queued', 0, ${}, ${})",
-                    at + 1,
-                    at + 2,
-                    at + 3,
-                    at + 4,
-                    at + 5,
-                    at + 6,
-                    at + 7,
-                    at + 8,
-                    at + 9
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO notifications (id, subscription_id, person_id, kind, dedupe_key,
                  about_time, open_path, state, attempts, next_try_at, created_at)
              VALUES {}
              ON CONFLICT (subscription_id, dedupe_key) DO NOTHING",
-            values.join(", ")
+            super::placeholder_rows(chunk.len(), 11)
         );
         let mut insert = sqlx::query(&sql);
         for (subscriber, notice, next_try_at) in chunk {
@@ -308,6 +291,8 @@ pub async fn queue_notices(
                 .bind(&notice.dedupe_key)
                 .bind(notice.about_time.map(clock_time_text))
                 .bind(&notice.open_path)
+                .bind("queued")
+                .bind(0_i64)
                 .bind(instant_text(*next_try_at))
                 .bind(&created_at);
         }

@@ -161,8 +161,7 @@ pub async fn forget_sync_of_past_sessions(db: &Db, now: DateTime<Utc>) -> Result
         if ended.is_empty() {
             return Ok(());
         }
-        let marks: Vec<String> = (1..=ended.len()).map(|n| format!("${n}")).collect();
-        let marks = marks.join(", ");
+        let marks = super::placeholders(1, ended.len());
         let mut change = db.begin().await?;
         for sql in [
             format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
