@@ -46,6 +46,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
 # nginx for the test of two instances behind a reverse proxy.
 [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+# wrk, the load generator of bench/load.sh.
+[[ "$mode" == bench ]] && ! command -v wrk >/dev/null 2>&1 && missing+=(wrk)
 if (( ${#missing[@]} )); then
   say "installing Debian packages: ${missing[*]}"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi

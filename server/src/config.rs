@@ -19,7 +19,16 @@ pub enum Command {
     /// Bring the database schema up to date, then stop.
     Migrate,
     /// Add the fictitious demo program. Running it again changes nothing.
-    SeedDemo,
+    SeedDemo {
+        /// Clients in all, for measuring at scale (the demo has thirty; past those, names
+        /// repeat with a number and have no sign-in).
+        #[arg(long)]
+        clients: Option<usize>,
+        /// Programs to spread the clients over: Riverside, then "Program 2" and on, whose
+        /// people have no sign-ins.
+        #[arg(long, default_value_t = 1)]
+        organisations: usize,
+    },
     /// Add an organisation (a program), for a new installation without the demo.
     #[command(subcommand)]
     Organisation(OrganisationCommand),

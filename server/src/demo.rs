@@ -465,9 +465,12 @@ fn name_taken(_: db::NameTaken) -> DemoError {
     DemoError::Rule("two demo accounts share a sign-in name".into())
 }
 
+/// How many clients the demo program has.
+pub const DEMO_CLIENTS: usize = CLIENTS.len();
+
 /// Adds the demo program unless it is already there.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<SeedOutcome, DemoError> {
-    seed_with(db, now, CLIENTS.len()).await
+    seed_with(db, now, DEMO_CLIENTS).await
 }
 
 /// As [`seed`], with `client_count` clients: past the thirty demo names, names repeat with a
@@ -477,143 +480,208 @@ pub async fn seed_with(
     now: DateTime<Utc>,
     client_count: usize,
 ) -> Result<SeedOutcome, DemoError> {
-    let mut tx = db.begin().await?;
-    if db::organisation_exists(&mut tx, DEMO_ORGANISATION_ID).await? {
-        return Ok(SeedOutcome::AlreadyThere);
+    seed_programs(db, now, client_count, 1).await
+}
+
+/// As [`seed_with`], with the clients spread over `programs` programs: Riverside first,
+/// then "Program 2" and on, whose staff and clients have no sign-ins. Each program is
+/// added in a transaction of its own. For measuring at the size of a health region.
+pub async fn seed_programs(
+    db: &Db,
+    now: DateTime<Utc>,
+    client_count: usize,
+    programs: usize,
+) -> Result<SeedOutcome, DemoError> {
+    let mut first = Some(db.begin().await?);
+    if let Some(tx) = &mut first {
+        if db::organisation_exists(tx, DEMO_ORGANISATION_ID).await? {
+            return Ok(SeedOutcome::AlreadyThere);
+        }
     }
     // One Argon2id hash for every demo account: hashing thirty would take seconds.
     let passphrase_hash = app::auth::hash_passphrase_in_turn(DEMO_PASSPHRASE.to_owned()).await??;
-    let today = now
-        .with_timezone(&TIME_ZONE.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
-        .date_naive();
-    let org = DEMO_ORGANISATION_ID;
-    db::insert_organisation(&mut tx, org, "Riverside Community Health", TIME_ZONE, now).await?;
-    let office = OfficeFields {
-        phone: Some("416-555-0100".to_owned()),
-        hours: Some("Monday to Friday, 9 am to 5 pm. Thursdays until 7 pm.".to_owned()),
-    };
-    db::set_office(&mut tx, org, &office).await?;
-
-    let mut case_managers = Vec::new();
-    for (line, (name, sign_in_name)) in (101..).zip(CASE_MANAGERS) {
-        let id = db::new_id();
-        db::insert_person(&mut tx, &id, org, name, Role::CaseManager, now).await?;
-        let phone = format!("416-555-0{line} ext {}", line - 100);
-        db::set_work_phone(&mut tx, org, &id, Some(&phone)).await?;
-        db::insert_account(&mut tx, &id, sign_in_name, &passphrase_hash, now)
-            .await?
-            .map_err(name_taken)?;
-        case_managers.push(id);
+    let programs = programs.max(1);
+    let per_program = client_count.div_ceil(programs);
+    for number in 0..programs {
+        // Riverside's transaction is the one that found it missing.
+        let mut tx = match first.take() {
+            Some(tx) => tx,
+            None => db.begin().await?,
+        };
+        let (id, name) = match number {
+            0 => (
+                DEMO_ORGANISATION_ID.to_owned(),
+                "Riverside Community Health".to_owned(),
+            ),
+            n => (
+                format!("00000000-0000-4000-8000-{n:012}"),
+                format!("Program {}", n + 1),
+            ),
+        };
+        let program = DemoProgram {
+            id: &id,
+            name: &name,
+            sign_ins: number == 0,
+        };
+        let clients = per_program.min(client_count.saturating_sub(number * per_program));
+        program
+            .seed(&mut tx, &passphrase_hash, clients, now)
+            .await?;
+        tx.commit().await.map_err(DbError::from)?;
     }
-    let admin = db::new_id();
-    db::insert_person(&mut tx, &admin, org, "Sam Whitfield", Role::Admin, now).await?;
-    db::insert_account(&mut tx, &admin, "sam.admin", &passphrase_hash, now)
-        .await?
-        .map_err(name_taken)?;
+    Ok(SeedOutcome::Created)
+}
 
-    let mut services = Vec::new();
-    for s in &SERVICES {
-        let service = NewService {
-            name: s.name,
-            description: s.description,
-            phone: Some(s.phone),
-            address: Some(s.address),
-        };
-        services.push(db::insert_service(&mut tx, org, &service).await?);
-    }
-    let mut resources = Vec::new();
-    for (position, r) in (0_i64..).zip(&RESOURCES) {
-        let resource = NewResource {
-            kind: r.kind,
-            audience: r.audience,
-            name: r.name,
-            description: r.description,
-            how_to_reach: r.how_to_reach,
-            phone: r.phone,
-            website: r.website,
-            position,
-        };
-        resources.push(db::insert_resource(&mut tx, org, &resource).await?);
-    }
+/// One program of the demo; only the first has sign-ins (they are unique across programs).
+struct DemoProgram<'a> {
+    id: &'a str,
+    name: &'a str,
+    sign_ins: bool,
+}
 
-    for index in 0..client_count {
-        let name = &match index / CLIENTS.len() {
-            0 => CLIENTS[index].to_owned(),
-            round => format!("{} {}", CLIENTS[index % CLIENTS.len()], round + 1),
+impl DemoProgram<'_> {
+    async fn seed(
+        &self,
+        tx: &mut AnyConnection,
+        passphrase_hash: &str,
+        client_count: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(), DemoError> {
+        let today = now
+            .with_timezone(&TIME_ZONE.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC))
+            .date_naive();
+        let org = self.id;
+        db::insert_organisation(&mut *tx, org, self.name, TIME_ZONE, now).await?;
+        let office = OfficeFields {
+            phone: Some("416-555-0100".to_owned()),
+            hours: Some("Monday to Friday, 9 am to 5 pm. Thursdays until 7 pm.".to_owned()),
         };
-        let client = db::new_id();
-        let case_manager = &case_managers[index % case_managers.len()];
-        let demo_client = DemoClient {
-            index,
-            id: &client,
-            case_manager,
-            today,
-            now,
-        };
-        let full_name = format!("{name} {}", SURNAMES[index % SURNAMES.len()]);
-        db::insert_person(&mut tx, &client, org, &full_name, Role::Client, now).await?;
-        if index < FIRST_NOT_ENROLLED {
-            let sign_in_name = name.to_lowercase();
-            db::insert_account(&mut tx, &client, &sign_in_name, &passphrase_hash, now)
+        db::set_office(&mut *tx, org, &office).await?;
+
+        let mut case_managers = Vec::new();
+        for (line, (name, sign_in_name)) in (101..).zip(CASE_MANAGERS) {
+            let id = db::new_id();
+            db::insert_person(&mut *tx, &id, org, name, Role::CaseManager, now).await?;
+            let phone = format!("416-555-0{line} ext {}", line - 100);
+            db::set_work_phone(&mut *tx, org, &id, Some(&phone)).await?;
+            if self.sign_ins {
+                db::insert_account(&mut *tx, &id, sign_in_name, passphrase_hash, now)
+                    .await?
+                    .map_err(name_taken)?;
+            }
+            case_managers.push(id);
+        }
+        let admin = db::new_id();
+        db::insert_person(&mut *tx, &admin, org, "Sam Whitfield", Role::Admin, now).await?;
+        if self.sign_ins {
+            db::insert_account(&mut *tx, &admin, "sam.admin", passphrase_hash, now)
                 .await?
                 .map_err(name_taken)?;
         }
-        let date_of_birth =
-            today - Duration::days(365 * (24 + index as i64 % 30) + 13 * index as i64);
-        let phone = format!("416-555-{:04}", 100 + index);
-        let profile = NewClientProfile {
-            person_id: &client,
-            preferred_name: name,
-            pronouns: None,
-            program_start_on: today - Duration::days(120 + 37 * (index % CLIENTS.len()) as i64),
-            pharmacy: Some(PHARMACIES[index % PHARMACIES.len()]),
-            intake: Some(db::Intake {
-                date_of_birth,
-                phone: Some(&phone),
-                leave_messages: if index % 3 == 0 {
-                    LeaveMessages::No
-                } else {
-                    LeaveMessages::Yes
-                },
-                preferred_language: Some(if index % 4 == 1 { "French" } else { "English" }),
-                identity_key: &identity_key(org, &full_name, date_of_birth),
-                added_by: Some(case_manager),
-                added_at: now,
-            }),
-        };
-        db::insert_client_profile(&mut tx, &profile)
-            .await?
-            .map_err(|_| DemoError::Rule(format!("{full_name} is in the demo twice")))?;
-        db::add_to_care_team(
-            &mut tx,
-            &client,
-            case_manager,
-            true,
-            profile.program_start_on,
-        )
-        .await?;
-        if index.is_multiple_of(5) {
-            let backup = &case_managers[(index + 1) % case_managers.len()];
-            db::add_to_care_team(&mut tx, &client, backup, false, today - Duration::days(30))
-                .await?;
+
+        let mut services = Vec::new();
+        for s in &SERVICES {
+            let service = NewService {
+                name: s.name,
+                description: s.description,
+                phone: Some(s.phone),
+                address: Some(s.address),
+            };
+            services.push(db::insert_service(&mut *tx, org, &service).await?);
         }
-        demo_client.stages(&mut tx).await?;
-        demo_client.plan(&mut tx).await?;
-        demo_client.appointments(&mut tx).await?;
-        demo_client.referrals(&mut tx, &services).await?;
-        demo_client.case_notes(&mut tx).await?;
-        demo_client.review(&mut tx).await?;
-        demo_client.assessments(&mut tx).await?;
-        demo_client.safety_plan(&mut tx).await?;
-        demo_client.suggestions(&mut tx).await?;
-        demo_client.messages(&mut tx).await?;
-        for pick in [index, index + 5] {
-            let resource = &resources[2 + pick % (resources.len() - 2)];
-            db::recommend_resource(&mut tx, &client, resource).await?;
+        let mut resources = Vec::new();
+        for (position, r) in (0_i64..).zip(&RESOURCES) {
+            let resource = NewResource {
+                kind: r.kind,
+                audience: r.audience,
+                name: r.name,
+                description: r.description,
+                how_to_reach: r.how_to_reach,
+                phone: r.phone,
+                website: r.website,
+                position,
+            };
+            resources.push(db::insert_resource(&mut *tx, org, &resource).await?);
         }
+
+        for index in 0..client_count {
+            let name = &match index / CLIENTS.len() {
+                0 => CLIENTS[index].to_owned(),
+                round => format!("{} {}", CLIENTS[index % CLIENTS.len()], round + 1),
+            };
+            let client = db::new_id();
+            let case_manager = &case_managers[index % case_managers.len()];
+            let demo_client = DemoClient {
+                index,
+                id: &client,
+                case_manager,
+                today,
+                now,
+            };
+            let full_name = format!("{name} {}", SURNAMES[index % SURNAMES.len()]);
+            db::insert_person(&mut *tx, &client, org, &full_name, Role::Client, now).await?;
+            if self.sign_ins && index < FIRST_NOT_ENROLLED {
+                let sign_in_name = name.to_lowercase();
+                db::insert_account(&mut *tx, &client, &sign_in_name, passphrase_hash, now)
+                    .await?
+                    .map_err(name_taken)?;
+            }
+            let date_of_birth =
+                today - Duration::days(365 * (24 + index as i64 % 30) + 13 * index as i64);
+            let phone = format!("416-555-{:04}", 100 + index);
+            let profile = NewClientProfile {
+                person_id: &client,
+                preferred_name: name,
+                pronouns: None,
+                program_start_on: today - Duration::days(120 + 37 * (index % CLIENTS.len()) as i64),
+                pharmacy: Some(PHARMACIES[index % PHARMACIES.len()]),
+                intake: Some(db::Intake {
+                    date_of_birth,
+                    phone: Some(&phone),
+                    leave_messages: if index % 3 == 0 {
+                        LeaveMessages::No
+                    } else {
+                        LeaveMessages::Yes
+                    },
+                    preferred_language: Some(if index % 4 == 1 { "French" } else { "English" }),
+                    identity_key: &identity_key(org, &full_name, date_of_birth),
+                    added_by: Some(case_manager),
+                    added_at: now,
+                }),
+            };
+            db::insert_client_profile(&mut *tx, &profile)
+                .await?
+                .map_err(|_| DemoError::Rule(format!("{full_name} is in the demo twice")))?;
+            db::add_to_care_team(
+                &mut *tx,
+                &client,
+                case_manager,
+                true,
+                profile.program_start_on,
+            )
+            .await?;
+            if index.is_multiple_of(5) {
+                let backup = &case_managers[(index + 1) % case_managers.len()];
+                db::add_to_care_team(&mut *tx, &client, backup, false, today - Duration::days(30))
+                    .await?;
+            }
+            demo_client.stages(&mut *tx).await?;
+            demo_client.plan(&mut *tx).await?;
+            demo_client.appointments(&mut *tx).await?;
+            demo_client.referrals(&mut *tx, &services).await?;
+            demo_client.case_notes(&mut *tx).await?;
+            demo_client.review(&mut *tx).await?;
+            demo_client.assessments(&mut *tx).await?;
+            demo_client.safety_plan(&mut *tx).await?;
+            demo_client.suggestions(&mut *tx).await?;
+            demo_client.messages(&mut *tx).await?;
+            for pick in [index, index + 5] {
+                let resource = &resources[2 + pick % (resources.len() - 2)];
+                db::recommend_resource(&mut *tx, &client, resource).await?;
+            }
+        }
+        Ok(())
     }
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(SeedOutcome::Created)
 }
 
 struct DemoClient<'a> {

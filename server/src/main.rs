@@ -13,7 +13,12 @@ async fn main() -> ExitCode {
             .await
             .map(|_| ())
             .map_err(Into::into),
-        Command::SeedDemo => seed(&cli.config).await.map_err(Into::into),
+        Command::SeedDemo {
+            clients,
+            organisations,
+        } => seed(&cli.config, clients, organisations)
+            .await
+            .map_err(Into::into),
         Command::Organisation(command) => cli::organisation(&cli.config, command).await,
         Command::User(command) => cli::user(&cli.config, command).await,
         Command::Client(command) => cli::client(&cli.config, command).await,
@@ -38,9 +43,20 @@ async fn serve(config: server::config::Config) -> Result<(), startup::StartError
     app.run_until_stopped().await
 }
 
-async fn seed(config: &server::config::Config) -> Result<(), startup::StartError> {
+async fn seed(
+    config: &server::config::Config,
+    clients: Option<usize>,
+    organisations: usize,
+) -> Result<(), startup::StartError> {
     let db = startup::connect_and_migrate(config).await?;
-    let outcome = demo::seed(&db, chrono::Utc::now()).await?;
+    let now = chrono::Utc::now();
+    let outcome = match clients {
+        None if organisations <= 1 => demo::seed(&db, now).await?,
+        clients => {
+            let clients = clients.unwrap_or(demo::DEMO_CLIENTS);
+            demo::seed_programs(&db, now, clients, organisations).await?
+        }
+    };
     match outcome {
         demo::SeedOutcome::Created => tracing::info!("demo data added"),
         demo::SeedOutcome::AlreadyThere => {

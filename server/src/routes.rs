@@ -1,4 +1,5 @@
 //! Plain HTTP routes beside the pages.
+use app::db::AuditEntry;
 use app::domain::Role;
 use app::error::AppError;
 use app::session::Asking;
@@ -6,6 +7,7 @@ use app::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 /// 200 when the database answers, 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
@@ -55,31 +57,35 @@ pub async fn audit_csv(
         .and_time(chrono::NaiveTime::MIN)
         .and_utc();
     let now = chrono::Utc::now();
-    let entries = match app::actions::admin::export_audit(&state.db, &asking, start, end, now).await
+    let export = match app::actions::admin::export_audit(&state.db, &asking, start, end, now).await
     {
-        Ok(entries) => entries,
+        Ok(export) => export,
         Err(refused) => return refused.into_response(),
     };
-    let mut csv = String::from(
-        "seq,at_utc,actor_id,actor_role,action,client_id,target,address,outcome,hash\n",
-    );
-    for e in entries {
-        let fields = [
-            e.seq.to_string(),
-            e.at,
-            e.actor_id.unwrap_or_default(),
-            e.actor_role.unwrap_or_default(),
-            e.action,
-            e.client_id.unwrap_or_default(),
-            e.target.unwrap_or_default(),
-            e.address.unwrap_or_default(),
-            e.outcome,
-            e.hash,
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        csv.push_str(&line.join(","));
-        csv.push('\n');
-    }
+    let header = "seq,at_utc,actor_id,actor_role,action,client_id,target,address,outcome,hash\n";
+    // A page of entries in memory at a time: a year of a big program is millions of rows.
+    // A page that fails midway ends the download unfinished (the browser says it failed).
+    let db = state.db.clone();
+    let pages = futures::stream::unfold(Some(None), move |after: Option<Option<AuditEntry>>| {
+        let (db, export) = (db.clone(), export.clone());
+        async move {
+            let after = after?;
+            match export.page(&db, after.as_ref()).await {
+                Ok(page) if page.is_empty() => None,
+                Ok(page) => {
+                    let more = page.len() == app::db::AUDIT_PAGE;
+                    let next = more.then(|| page.last().cloned());
+                    Some((Ok(csv_lines(&page)), next))
+                }
+                Err(error) => {
+                    tracing::error!(kind = error.kind(), "audit export stopped midway");
+                    let stopped = std::io::Error::other("the audit export stopped midway");
+                    Some((Err(stopped), None))
+                }
+            }
+        }
+    });
+    let body = futures::stream::once(async move { Ok(header.to_owned()) }).chain(pages);
     (
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -88,9 +94,33 @@ pub async fn audit_csv(
                 "attachment; filename=\"audit.csv\"",
             ),
         ],
-        csv,
+        axum::body::Body::from_stream(body),
     )
         .into_response()
+}
+
+/// Entries as lines of the export's CSV.
+fn csv_lines(entries: &[AuditEntry]) -> String {
+    let mut csv = String::new();
+    for e in entries {
+        let seq = e.seq.to_string();
+        let fields = [
+            seq.as_str(),
+            &e.at,
+            e.actor_id.as_deref().unwrap_or_default(),
+            e.actor_role.as_deref().unwrap_or_default(),
+            &e.action,
+            e.client_id.as_deref().unwrap_or_default(),
+            e.target.as_deref().unwrap_or_default(),
+            e.address.as_deref().unwrap_or_default(),
+            &e.outcome,
+            &e.hash,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    csv
 }
 
 /// Quotes a CSV field, and defuses values a spreadsheet would run as a formula.

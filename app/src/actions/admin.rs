@@ -194,26 +194,47 @@ pub async fn make_reset_code(
     .await
 }
 
-/// An admin exports the audit trail from `from` (inclusive) to `to` (exclusive); the export
-/// itself is recorded first.
+/// An admin exports the audit trail from `from` (inclusive) to `to` (exclusive): the export
+/// is recorded first, then its entries are read a page at a time ([`AuditExport::page`]).
 pub async fn export_audit(
     db: &Db,
     asking: &Asking,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<Vec<AuditEntry>, AppError> {
+) -> Result<AuditExport, AppError> {
     let action = "audit.export";
     traced(action, asking, async {
         let admin = asking.as_role(Role::Admin)?;
-        let entries = db::audit_between(db, &admin.organisation_id, from, to).await?;
         db::record_audit_now(db, &[audit::allowed(asking, action)], now).await?;
-        Ok(entries)
+        Ok(AuditExport {
+            organisation_id: admin.organisation_id.clone(),
+            range: (from, to),
+        })
     })
     .await
 }
 
-impl super::Outcome for Vec<AuditEntry> {
+/// An export an admin was allowed and which is recorded: their organisation's entries in
+/// the range, read a page at a time.
+#[derive(Debug, Clone)]
+pub struct AuditExport {
+    organisation_id: String,
+    range: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl AuditExport {
+    /// The next page after `after` (none for the first); empty at the end.
+    pub async fn page(
+        &self,
+        db: &Db,
+        after: Option<&AuditEntry>,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        Ok(db::audit_page(db, &self.organisation_id, self.range, after).await?)
+    }
+}
+
+impl super::Outcome for AuditExport {
     fn outcome(&self) -> &'static str {
         "done"
     }

@@ -6,17 +6,16 @@
 use super::check_ins::{self, CheckedCheckIn};
 use super::{messages, suggestions};
 use super::{traced, Outcome};
-use crate::clock::local_time_in;
 use crate::db::{self, AuditEvent, CheckInOutcome, ClientHome, Db, DbError};
 use crate::domain::{
-    changes_since, client_window, is_device_key, AppointmentCopy, CheckInAction, Profile,
-    QueuedCheckIn, Receipt, Role, SyncAnswer, SyncItem, SyncRequest, MAX_CHECK_INS_PER_SYNC,
-    SYNC_PROTOCOL,
+    changes_since, client_window, is_device_key, local_time_of, AppointmentCopy, CheckInAction,
+    Profile, QueuedCheckIn, Receipt, Role, SyncAnswer, SyncItem, SyncRequest,
+    MAX_CHECK_INS_PER_SYNC, SYNC_PROTOCOL,
 };
 use crate::error::AppError;
 use crate::secrets::{hex, random_bytes, NoRandomness};
 use crate::session::{Asking, SignedIn};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -127,7 +126,35 @@ async fn sync_inner(
         receipts.push((queued.key.clone(), receipt));
     }
 
-    let View { items, shared_by } = view_of(db, person).await?;
+    // Read before the view is worked out: a change committed meanwhile leaves this
+    // generation at the older version, so the next sync works the view out again.
+    let version = view_version(db, person, now).await?;
+    let generation = request.cursor.as_deref().and_then(generation_of);
+    let made_at = match generation {
+        Some(generation) => {
+            db::generation_version(db, &person.session_id, generation, &person.person_id).await?
+        }
+        None => None,
+    };
+    // Nothing it may see changed since the device's cursor: the same cursor, nothing
+    // worked out and nothing written.
+    if let Some((Some(made_at), Some(copy_key))) = &made_at {
+        if *made_at == version {
+            return Ok(SyncAnswer {
+                protocol: SYNC_PROTOCOL,
+                owner,
+                since: request.cursor.clone(),
+                cursor: request.cursor.unwrap_or_default(),
+                reset: false,
+                changed: vec![],
+                removed: vec![],
+                receipts,
+                copy_key: Some(copy_key.clone()),
+            });
+        }
+    }
+
+    let View { items, shared_by } = view_of(db, person, now).await?;
     let view: Vec<(SyncItem, String)> = items
         .into_iter()
         .map(|item| {
@@ -135,7 +162,7 @@ async fn sync_inner(
             (item, digest)
         })
         .collect();
-    let base = match request.cursor.as_deref().and_then(generation_of) {
+    let base = match generation.filter(|_| made_at.is_some()) {
         Some(generation) => db::sent_generation(db, &person.session_id, generation)
             .await?
             .map(|sent| (generation, sent)),
@@ -169,12 +196,16 @@ async fn sync_inner(
         })
         .collect();
     let nothing_changed = !reset && changed.is_empty() && removed.is_empty();
-    let cursor = match &since {
-        // Nothing changed: the same cursor, and nothing written.
-        Some(cursor) if nothing_changed => cursor.clone(),
+    let cursor = match (&since, base.as_ref()) {
+        // Nothing it shows changed: the same cursor, now current at this version.
+        (Some(cursor), Some((generation, _))) if nothing_changed => {
+            db::mark_generation_current(db, &person.session_id, generation, &version).await?;
+            cursor.clone()
+        }
         _ => {
             let base = base.as_ref().map(|(generation, _)| *generation);
-            save_answer(db, &person.session_id, &view, &reads, base, now).await?
+            let answer = (view.as_slice(), reads.as_slice(), version.as_str());
+            save_answer(db, &person.session_id, answer, base, now).await?
         }
     };
     Ok(SyncAnswer {
@@ -195,8 +226,7 @@ async fn sync_inner(
 async fn save_answer(
     db: &Db,
     session_id: &str,
-    view: &[(SyncItem, String)],
-    reads: &[AuditEvent],
+    (view, reads, version): (&[(SyncItem, String)], &[AuditEvent], &str),
     base: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<String, SyncError> {
@@ -206,9 +236,34 @@ async fn save_answer(
         .map(|(item, digest)| (item.key(), digest.clone()))
         .collect();
     let mut change = db.change().await?;
-    db::save_generation(&mut change, session_id, &generation, base, &digests, now).await?;
+    let made = (generation.as_str(), version);
+    db::save_generation(&mut change, session_id, made, base, &digests, now).await?;
     change.keep(reads, now).await?;
     Ok(cursor_of(&generation))
+}
+
+/// What this build's view is made of: a release that changes it changes this, and every
+/// device is sent its view again.
+const VIEW_SHAPE: &str = concat!(env!("CARGO_PKG_VERSION"), "/", "view-1");
+
+/// The version of what `person` may see: a digest of the change stamps their view is
+/// worked out from, each with the local day it is seen on (shares start and end, and
+/// appointments enter the window, by day).
+async fn view_version(db: &Db, person: &SignedIn, now: DateTime<Utc>) -> Result<String, DbError> {
+    let mut digest = Sha256::new();
+    digest.update(VIEW_SHAPE);
+    for stamp in db::view_stamps_of(db, &person.person_id).await? {
+        let day = stamp
+            .time_zone
+            .map(|zone| local_time_of(&zone, now).date().to_string());
+        digest.update(format!(
+            "\n{} {} {}",
+            stamp.id,
+            stamp.stamp,
+            day.unwrap_or_default()
+        ));
+    }
+    Ok(hex(&digest.finalize()[..16]))
 }
 
 /// The label the phone keeps this person's copy under: stable, and not their id.
@@ -298,13 +353,16 @@ pub struct View {
     pub shared_by: BTreeMap<String, String>,
 }
 
-pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
+/// Everything `person` may see on their local day of `now`: appointments by whole days,
+/// so that the view changes only when a change stamp or the day does (the phone leaves out
+/// those that have begun).
+pub async fn view_of(db: &Db, person: &SignedIn, now: DateTime<Utc>) -> Result<View, SyncError> {
     let mut items = Vec::new();
     let mut shared_by = BTreeMap::new();
     match person.role {
         Role::Client => {
             if let Some(home) = db::client_home(db, &person.person_id).await? {
-                client_items(db, &home, &mut items).await?;
+                client_items(db, &home, now, &mut items).await?;
             }
         }
         Role::Supporter => {
@@ -315,9 +373,9 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
                 let Some(home) = db::client_home(db, &grant.client_id).await? else {
                     continue;
                 };
-                let now = local_time_in(&home.time_zone);
-                if grant.is_active(now.date()) {
-                    let mut shared = db::shared_with_supporter(db, &grant, &home, now).await?;
+                let today = start_of_day(&home.time_zone, now);
+                if grant.is_active(today.date()) {
+                    let mut shared = db::shared_with_supporter(db, &grant, &home, today).await?;
                     if start_here.is_none() {
                         start_here = Some(
                             db::start_here_of_organisation(db, &person.organisation_id).await?,
@@ -339,13 +397,21 @@ pub async fn view_of(db: &Db, person: &SignedIn) -> Result<View, SyncError> {
     Ok(View { items, shared_by })
 }
 
+/// The start of `now`'s day in a time zone.
+fn start_of_day(time_zone: &str, now: DateTime<Utc>) -> NaiveDateTime {
+    local_time_of(time_zone, now)
+        .date()
+        .and_time(NaiveTime::MIN)
+}
+
 async fn client_items(
     db: &Db,
     home: &ClientHome,
+    now: DateTime<Utc>,
     items: &mut Vec<SyncItem>,
 ) -> Result<(), DbError> {
     let client_id = &home.client_id;
-    let now = local_time_in(&home.time_zone);
+    let today = start_of_day(&home.time_zone, now);
     items.push(SyncItem::Profile(Profile {
         preferred_name: home.preferred_name.clone(),
         care_team: db::care_team_card(db, client_id).await?,
@@ -356,7 +422,7 @@ async fn client_items(
     if let Some(stage) = db::stage_history(db, client_id).await?.pop() {
         items.push(SyncItem::Stage(stage));
     }
-    let (from, to) = client_window(now);
+    let (from, to) = client_window(today);
     let mut answers = db::latest_appointment_answers(db, client_id, from, to).await?;
     for appointment in db::appointments_between(db, client_id, from, to).await? {
         let answer = answers.remove(appointment.id.as_str());

@@ -595,17 +595,25 @@ pub async fn looks_at_client(db: &Db, client_id: &str, limit: i64) -> Result<Vec
     .await?)
 }
 
+/// Entries an export reads at once: its memory stays the same however long the range.
+pub const AUDIT_PAGE: usize = 1000;
+
 /// The entries of one organisation from `from` (inclusive) to `to` (exclusive), oldest
-/// first: its chain, and the shared chain's entries by one of its people or about one of
+/// first, a page of at most [`AUDIT_PAGE`] after `after` (the last entry of the page
+/// before): its chain, and the shared chain's entries by one of its people or about one of
 /// its clients (written before it had a chain). Entries of no organisation are left out:
 /// many clinics may share one database.
-pub async fn audit_between(
+pub async fn audit_page(
     db: &Db,
     organisation_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    after: Option<&AuditEntry>,
 ) -> Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(
+    let (at, chain, seq) = match after {
+        Some(entry) => (entry.at.clone(), entry.chain.clone(), entry.seq),
+        None => (String::new(), String::new(), 0),
+    };
+    Ok(sqlx::query_as(&format!(
         "SELECT chain, seq, at, actor_id, actor_role, action, client_id, target, address,
                 outcome, prev_hash, hash
          FROM audit_events
@@ -614,12 +622,17 @@ pub async fn audit_between(
                 OR (chain = $4
                     AND (actor_id IN (SELECT id FROM people WHERE organisation_id = $3)
                          OR client_id IN (SELECT id FROM people WHERE organisation_id = $3))))
-         ORDER BY at, chain, seq",
-    )
+           AND (at > $5 OR (at = $5 AND (chain > $6 OR (chain = $6 AND seq > $7))))
+         ORDER BY at, chain, seq
+         LIMIT {AUDIT_PAGE}"
+    ))
     .bind(instant_text(from))
     .bind(instant_text(to))
     .bind(organisation_id)
     .bind(SHARED_CHAIN)
+    .bind(at)
+    .bind(chain)
+    .bind(seq)
     .fetch_all(db.pool())
     .await?)
 }

@@ -90,7 +90,8 @@ async fn tables_in_order(conn: &mut AnyConnection) -> Result<Vec<Table>> {
                 .await?;
         let columns = columns
             .into_iter()
-            .map(|(column, kind)| (column, kind.eq_ignore_ascii_case("INTEGER")))
+            // SQLite's own rule: a declared type with "INT" in it holds integers.
+            .map(|(column, kind)| (column, kind.to_ascii_uppercase().contains("INT")))
             .collect();
         tables.push(Table { name, columns });
     }

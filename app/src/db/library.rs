@@ -370,6 +370,7 @@ pub async fn stock_missing_libraries(db: &Db, now: DateTime<Utc>) -> Result<usiz
         let mut tx = db.begin().await?;
         match stock_starter_library(&mut tx, &organisation_id, now).await {
             Ok(()) => {
+                super::bump_view_stamp(&mut tx, &organisation_id).await?;
                 tx.commit().await?;
                 stocked += 1;
             }

@@ -29,6 +29,7 @@ mod reviews;
 mod safety_plans;
 mod sessions;
 mod stages;
+mod stamps;
 mod suggestions;
 mod sync;
 
@@ -59,6 +60,7 @@ pub use reviews::*;
 pub use safety_plans::*;
 pub use sessions::*;
 pub use stages::*;
+pub use stamps::*;
 pub use suggestions::*;
 pub use sync::*;
 
@@ -344,8 +346,10 @@ pub struct Change {
 }
 
 impl Change {
-    /// Records `entries` in the trail and commits the change with them.
+    /// Records `entries` in the trail, bumps the change stamps of those whose devices'
+    /// view they touch, and commits the change with them.
     pub async fn keep(mut self, entries: &[AuditEvent], now: DateTime<Utc>) -> Result<()> {
+        bump_view_stamps(&mut self.tx, entries).await?;
         record_audit(&mut self.tx, &self.audit_key, entries, now).await?;
         self.tx.commit().await?;
         Ok(())

@@ -59,7 +59,7 @@ pub async fn sent_generation(
 pub async fn save_generation(
     conn: &mut AnyConnection,
     session_id: &str,
-    generation_id: &str,
+    (generation_id, view_version): (&str, &str),
     keep: Option<&str>,
     digests: &BTreeMap<String, String>,
     now: DateTime<Utc>,
@@ -78,12 +78,16 @@ pub async fn save_generation(
         .bind(keep)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO sync_generations (id, session_id, made_at) VALUES ($1, $2, $3)")
-        .bind(generation_id)
-        .bind(session_id)
-        .bind(instant_text(now))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sync_generations (id, session_id, made_at, view_version)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(generation_id)
+    .bind(session_id)
+    .bind(instant_text(now))
+    .bind(view_version)
+    .execute(&mut *conn)
+    .await?;
     for (key, digest) in digests {
         sqlx::query("INSERT INTO sync_items (generation_id, item_key, digest) VALUES ($1, $2, $3)")
             .bind(generation_id)

@@ -111,6 +111,17 @@ pub async fn postgres() -> Option<TestDb> {
 }
 
 impl TestDb {
+    /// A database of its own (see [`own_database`]), already migrated.
+    pub fn on_own_database(db: Db, url: &str) -> TestDb {
+        TestDb {
+            db,
+            url: url.to_owned(),
+            engine: "postgres",
+            _dir: None,
+            schema: None,
+        }
+    }
+
     /// A new pool on the same database, as a restarted server would open.
     pub async fn reconnect(&self) -> Db {
         match &self.schema {
@@ -540,4 +551,20 @@ pub async fn first_profile(phone: &TestApp) -> app::domain::Profile {
     copy.profile()
         .cloned()
         .expect("a client's copy has a profile")
+}
+
+/// The audit entry of a case manager's change to `client`'s record, for tests that change
+/// it through the db layer: kept with the change (`Change::keep`), it bumps the client's
+/// change stamp as the actions' entries do.
+pub fn staff_change_about(client: &str) -> app::db::AuditEvent {
+    app::db::AuditEvent {
+        actor_id: None,
+        actor_role: Some("case_manager".into()),
+        action: "test.change",
+        client_id: Some(client.to_owned()),
+        target: None,
+        address: None,
+        outcome: app::db::Outcome::Allowed,
+        organisation_id: Some(server::demo::DEMO_ORGANISATION_ID.to_owned()),
+    }
 }

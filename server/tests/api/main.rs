@@ -12,6 +12,7 @@ mod discretion;
 mod episodes;
 mod helpers;
 mod http;
+mod index_scans;
 mod instances;
 mod intake;
 mod library;

@@ -1,6 +1,8 @@
 //! Sync protocol v1 through the real route, on both engines: a phone's first and later
 //! syncs, check-ins queued offline, supporters losing access, and ended sessions.
-use crate::helpers::{id_of, on_each_engine, seeded, seeded_app, spawn_app, sync};
+use crate::helpers::{
+    id_of, on_each_engine, seeded, seeded_app, spawn_app, staff_change_about, sync,
+};
 use app::db::{self, Saved};
 use app::domain::{
     AppointmentStatus, CheckInAction, CheckInKind, DeviceCopy, Receipt, SyncAnswer, SyncItem,
@@ -47,7 +49,7 @@ async fn a_phone_gets_everything_once_then_only_what_changed() {
             .into_iter()
             .find(|a| a.status == AppointmentStatus::Scheduled)
             .expect("a booked appointment");
-        let mut tx = t.db.begin().await.unwrap();
+        let mut tx = t.db.change().await.unwrap();
         let saved = db::change_appointment_status(
             &mut tx,
             &alex,
@@ -58,7 +60,9 @@ async fn a_phone_gets_everything_once_then_only_what_changed() {
         .await
         .unwrap();
         assert!(matches!(saved, Saved::Saved { .. }));
-        tx.commit().await.unwrap();
+        tx.keep(&[staff_change_about(&alex)], Utc::now())
+            .await
+            .unwrap();
         let after = sync(&phone, &mut copy).await;
         assert_eq!(
             keys(&after.changed),
@@ -128,7 +132,7 @@ async fn check_ins_queued_offline_count_once_however_often_they_are_sent() {
             .any(|s| s.id == step.id && s.done_on.is_some()));
 
         // Meanwhile the case manager cancels the appointment the client will come to.
-        let mut tx = t.db.begin().await.unwrap();
+        let mut tx = t.db.change().await.unwrap();
         db::change_appointment_status(
             &mut tx,
             &alex,
@@ -138,7 +142,9 @@ async fn check_ins_queued_offline_count_once_however_often_they_are_sent() {
         )
         .await
         .unwrap();
-        tx.commit().await.unwrap();
+        tx.keep(&[staff_change_about(&alex)], Utc::now())
+            .await
+            .unwrap();
 
         // Back online. The first answer is lost on the way; the phone sends again.
         let request = copy.request();
@@ -238,11 +244,13 @@ async fn a_supporter_whose_access_ends_is_sent_removals() {
 
         let before_revoking = copy.clone();
         let grant_id = shared[0].trim_start_matches("shared/").to_owned();
-        let mut tx = t.db.begin().await.unwrap();
+        let mut tx = t.db.change().await.unwrap();
         assert!(db::revoke_grant(&mut tx, &alex, &grant_id, Utc::now())
             .await
             .unwrap());
-        tx.commit().await.unwrap();
+        tx.keep(&[staff_change_about(&alex)], Utc::now())
+            .await
+            .unwrap();
         let answer = sync(&supporter, &mut copy).await;
         assert_eq!(answer.removed, shared);
         assert!(!copy.items.keys().any(|k| k.starts_with("shared/")));
@@ -559,6 +567,106 @@ async fn a_copy_key_goes_only_to_its_person() {
         assert_eq!(answer.copy_key, None, "not with someone else's copy");
         let bea_key = sync(&bea, &mut DeviceCopy::default()).await.copy_key;
         assert!(bea_key.is_some() && bea_key.as_deref() != Some(first.as_str()));
+        t
+    })
+    .await;
+}
+
+/// Renames a client without an action: no change stamp moves (no action writes this way),
+/// so only a sync that works the view out again sees it.
+pub async fn rename_unstamped(db: &db::Db, client: &str, name: &str) {
+    sqlx::query("UPDATE client_profiles SET preferred_name = $1 WHERE person_id = $2")
+        .bind(name)
+        .bind(client)
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+async fn keep_entry(db: &db::Db, entry: db::AuditEvent) {
+    let change = db.change().await.unwrap();
+    change.keep(&[entry], Utc::now()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_current_cursor_is_answered_from_the_change_stamps() {
+    on_each_engine(|t| async move {
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let phone = app.browser_signed_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        let first = sync(&phone, &mut copy).await;
+        let name = |copy: &DeviceCopy| copy.profile().map(|p| p.preferred_name.clone());
+
+        // A change about Alex that his phone does not show: the view is worked out again,
+        // nothing is sent, and the cursor is current at the new stamp.
+        keep_entry(&t.db, staff_change_about(&alex)).await;
+        let again = sync(&phone, &mut copy).await;
+        assert!(again.changed.is_empty() && again.removed.is_empty());
+        assert_eq!(again.cursor, first.cursor, "{}", t.engine);
+
+        // So a current cursor is answered from the stamps alone: a write that skipped
+        // them is not seen.
+        rename_unstamped(&t.db, &alex, "Al").await;
+        let stale = sync(&phone, &mut copy).await;
+        assert!(
+            stale.changed.is_empty(),
+            "{}: {:?}",
+            t.engine,
+            keys(&stale.changed)
+        );
+        assert_eq!(name(&copy).as_deref(), Some("Alex"));
+
+        // Any kept change about him brings it.
+        keep_entry(&t.db, staff_change_about(&alex)).await;
+        let fresh = sync(&phone, &mut copy).await;
+        assert_eq!(keys(&fresh.changed), vec!["profile".to_owned()]);
+        assert_eq!(name(&copy).as_deref(), Some("Al"));
+
+        // A staff change of no one client (the library, the directory) touches everyone
+        // in the organisation.
+        rename_unstamped(&t.db, &alex, "Ally").await;
+        let mut library = staff_change_about(&alex);
+        library.client_id = None;
+        library.actor_role = Some("admin".into());
+        keep_entry(&t.db, library).await;
+        sync(&phone, &mut copy).await;
+        assert_eq!(name(&copy).as_deref(), Some("Ally"), "{}", t.engine);
+
+        // Signing in is not such a change.
+        rename_unstamped(&t.db, &alex, "Alexander").await;
+        let mut sign_in = staff_change_about(&alex);
+        sign_in.client_id = None;
+        sign_in.action = "sign_in";
+        keep_entry(&t.db, sign_in).await;
+        sync(&phone, &mut copy).await;
+        assert_eq!(name(&copy).as_deref(), Some("Ally"), "{}", t.engine);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_supporters_current_cursor_moves_with_the_clients_stamp() {
+    on_each_engine(|t| async move {
+        let (app, clients) = seeded_app(&t).await;
+        let alex = id_of(&clients, "Alex");
+        let client = app.browser_signed_in("alex").await;
+        let code = crate::consent::invite(&client, &["goals", "stage"]).await;
+        let supporter = app.browser();
+        crate::consent::join(&supporter, &code).await;
+        let mut copy = DeviceCopy::default();
+        sync(&supporter, &mut copy).await;
+        let shared_name =
+            |copy: &DeviceCopy| copy.shared().first().map(|s| s.preferred_name.clone());
+        assert_eq!(shared_name(&copy).as_deref(), Some("Alex"));
+
+        rename_unstamped(&t.db, &alex, "Al").await;
+        sync(&supporter, &mut copy).await;
+        assert_eq!(shared_name(&copy).as_deref(), Some("Alex"), "{}", t.engine);
+        keep_entry(&t.db, staff_change_about(&alex)).await;
+        sync(&supporter, &mut copy).await;
+        assert_eq!(shared_name(&copy).as_deref(), Some("Al"), "{}", t.engine);
         t
     })
     .await;

@@ -4,7 +4,7 @@
 //! A property test runs random interleavings of case-manager edits, offline check-ins and
 //! faulty syncs, then checks: no check-in lost, none applied twice, and the phone's copy
 //! equals what the server says that person may see.
-use crate::helpers::{named, postgres, seeded, sqlite, TestDb};
+use crate::helpers::{named, postgres, seeded, sqlite, staff_change_about, TestDb};
 use app::db::{self, Db, Saved};
 use app::domain::{
     AppointmentFields, AppointmentStatus, CheckInAction, DeviceCopy, GoalFields, PlainText,
@@ -189,13 +189,15 @@ impl World {
                 } else {
                     AppointmentStatus::Cancelled
                 };
-                let mut tx = self.db.begin().await.unwrap();
+                let mut tx = self.db.change().await.unwrap();
                 let saved =
                     db::change_appointment_status(&mut tx, &client_id, &a.id, a.version, status)
                         .await
                         .unwrap();
                 assert!(matches!(saved, Saved::Saved { .. }));
-                tx.commit().await.unwrap();
+                tx.keep(&[staff_change_about(&client_id)], Utc::now())
+                    .await
+                    .unwrap();
             }
             Turn::MoveAppointment(i, far) => {
                 let Some(a) = appointments.get(i % appointments.len().max(1)) else {
@@ -214,12 +216,14 @@ impl World {
                     what_to_bring: None,
                     repeat: None,
                 };
-                let mut tx = self.db.begin().await.unwrap();
+                let mut tx = self.db.change().await.unwrap();
                 let saved = db::save_appointment(&mut tx, &client_id, &a.id, a.version, &fields)
                     .await
                     .unwrap();
                 assert!(matches!(saved, Saved::Saved { .. }));
-                tx.commit().await.unwrap();
+                tx.keep(&[staff_change_about(&client_id)], Utc::now())
+                    .await
+                    .unwrap();
             }
             Turn::ChooseResource(i, chosen) => {
                 let offered: Vec<String> = sqlx::query_scalar(
@@ -232,11 +236,13 @@ impl World {
                 .await
                 .unwrap();
                 let id = &offered[i % offered.len()];
-                let mut tx = self.db.begin().await.unwrap();
+                let mut tx = self.db.change().await.unwrap();
                 db::choose_resource(&mut tx, &client_id, id, chosen)
                     .await
                     .unwrap();
-                tx.commit().await.unwrap();
+                tx.keep(&[staff_change_about(&client_id)], Utc::now())
+                    .await
+                    .unwrap();
             }
             Turn::RenameGoalAndSend(i) => {
                 let goals = db::working_plan(&self.db, &client_id).await.unwrap();
@@ -259,7 +265,7 @@ impl World {
                     .unwrap()
                     .latest
                     .map_or(0, |r| r.number);
-                let mut tx = self.db.begin().await.unwrap();
+                let mut tx = self.db.change().await.unwrap();
                 db::save_goal(
                     &mut tx,
                     &client_id,
@@ -280,7 +286,9 @@ impl World {
                 )
                 .await
                 .unwrap();
-                tx.commit().await.unwrap();
+                tx.keep(&[staff_change_about(&client_id)], Utc::now())
+                    .await
+                    .unwrap();
             }
             Turn::DoStep(i) => {
                 let steps: Vec<_> = self
@@ -353,7 +361,7 @@ async fn check_invariants(world: &World) {
     }
     assert!(world.phone.refused.is_empty(), "{:?}", world.phone.refused);
     // The phone's copy is what the server says this person may see.
-    let view = app::actions::sync::view_of(&world.db, &world.client)
+    let view = app::actions::sync::view_of(&world.db, &world.client, Utc::now())
         .await
         .unwrap();
     let expected: BTreeMap<_, _> = view.items.into_iter().map(|i| (i.key(), i)).collect();
@@ -528,4 +536,28 @@ async fn changes_abandoned_midway_leave_no_transaction_open() {
         }
         t.cleanup().await;
     }
+}
+
+#[tokio::test]
+async fn a_new_day_works_the_view_out_again() {
+    let test_db = sqlite().await;
+    let client = signed_in_client(&test_db.db, "Alex").await;
+    let phone = phone_of(&client);
+    let mut copy = DeviceCopy::default();
+    let now = Utc::now();
+    let sync_at =
+        |copy: &DeviceCopy, at| app::actions::sync::sync(&test_db.db, &phone, copy.request(), at);
+    let answer = sync_at(&copy, now).await.expect("sync");
+    copy.apply(answer, now);
+    // Nothing is stamped by this write, so only a new day shows it.
+    crate::sync::rename_unstamped(&test_db.db, &client.person_id, "Al").await;
+    let same_day = sync_at(&copy, now).await.expect("sync");
+    assert!(same_day.changed.is_empty());
+    let tomorrow = now + Duration::days(1);
+    let next_day = sync_at(&copy, tomorrow).await.expect("sync");
+    copy.apply(next_day, tomorrow);
+    assert_eq!(
+        copy.profile().map(|p| p.preferred_name.as_str()),
+        Some("Al")
+    );
 }
