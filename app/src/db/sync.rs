@@ -54,6 +54,9 @@ pub async fn sent_generation(
     Ok(Some(rows.into_iter().collect()))
 }
 
+/// Item rows one statement inserts: three values each, well inside both engines' limits.
+const ITEMS_PER_INSERT: usize = 300;
+
 /// Stores a new generation of this session and forgets every other one except `keep` (the
 /// generation the device synced from: if this answer is lost, the device asks from it again).
 pub async fn save_generation(
@@ -64,20 +67,28 @@ pub async fn save_generation(
     digests: &BTreeMap<String, String>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let keep = keep.unwrap_or("");
-    sqlx::query(
-        "DELETE FROM sync_items WHERE generation_id IN (
-           SELECT id FROM sync_generations WHERE session_id = $1 AND id <> $2)",
-    )
-    .bind(session_id)
-    .bind(keep)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM sync_generations WHERE session_id = $1 AND id <> $2")
-        .bind(session_id)
-        .bind(keep)
-        .execute(&mut *conn)
-        .await?;
+    // The older generations as they are now, items first: one that a sync racing this one
+    // (a retry from the same cursor) commits meanwhile is its answer, left for the next
+    // save to forget (deleting by condition twice could find it the second time only).
+    let older: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM sync_generations WHERE session_id = $1 AND id <> $2")
+            .bind(session_id)
+            .bind(keep.unwrap_or(""))
+            .fetch_all(&mut *conn)
+            .await?;
+    if !older.is_empty() {
+        let marks = super::placeholders(1, older.len());
+        for sql in [
+            format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
+            format!("DELETE FROM sync_generations WHERE id IN ({marks})"),
+        ] {
+            let mut delete = sqlx::query(&sql);
+            for id in &older {
+                delete = delete.bind(id);
+            }
+            delete.execute(&mut *conn).await?;
+        }
+    }
     sqlx::query(
         "INSERT INTO sync_generations (id, session_id, made_at, view_version)
          VALUES ($1, $2, $3, $4)",
@@ -88,13 +99,17 @@ pub async fn save_generation(
     .bind(view_version)
     .execute(&mut *conn)
     .await?;
-    for (key, digest) in digests {
-        sqlx::query("INSERT INTO sync_items (generation_id, item_key, digest) VALUES ($1, $2, $3)")
-            .bind(generation_id)
-            .bind(key)
-            .bind(digest)
-            .execute(&mut *conn)
-            .await?;
+    let digests: Vec<(&String, &String)> = digests.iter().collect();
+    for rows in digests.chunks(ITEMS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO sync_items (generation_id, item_key, digest) VALUES {}",
+            super::placeholder_rows(rows.len(), 3)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (key, digest) in rows {
+            insert = insert.bind(generation_id).bind(*key).bind(*digest);
+        }
+        insert.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -671,3 +671,31 @@ async fn a_supporters_current_cursor_moves_with_the_clients_stamp() {
     })
     .await;
 }
+
+/// A phone's retries race each other (a slow network, two tabs): many syncs of one session
+/// from one cursor at once each answer, and the phone ends with what a fresh one gets.
+#[tokio::test]
+async fn syncs_of_one_session_racing_from_one_cursor_all_answer() {
+    on_each_engine(|t| async move {
+        let (app, _) = seeded_app(&t).await;
+        let phone = app.browser_signed_in("alex").await;
+        let mut copy = DeviceCopy::default();
+        sync(&phone, &mut copy).await;
+        let behind = copy.request();
+        for round in 0..5 {
+            let text = format!("Racing {round}");
+            let key = format!("{round:0>32}");
+            let (status, _) = phone
+                .post_form("/messages", &[("text", &text), ("key", &key)])
+                .await;
+            assert_eq!(status, 303);
+            let answers =
+                futures::future::join_all((0..12).map(|_| phone.post_json(SYNC, &behind))).await;
+            for (status, body) in answers {
+                assert_eq!(status, 200, "{}: {body}", t.engine);
+            }
+        }
+        t
+    })
+    .await;
+}
