@@ -128,17 +128,13 @@ async fn sync_inner(
 
     // Read before the view is worked out: a change committed meanwhile leaves this
     // generation at the older version, so the next sync works the view out again.
-    let version = view_version(db, person, now).await?;
     let generation = request.cursor.as_deref().and_then(generation_of);
-    let made_at = match generation {
-        Some(generation) => {
-            db::generation_version(db, &person.session_id, generation, &person.person_id).await?
-        }
-        None => None,
-    };
+    let session = &person.session_id;
+    let start = db::sync_start(db, &person.person_id, session, generation.unwrap_or("")).await?;
+    let version = view_version(&start.stamps, now);
     // Nothing it may see changed since the device's cursor: the same cursor, nothing
     // worked out and nothing written.
-    if let Some((Some(made_at), Some(copy_key))) = &made_at {
+    if let (Some(Some(made_at)), Some(copy_key)) = (&start.generation, &start.copy_key) {
         if *made_at == version {
             return Ok(SyncAnswer {
                 protocol: SYNC_PROTOCOL,
@@ -162,7 +158,7 @@ async fn sync_inner(
             (item, digest)
         })
         .collect();
-    let base = match generation.filter(|_| made_at.is_some()) {
+    let base = match generation.filter(|_| start.generation.is_some()) {
         Some(generation) => db::sent_generation(db, &person.session_id, generation)
             .await?
             .map(|sent| (generation, sent)),
@@ -217,7 +213,10 @@ async fn sync_inner(
         changed,
         removed,
         receipts,
-        copy_key: Some(db::copy_key_of(db, &person.person_id, now).await?),
+        copy_key: Some(match start.copy_key {
+            Some(copy_key) => copy_key,
+            None => db::copy_key_of(db, &person.person_id, now).await?,
+        }),
     })
 }
 
@@ -246,16 +245,17 @@ async fn save_answer(
 /// device is sent its view again.
 const VIEW_SHAPE: &str = concat!(env!("CARGO_PKG_VERSION"), "/", "view-1");
 
-/// The version of what `person` may see: a digest of the change stamps their view is
+/// The version of what a person may see: a digest of the change stamps their view is
 /// worked out from, each with the local day it is seen on (shares start and end, and
 /// appointments enter the window, by day).
-async fn view_version(db: &Db, person: &SignedIn, now: DateTime<Utc>) -> Result<String, DbError> {
+fn view_version(stamps: &[db::ViewStamp], now: DateTime<Utc>) -> String {
     let mut digest = Sha256::new();
     digest.update(VIEW_SHAPE);
-    for stamp in db::view_stamps_of(db, &person.person_id).await? {
+    for stamp in stamps {
         let day = stamp
             .time_zone
-            .map(|zone| local_time_of(&zone, now).date().to_string());
+            .as_deref()
+            .map(|zone| local_time_of(zone, now).date().to_string());
         digest.update(format!(
             "\n{} {} {}",
             stamp.id,
@@ -263,7 +263,7 @@ async fn view_version(db: &Db, person: &SignedIn, now: DateTime<Utc>) -> Result<
             day.unwrap_or_default()
         ));
     }
-    Ok(hex(&digest.finalize()[..16]))
+    hex(&digest.finalize()[..16])
 }
 
 /// The label the phone keeps this person's copy under: stable, and not their id.

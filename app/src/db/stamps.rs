@@ -65,19 +65,48 @@ pub async fn bump_view_stamp(conn: &mut AnyConnection, id: &str) -> Result<()> {
 }
 
 /// One stamp a person's view depends on, with the time zone of the day it depends on.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewStamp {
     pub id: String,
     pub stamp: i64,
     pub time_zone: Option<String>,
 }
 
-/// The stamps `person_id`'s view is worked out from: their own and their organisation's,
-/// and for each share they hold its client's and the client's organisation's (with the
-/// client's time zone: a share starts and ends on the client's days). In id order.
-pub async fn view_stamps_of(db: &Db, person_id: &str) -> Result<Vec<ViewStamp>> {
-    Ok(sqlx::query_as(
-        "SELECT k.id, COALESCE(v.stamp, 0) AS stamp, k.time_zone FROM (
+/// What a sync starts from, read in one query: the stamps the person's view is worked out
+/// from, the cursor's generation (when this session has it) and the person's copy key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncStart {
+    /// Their own and their organisation's, and for each share they hold its client's and
+    /// the client's organisation's (with the client's time zone: a share starts and ends
+    /// on the client's days). In id order.
+    pub stamps: Vec<ViewStamp>,
+    /// `Some` when this session has the cursor's generation: the view version it was made
+    /// at (none for one made before versions were kept).
+    pub generation: Option<Option<String>>,
+    pub copy_key: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SyncStartRow {
+    id: String,
+    stamp: i64,
+    time_zone: Option<String>,
+    generation_id: Option<String>,
+    view_version: Option<String>,
+    copy_key: Option<String>,
+}
+
+/// Where `person_id`'s sync in `session_id` from the generation `generation_id` starts.
+pub async fn sync_start(
+    db: &Db,
+    person_id: &str,
+    session_id: &str,
+    generation_id: &str,
+) -> Result<SyncStart> {
+    let rows: Vec<SyncStartRow> = sqlx::query_as(
+        "SELECT k.id, COALESCE(v.stamp, 0) AS stamp, k.time_zone, g.id AS generation_id,
+                g.view_version, ck.copy_key
+         FROM (
            SELECT p.id, o.time_zone FROM people p
            JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1
            UNION ALL
@@ -89,32 +118,30 @@ pub async fn view_stamps_of(db: &Db, person_id: &str) -> Result<Vec<ViewStamp>> 
            UNION ALL
            SELECT c.organisation_id, NULL FROM supporter_grants g
            JOIN people c ON c.id = g.client_id WHERE g.supporter_id = $1
-         ) k LEFT JOIN view_stamps v ON v.id = k.id
+         ) k
+         LEFT JOIN view_stamps v ON v.id = k.id
+         LEFT JOIN sync_generations g ON g.id = $3 AND g.session_id = $2
+         LEFT JOIN copy_keys ck ON ck.person_id = $1
          ORDER BY k.id",
     )
     .bind(person_id)
-    .fetch_all(db.pool())
-    .await?)
-}
-
-/// The view version a generation of this session was made at, and the person's copy key:
-/// none when the session has no such generation.
-pub async fn generation_version(
-    db: &Db,
-    session_id: &str,
-    generation_id: &str,
-    person_id: &str,
-) -> Result<Option<(Option<String>, Option<String>)>> {
-    Ok(sqlx::query_as(
-        "SELECT g.view_version, k.copy_key FROM sync_generations g
-         LEFT JOIN copy_keys k ON k.person_id = $3
-         WHERE g.id = $1 AND g.session_id = $2",
-    )
-    .bind(generation_id)
     .bind(session_id)
-    .bind(person_id)
-    .fetch_optional(db.pool())
-    .await?)
+    .bind(generation_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut start = SyncStart::default();
+    for row in rows {
+        if row.generation_id.is_some() {
+            start.generation = Some(row.view_version);
+        }
+        start.copy_key = row.copy_key;
+        start.stamps.push(ViewStamp {
+            id: row.id,
+            stamp: row.stamp,
+            time_zone: row.time_zone,
+        });
+    }
+    Ok(start)
 }
 
 /// Notes that a generation's view is current at `version`: a sync found nothing new for
