@@ -76,19 +76,7 @@ pub async fn save_generation(
             .bind(keep.unwrap_or(""))
             .fetch_all(&mut *conn)
             .await?;
-    if !older.is_empty() {
-        let marks = super::placeholders(1, older.len());
-        for sql in [
-            format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
-            format!("DELETE FROM sync_generations WHERE id IN ({marks})"),
-        ] {
-            let mut delete = sqlx::query(&sql);
-            for id in &older {
-                delete = delete.bind(id);
-            }
-            delete.execute(&mut *conn).await?;
-        }
-    }
+    forget_generations(conn, &older).await?;
     sqlx::query(
         "INSERT INTO sync_generations (id, session_id, made_at, view_version)
          VALUES ($1, $2, $3, $4)",
@@ -110,6 +98,25 @@ pub async fn save_generation(
             insert = insert.bind(generation_id).bind(*key).bind(*digest);
         }
         insert.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Deletes these generations, their items first.
+async fn forget_generations(conn: &mut AnyConnection, ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let marks = super::placeholders(1, ids.len());
+    for sql in [
+        format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
+        format!("DELETE FROM sync_generations WHERE id IN ({marks})"),
+    ] {
+        let mut delete = sqlx::query(&sql);
+        for id in ids {
+            delete = delete.bind(id);
+        }
+        delete.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -180,18 +187,8 @@ pub async fn forget_sync_of_past_sessions(db: &Db, now: DateTime<Utc>) -> Result
         if ended.is_empty() {
             return Ok(());
         }
-        let marks = super::placeholders(1, ended.len());
         let mut change = db.begin().await?;
-        for sql in [
-            format!("DELETE FROM sync_items WHERE generation_id IN ({marks})"),
-            format!("DELETE FROM sync_generations WHERE id IN ({marks})"),
-        ] {
-            let mut delete = sqlx::query(&sql);
-            for id in &ended {
-                delete = delete.bind(id);
-            }
-            delete.execute(&mut *change).await?;
-        }
+        forget_generations(&mut change, &ended).await?;
         change.commit().await?;
     }
 }

@@ -673,7 +673,7 @@ async fn a_supporters_current_cursor_moves_with_the_clients_stamp() {
 }
 
 /// A phone's retries race each other (a slow network, two tabs): many syncs of one session
-/// from one cursor at once each answer, and the phone ends with what a fresh one gets.
+/// from one cursor at once each answer.
 #[tokio::test]
 async fn syncs_of_one_session_racing_from_one_cursor_all_answer() {
     on_each_engine(|t| async move {
