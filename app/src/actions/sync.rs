@@ -159,9 +159,11 @@ async fn sync_inner(
         })
         .collect();
     let base = match generation.filter(|_| start.generation.is_some()) {
-        Some(generation) => db::sent_generation(db, &person.session_id, generation)
-            .await?
-            .map(|sent| (generation, sent)),
+        // Known to this session: the start found it.
+        Some(generation) => Some((
+            generation,
+            db::sent_generation(db, &person.session_id, generation).await?,
+        )),
         None => None,
     };
     let (since, reset, changed, removed) = match &base {

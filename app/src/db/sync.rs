@@ -30,28 +30,23 @@ pub async fn copy_key_of(db: &Db, person_id: &str, now: DateTime<Utc>) -> Result
         .ok_or_else(|| super::DbError::Corrupt("copy key not kept".into()))
 }
 
-/// The item digests of a generation of this session, or none when the session has no such
-/// generation (never made, pruned, or another session's).
+/// The item digests of a generation of this session (empty for another session's: the
+/// caller found it among this session's in [`super::sync_start`]).
 pub async fn sent_generation(
     db: &Db,
     session_id: &str,
     generation_id: &str,
-) -> Result<Option<BTreeMap<String, String>>> {
-    let known: Option<String> =
-        sqlx::query_scalar("SELECT id FROM sync_generations WHERE id = $1 AND session_id = $2")
-            .bind(generation_id)
-            .bind(session_id)
-            .fetch_optional(db.pool())
-            .await?;
-    if known.is_none() {
-        return Ok(None);
-    }
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT item_key, digest FROM sync_items WHERE generation_id = $1")
-            .bind(generation_id)
-            .fetch_all(db.pool())
-            .await?;
-    Ok(Some(rows.into_iter().collect()))
+) -> Result<BTreeMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT i.item_key, i.digest FROM sync_items i
+         JOIN sync_generations g ON g.id = i.generation_id
+         WHERE g.id = $1 AND g.session_id = $2",
+    )
+    .bind(generation_id)
+    .bind(session_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Item rows one statement inserts: three values each, well inside both engines' limits.
