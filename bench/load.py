@@ -11,9 +11,10 @@ with two behind nginx (round robin, as deploy/ runs them). In each, over the dem
   client page      a client's Today page, rendered on the server
   record           a case manager's overview of a client's record (audited)
   check-in post    "I did this" on a step (a write, audited), a new key each time
-Sixteen clients take turns, each with their own session. Then the sync's cost by the size
-of the database: the same two syncs on SQLite with 1,000 and with 100,000 clients (in 200
-programs; BENCH_SCALE_CLIENTS to change it). Prints tables; asserts nothing.
+Sixteen clients take turns, each with their own session. Then the same by the size of the
+database, on one instance of each engine (BENCH_SCALE_ENGINES, e.g. "sqlite"): 1,000 and
+100,000 clients (in 200 programs; BENCH_SCALE_CLIENTS to change it), each past the demo's
+thirty with a year of history (`seed-demo --history`). Prints tables; asserts nothing.
 """
 import http.client
 import json
@@ -33,6 +34,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "")
 SCALE_CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "100000"))
+SCALE_ENGINES = os.environ.get("BENCH_SCALE_ENGINES", "sqlite,postgres" if POSTGRES else "sqlite").split(",")
 PASSPHRASE = "riverside demo"
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -305,43 +307,39 @@ def scenarios(database, port):
     ]
 
 
-def run_setup(engine, instances):
-    database = Database(engine, f"load-{engine}-{instances}")
+def measure(engine, instances, label, seed_args=()):
+    """Seeds a new database, starts `instances` servers on it and runs every scenario: the
+    rows, the servers' peak memory and the seconds seeding took."""
+    database = Database(engine, label)
     try:
-        waypoint(database, "seed-demo")
+        started = time.monotonic()
+        waypoint(database, "seed-demo", *seed_args)
+        seeded = time.monotonic() - started
         servers = Servers(database, instances)
         try:
-            rows = []
-            for name, requests, unique in scenarios(database, servers.port):
-                rows.append((name, *wrk(servers.port, name.replace(" ", "-"), requests, unique)))
+            rows = [(name, *wrk(servers.port, f"{label}-{name.replace(' ', '-')}", requests, unique))
+                    for name, requests, unique in scenarios(database, servers.port)]
             peaks = servers.peak_memory_mb()
         finally:
             servers.stop()
     finally:
         database.drop()
+    return rows, peaks, seeded
+
+
+def run_setup(engine, instances):
+    rows, peaks, _ = measure(engine, instances, f"load-{engine}-{instances}")
     for name, rate, p50, p99, errors in rows:
         print(f"| {engine:<8} | {instances} | {name:<14} | {rate:>9,.0f} | {p50:>7.2f} | "
               f"{p99:>7.2f} | {errors:>6} | {'+'.join(str(p) for p in peaks):>9} |", flush=True)
 
 
-def sync_cost(engine, clients):
-    """The two syncs of one instance over a database of `clients` clients."""
-    database = Database(engine, f"scale-{engine}-{clients}")
-    try:
-        started = time.monotonic()
-        programs = max(1, clients // 500)
-        waypoint(database, "seed-demo", "--clients", str(clients), "--organisations",
-                 str(programs))
-        seeded = time.monotonic() - started
-        servers = Servers(database, 1)
-        try:
-            all_scenarios = scenarios(database, servers.port)
-            rows = [(name, *wrk(servers.port, f"scale-{name.replace(' ', '-')}", requests))
-                    for name, requests, _ in all_scenarios if name.endswith("sync")]
-        finally:
-            servers.stop()
-    finally:
-        database.drop()
+def scale(engine, clients):
+    """Everything again on one instance over a database of `clients` clients with a year
+    of history each."""
+    programs = max(1, clients // 500)
+    seed_args = ("--clients", str(clients), "--organisations", str(programs), "--history")
+    rows, _, seeded = measure(engine, 1, f"scale-{engine}-{clients}", seed_args)
     for name, rate, p50, p99, errors in rows:
         print(f"| {engine:<8} | {clients:>7,} | {programs:>4} | {name:<14} | {rate:>9,.0f} | "
               f"{p50:>7.2f} | {p99:>7.2f} | {errors:>6} | {seeded:>6.0f} s |", flush=True)
@@ -358,11 +356,13 @@ def main():
     for engine, instances in setups:
         run_setup(engine, instances)
     print()
-    print("The sync's cost by the size of the database (one instance)")
+    print("By the size of the database (one instance; each client past the demo's thirty has a "
+          "year of weekly appointments, check-ins and audit entries)")
     print("| engine   | clients | programs | what | req/s | p50 ms | p99 ms | errors | seeding |")
     print("|----------|---------|------|----------------|-----------|---------|---------|--------|---------|")
-    for clients in (1000, SCALE_CLIENTS):
-        sync_cost("sqlite", clients)
+    for engine in SCALE_ENGINES:
+        for clients in (1000, SCALE_CLIENTS):
+            scale(engine, clients)
 
 
 if __name__ == "__main__":

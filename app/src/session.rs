@@ -99,14 +99,33 @@ where
             return Ok(asking.clone());
         }
         let state = AppState::from_ref(state);
-        let token = session_token(&parts.headers, state.secure_cookies);
-        let activity = parts.uri.path() != crate::domain::SYNC_PATH;
-        let visitor = resolve_visitor(&state.db, token.as_deref(), activity, Utc::now())
+        let unresolved = Unresolved::of(parts, &state);
+        let token = unresolved.token.as_deref();
+        let visitor = resolve_visitor(&state.db, token, true, Utc::now())
             .await
             .map_err(|error| {
                 tracing::error!(%error, "could not look up the session");
                 AppError::Unavailable
             })?;
+        let asking = unresolved.resolved(visitor);
+        parts.extensions.insert(asking.clone());
+        Ok(asking)
+    }
+}
+
+/// A request before its session is looked up: what [`Asking`] is made from. The sync route
+/// looks the session up itself, in the one query that also reads where the sync starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The session cookie's token, as sent.
+    pub token: Option<String>,
+    pub address: ClientAddress,
+    pub device: String,
+    pub known_device_tokens: Vec<String>,
+}
+
+impl Unresolved {
+    pub fn of(parts: &Parts, state: &AppState) -> Self {
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -117,11 +136,29 @@ where
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let asking = Asking {
-            visitor,
+        Unresolved {
+            token: session_token(&parts.headers, state.secure_cookies),
             address,
             device: device_label(agent),
             known_device_tokens: device_tokens(&parts.headers, state.secure_cookies),
+        }
+    }
+
+    /// The hash a live session of this token is found by; none for a malformed token.
+    pub fn token_hash(&self) -> Option<String> {
+        self.token
+            .as_deref()
+            .filter(|token| token.len() == 64)
+            .map(secret_hash)
+    }
+
+    /// Who is asking, once the session is looked up.
+    pub fn resolved(self, visitor: Visitor) -> Asking {
+        let asking = Asking {
+            visitor,
+            address: self.address,
+            device: self.device,
+            known_device_tokens: self.known_device_tokens,
         };
         if let Some(person) = asking.holder() {
             // The request's span (server/src/startup.rs) declares these.
@@ -129,8 +166,19 @@ where
             span.record("actor_role", person.role.code());
             span.record("actor_id", person.person_id.as_str());
         }
-        parts.extensions.insert(asking.clone());
-        Ok(asking)
+        asking
+    }
+}
+
+impl<S> FromRequestParts<S> for Unresolved
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Unresolved::of(parts, &AppState::from_ref(state)))
     }
 }
 
@@ -138,9 +186,6 @@ where
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// Decides who a session cookie's token belongs to, ending sessions that ran out.
-/// `activity`: whether the request is the person's doing (a page, a form), which keeps the
-/// session from locking, or the phone's own (an automatic sync), which does not: a phone
-/// left unlocked on a table must still lock after the idle time.
 pub async fn resolve_visitor(
     db: &db::Db,
     token: Option<&str>,
@@ -150,7 +195,21 @@ pub async fn resolve_visitor(
     let Some(token) = token.filter(|t| t.len() == 64) else {
         return Ok(Visitor::Anonymous);
     };
-    let Some(session) = db::live_session(db, &secret_hash(token)).await? else {
+    let session = db::live_session(db, &secret_hash(token)).await?;
+    visitor_of(db, session, activity, now).await
+}
+
+/// Who a live session (if any) makes the visitor now, ending it if it ran out.
+/// `activity`: whether the request is the person's doing (a page, a form), which keeps the
+/// session from locking, or the phone's own (an automatic sync), which does not: a phone
+/// left unlocked on a table must still lock after the idle time.
+pub async fn visitor_of(
+    db: &db::Db,
+    session: Option<LiveSession>,
+    activity: bool,
+    now: DateTime<Utc>,
+) -> Result<Visitor, db::DbError> {
+    let Some(session) = session else {
         return Ok(Visitor::Anonymous);
     };
     let Ok(role) = Role::from_code(&session.role) else {

@@ -4,25 +4,27 @@
 //! show whether the cost follows the database or only what the person may see. Prints a
 //! table; asserts nothing. Run by `bench/sync.sh`.
 use app::db::{self, Db};
-use app::domain::{DeviceCopy, Role};
-use app::session::{Asking, ClientAddress, SignedIn, Visitor};
+use app::domain::DeviceCopy;
+use app::secrets::{hex, random_bytes, secret_hash};
+use app::session::{ClientAddress, Unresolved};
 use chrono::Utc;
 use std::time::{Duration, Instant};
 
 const SIZES: [usize; 2] = [30, 1200];
 const RUNS: usize = 30;
 
-/// A session for the client `alex`, as signing in would make.
-async fn alex_signed_in(db: &Db) -> SignedIn {
+/// A session for the client `alex`, as signing in would make: the phone's request.
+async fn alex_phone(db: &Db) -> Unresolved {
     let person_id: String =
         sqlx::query_scalar("SELECT person_id FROM accounts WHERE sign_in_name = 'alex'")
             .fetch_one(db.pool())
             .await
             .expect("alex");
     let session_id = db::new_id();
+    let token = hex(&random_bytes::<32>().expect("randomness"));
     let session = db::NewSession {
         session_id: &session_id,
-        token_hash: &format!("bench-{session_id}"),
+        token_hash: &secret_hash(&token),
         person_id: &person_id,
         device: "bench phone",
         expires_at: Utc::now() + chrono::Duration::days(1),
@@ -31,12 +33,11 @@ async fn alex_signed_in(db: &Db) -> SignedIn {
     db::insert_session(&mut conn, &session, Utc::now())
         .await
         .expect("session");
-    SignedIn {
-        session_id,
-        person_id,
-        role: Role::Client,
-        organisation_id: server::demo::DEMO_ORGANISATION_ID.to_owned(),
-        display_name: "Alex".to_owned(),
+    Unresolved {
+        token: Some(token),
+        address: ClientAddress("192.0.2.1".into()),
+        device: "bench phone".into(),
+        known_device_tokens: Vec::new(),
     }
 }
 
@@ -49,18 +50,13 @@ async fn measure(engine: &str, db: &Db, clients: usize) {
     server::demo::seed_with(db, Utc::now(), clients)
         .await
         .expect("seed");
-    let alex = Asking {
-        visitor: Visitor::SignedIn(alex_signed_in(db).await),
-        address: ClientAddress("192.0.2.1".into()),
-        device: "bench phone".into(),
-        known_device_tokens: Vec::new(),
-    };
+    let alex = alex_phone(db).await;
     let (mut first, mut unchanged) = (Vec::new(), Vec::new());
     let (mut items, mut bytes) = (0, 0);
     for _ in 0..RUNS {
         let mut copy = DeviceCopy::default();
         let started = Instant::now();
-        let answer = app::actions::sync::sync(db, &alex, copy.request(), Utc::now())
+        let answer = app::actions::sync::sync(db, alex.clone(), copy.request(), Utc::now())
             .await
             .expect("first sync");
         first.push(started.elapsed());
@@ -68,7 +64,7 @@ async fn measure(engine: &str, db: &Db, clients: usize) {
         bytes = serde_json::to_vec(&answer).map(|b| b.len()).unwrap_or(0);
         copy.apply(answer, Utc::now());
         let started = Instant::now();
-        let answer = app::actions::sync::sync(db, &alex, copy.request(), Utc::now())
+        let answer = app::actions::sync::sync(db, alex.clone(), copy.request(), Utc::now())
             .await
             .expect("sync");
         unchanged.push(started.elapsed());

@@ -28,6 +28,10 @@ pub enum Command {
         /// people have no sign-ins.
         #[arg(long, default_value_t = 1)]
         organisations: usize,
+        /// Give every client past the thirty demo people a year of weekly appointments,
+        /// check-ins and audit entries.
+        #[arg(long)]
+        history: bool,
     },
     /// Add an organisation (a program), for a new installation without the demo.
     #[command(subcommand)]

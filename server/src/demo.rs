@@ -480,18 +480,36 @@ pub async fn seed_with(
     now: DateTime<Utc>,
     client_count: usize,
 ) -> Result<SeedOutcome, DemoError> {
-    seed_programs(db, now, client_count, 1).await
+    let size = DemoSize {
+        clients: client_count,
+        programs: 1,
+        history: false,
+    };
+    seed_programs(db, now, size).await
 }
 
-/// As [`seed_with`], with the clients spread over `programs` programs: Riverside first,
-/// then "Program 2" and on, whose staff and clients have no sign-ins. Each program is
-/// added in a transaction of its own. For measuring at the size of a health region.
+/// How big a demo to make, for measuring at the size of a health region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSize {
+    pub clients: usize,
+    /// Riverside first, then "Program 2" and on, whose staff and clients have no sign-ins.
+    pub programs: usize,
+    /// Whether every client past the thirty demo people has a year of history (see
+    /// `DemoClient::history`).
+    pub history: bool,
+}
+
+/// As [`seed_with`], at `size`. Each program is added in a transaction of its own.
 pub async fn seed_programs(
     db: &Db,
     now: DateTime<Utc>,
-    client_count: usize,
-    programs: usize,
+    size: DemoSize,
 ) -> Result<SeedOutcome, DemoError> {
+    let DemoSize {
+        clients: client_count,
+        programs,
+        history,
+    } = size;
     let mut first = Some(db.begin().await?);
     if let Some(tx) = &mut first {
         if db::organisation_exists(tx, DEMO_ORGANISATION_ID).await? {
@@ -522,6 +540,7 @@ pub async fn seed_programs(
             id: &id,
             name: &name,
             sign_ins: number == 0,
+            history: history.then(|| db.audit_key()),
         };
         let clients = per_program.min(client_count.saturating_sub(number * per_program));
         program
@@ -537,6 +556,8 @@ struct DemoProgram<'a> {
     id: &'a str,
     name: &'a str,
     sign_ins: bool,
+    /// With a year of history, chained under this key.
+    history: Option<&'a db::AuditKey>,
 }
 
 impl DemoProgram<'_> {
@@ -660,10 +681,12 @@ impl DemoProgram<'_> {
                 profile.program_start_on,
             )
             .await?;
+            let mut team = vec![case_manager.as_str()];
             if index.is_multiple_of(5) {
                 let backup = &case_managers[(index + 1) % case_managers.len()];
                 db::add_to_care_team(&mut *tx, &client, backup, false, today - Duration::days(30))
                     .await?;
+                team.push(backup);
             }
             demo_client.stages(&mut *tx).await?;
             demo_client.plan(&mut *tx).await?;
@@ -678,6 +701,11 @@ impl DemoProgram<'_> {
             for pick in [index, index + 5] {
                 let resource = &resources[2 + pick % (resources.len() - 2)];
                 db::recommend_resource(&mut *tx, &client, resource).await?;
+            }
+            // Riverside's thirty are the demo's people, as they always are.
+            let demo_person = self.sign_ins && index < CLIENTS.len();
+            if let Some(key) = self.history.filter(|_| !demo_person) {
+                demo_client.history(&mut *tx, (key, org), &team).await?;
             }
         }
         Ok(())
@@ -1125,6 +1153,92 @@ impl DemoClient<'_> {
         Ok(())
     }
 
+    /// A year of the past: a weekly meeting with the case manager, each confirmed by the
+    /// client two evenings before, looked up and marked attended (now and then missed) by
+    /// the case manager, with the audit entries of all three; the care `team` has seen the
+    /// check-ins. Written many rows a statement: 100,000 clients make 5.2 million
+    /// appointments and check-ins and 15.6 million audit entries.
+    async fn history(
+        &self,
+        conn: &mut AnyConnection,
+        (key, organisation_id): (&db::AuditKey, &str),
+        team: &[&str],
+    ) -> Result<(), DemoError> {
+        let zone: chrono_tz::Tz = TIME_ZONE.parse().unwrap_or(chrono_tz::UTC);
+        let instant = |local: NaiveDateTime| {
+            local
+                .and_local_timezone(zone)
+                .earliest()
+                .map_or(local.and_utc(), |t| t.with_timezone(&Utc))
+        };
+        let pharmacy = PHARMACIES[self.index % PHARMACIES.len()];
+        let (place, with_whom, bring) =
+            appointment_details(Kind::CaseManagement, pharmacy, self.case_manager_name());
+        let hour = 9 + (self.index % 7) as u32;
+        let weeks: Vec<i64> = (1..=HISTORY_WEEKS).rev().collect();
+        let appointments: Vec<NewAppointment> = weeks
+            .iter()
+            .map(|week| NewAppointment {
+                kind: Kind::CaseManagement,
+                starts_at: at(self.today - Duration::weeks(*week), hour, 0),
+                duration_minutes: 45,
+                place,
+                with_whom,
+                what_to_bring: bring,
+                status: match (self.index as i64 + week) % 9 {
+                    0 => Status::Missed,
+                    _ => Status::Attended,
+                },
+            })
+            .collect();
+        let ids = db::insert_past_appointments(conn, self.id, &appointments).await?;
+        let mut confirmations = Vec::new();
+        let mut entries = Vec::new();
+        let client = (self.id, Role::Client);
+        let case_manager = (self.case_manager, Role::CaseManager);
+        for ((id, appointment), week) in ids.iter().zip(&appointments).zip(&weeks) {
+            let day = appointment.starts_at.date();
+            let confirmed_at = instant(at(day - Duration::days(2), 19, 15));
+            confirmations.push(db::PastConfirmation {
+                appointment_id: id,
+                idempotency_key: format!("history-{week}"),
+                at: confirmed_at,
+            });
+            let starts_at = instant(appointment.starts_at);
+            for (who, action, when) in [
+                (client, "check_in.record", confirmed_at),
+                (
+                    case_manager,
+                    "read.client_record",
+                    starts_at - Duration::minutes(5),
+                ),
+                (
+                    case_manager,
+                    "appointment.status",
+                    starts_at + Duration::hours(1),
+                ),
+            ] {
+                let entry = db::AuditEvent {
+                    actor_id: Some(who.0.to_owned()),
+                    actor_role: Some(who.1.code().to_owned()),
+                    action,
+                    client_id: Some(self.id.to_owned()),
+                    target: Some(id.clone()),
+                    address: None,
+                    outcome: db::Outcome::Allowed,
+                    organisation_id: Some(organisation_id.to_owned()),
+                };
+                entries.push((entry, when));
+            }
+        }
+        db::insert_past_confirmations(conn, self.id, &confirmations).await?;
+        db::record_past_audit(conn, key, &entries).await?;
+        for case_manager in team {
+            db::mark_check_ins_seen(conn, case_manager, self.id, self.now).await?;
+        }
+        Ok(())
+    }
+
     async fn case_notes(&self, conn: &mut AnyConnection) -> Result<(), DemoError> {
         let written = CASE_NOTES.len() - self.index % 3;
         for (days_ago, kind, text) in CASE_NOTES.into_iter().take(written) {
@@ -1138,6 +1252,9 @@ impl DemoClient<'_> {
         Ok(())
     }
 }
+
+/// Weeks of history a client past the thirty demo people has (`--history`).
+const HISTORY_WEEKS: i64 = 52;
 
 /// (days ago, kind, text) of the notes a demo client's case manager has written.
 const CASE_NOTES: [(i64, ContactKind, &str); 4] = [

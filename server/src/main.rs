@@ -16,7 +16,8 @@ async fn main() -> ExitCode {
         Command::SeedDemo {
             clients,
             organisations,
-        } => seed(&cli.config, clients, organisations)
+            history,
+        } => seed(&cli.config, clients, organisations, history)
             .await
             .map_err(Into::into),
         Command::Organisation(command) => cli::organisation(&cli.config, command).await,
@@ -47,14 +48,19 @@ async fn seed(
     config: &server::config::Config,
     clients: Option<usize>,
     organisations: usize,
+    history: bool,
 ) -> Result<(), startup::StartError> {
     let db = startup::connect_and_migrate(config).await?;
     let now = chrono::Utc::now();
     let outcome = match clients {
-        None if organisations <= 1 => demo::seed(&db, now).await?,
+        None if organisations <= 1 && !history => demo::seed(&db, now).await?,
         clients => {
-            let clients = clients.unwrap_or(demo::DEMO_CLIENTS);
-            demo::seed_programs(&db, now, clients, organisations).await?
+            let size = demo::DemoSize {
+                clients: clients.unwrap_or(demo::DEMO_CLIENTS),
+                programs: organisations,
+                history,
+            };
+            demo::seed_programs(&db, now, size).await?
         }
     };
     match outcome {

@@ -80,7 +80,8 @@ pub async fn protect(
     let personal = !is_static(&path);
     let (mut parts, body) = request.into_parts();
     let mut stale_cookie = false;
-    if personal {
+    // The sync route looks its session up itself, with where the sync starts (one query).
+    if personal && path != crate::sync::PATH {
         // Who is asking, worked out once: every handler after this finds it in the request.
         let asking = match Asking::from_request_parts(&mut parts, &state).await {
             Ok(asking) => asking,
@@ -107,13 +108,17 @@ pub async fn protect(
     parts.extensions.insert(nonce.clone());
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if stale_cookie {
-        // The session ended (signed out elsewhere, expired): drop the dead cookie.
-        let removal = cookie_removal(session_cookie_name(state.secure_cookies));
-        if let Ok(value) = HeaderValue::from_str(&removal) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        drop_session_cookie(&mut response, &state);
     }
     with_security_headers(response, &state, Some(&nonce), personal)
+}
+
+/// The session ended (signed out elsewhere, expired): the dead cookie goes too.
+pub fn drop_session_cookie(response: &mut Response, state: &AppState) {
+    let removal = cookie_removal(session_cookie_name(state.secure_cookies));
+    if let Ok(value) = HeaderValue::from_str(&removal) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
 }
 
 fn with_security_headers(

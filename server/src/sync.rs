@@ -3,13 +3,14 @@
 use app::actions::sync::SyncError;
 use app::domain::SyncRequest;
 use app::error::AppError;
-use app::session::Asking;
+use app::session::{resolve_visitor, Unresolved};
 use app::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::{DateTime, Utc};
 
 /// The path of protocol v1.
 pub const PATH: &str = app::domain::SYNC_PATH;
@@ -25,28 +26,44 @@ fn refusal(status: StatusCode, code: &'static str, message: &'static str) -> Res
 
 pub async fn sync(
     State(state): State<AppState>,
-    asking: Asking,
+    caller: Unresolved,
     request: Result<Json<SyncRequest>, JsonRejection>,
 ) -> Response {
-    let malformed = || {
-        refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "That request was not understood. Please update the app.",
-        )
+    let had_token = caller.token.is_some();
+    let now = Utc::now();
+    let answer = match request {
+        Ok(Json(request)) => app::actions::sync::sync(&state.db, caller, request, now).await,
+        Err(_) => Err(unreadable(&state, caller, now).await),
     };
-    // Who is asking comes first: a signed-out phone learns to wipe itself whatever it sent.
-    if let Err(error) = asking.signed_in() {
-        return refused(error);
-    }
-    let Ok(Json(request)) = request else {
-        return malformed();
-    };
-    match app::actions::sync::sync(&state.db, &asking, request, chrono::Utc::now()).await {
+    match answer {
         Ok(answer) => Json(answer).into_response(),
-        Err(SyncError::Protocol(_) | SyncError::TooManyCheckIns) => malformed(),
+        Err(SyncError::Unreadable | SyncError::Protocol(_) | SyncError::TooManyCheckIns) => {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "That request was not understood. Please update the app.",
+            )
+        }
         Err(SyncError::NoCopyForRole) => refusal(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        Err(SyncError::App(AppError::NotSignedIn)) if had_token => {
+            let mut response = refused(AppError::NotSignedIn);
+            crate::security::drop_session_cookie(&mut response, &state);
+            response
+        }
         Err(SyncError::App(error)) => refused(error),
+    }
+}
+
+/// A body that is not a sync request. Who is asking comes first: a signed-out phone learns
+/// to wipe itself whatever it sent.
+async fn unreadable(state: &AppState, caller: Unresolved, now: DateTime<Utc>) -> SyncError {
+    let token = caller.token.as_deref();
+    match resolve_visitor(&state.db, token, false, now).await {
+        Ok(visitor) => match caller.resolved(visitor).signed_in() {
+            Ok(_) => SyncError::Unreadable,
+            Err(error) => error.into(),
+        },
+        Err(error) => AppError::from(error).into(),
     }
 }
 

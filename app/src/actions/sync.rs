@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::secrets::{hex, random_bytes, NoRandomness};
-use crate::session::{Asking, SignedIn};
+use crate::session::{self, Asking, SignedIn, Unresolved};
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -25,6 +25,9 @@ pub enum SyncError {
     Protocol(u32),
     #[error("more than {MAX_CHECK_INS_PER_SYNC} check-ins in one request")]
     TooManyCheckIns,
+    /// The body is not a sync request (told only to a signed-in phone).
+    #[error("not a sync request")]
+    Unreadable,
     /// Staff keep no copy on their devices.
     #[error("no device copy for this role")]
     NoCopyForRole,
@@ -48,7 +51,9 @@ impl From<NoRandomness> for SyncError {
 impl Outcome for SyncError {
     fn outcome(&self) -> &'static str {
         match self {
-            SyncError::Protocol(_) | SyncError::TooManyCheckIns => "malformed",
+            SyncError::Protocol(_) | SyncError::TooManyCheckIns | SyncError::Unreadable => {
+                "malformed"
+            }
             SyncError::NoCopyForRole => "not_found",
             SyncError::App(error) => error.kind(),
         }
@@ -69,19 +74,37 @@ impl Outcome for SyncAnswer {
     }
 }
 
-/// One sync of the signed-in person's device.
+/// One sync of the device of the session `caller`'s cookie names. The session is looked up
+/// with where the sync starts, in one query: when nothing changed, that is all it reads.
 pub async fn sync(
     db: &Db,
-    asking: &Asking,
+    caller: Unresolved,
     request: SyncRequest,
     now: DateTime<Utc>,
 ) -> Result<SyncAnswer, SyncError> {
-    traced("sync", asking, sync_inner(db, asking, request, now)).await
+    let generation = request.cursor.as_deref().and_then(generation_of);
+    let token_hash = caller.token_hash().unwrap_or_default();
+    let found = match token_hash.is_empty() {
+        false => db::sync_start(db, &token_hash, generation.unwrap_or("")).await?,
+        true => None,
+    };
+    let (session, start) = found.unzip();
+    // A sync is the phone's own doing: it keeps no session from locking.
+    let visitor = session::visitor_of(db, session, false, now).await?;
+    let asking = caller.resolved(visitor);
+    let start = (start.unwrap_or_default(), token_hash.as_str());
+    traced(
+        "sync",
+        &asking,
+        sync_inner(db, &asking, start, request, now),
+    )
+    .await
 }
 
 async fn sync_inner(
     db: &Db,
     asking: &Asking,
+    (start, token_hash): (db::SyncStart, &str),
     request: SyncRequest,
     now: DateTime<Utc>,
 ) -> Result<SyncAnswer, SyncError> {
@@ -127,10 +150,13 @@ async fn sync_inner(
     }
 
     // Read before the view is worked out: a change committed meanwhile leaves this
-    // generation at the older version, so the next sync works the view out again.
+    // generation at the older version, so the next sync works the view out again. The
+    // check-ins just applied changed the view: read again after them.
     let generation = request.cursor.as_deref().and_then(generation_of);
-    let session = &person.session_id;
-    let start = db::sync_start(db, &person.person_id, session, generation.unwrap_or("")).await?;
+    let start = match request.check_ins.is_empty() {
+        true => start,
+        false => start_again(db, token_hash, generation).await?,
+    };
     let version = view_version(&start.stamps, now);
     // Nothing it may see changed since the device's cursor: the same cursor, nothing
     // worked out and nothing written.
@@ -220,6 +246,19 @@ async fn sync_inner(
             None => db::copy_key_of(db, &person.person_id, now).await?,
         }),
     })
+}
+
+/// Where the sync starts, read again after its check-ins.
+async fn start_again(
+    db: &Db,
+    token_hash: &str,
+    generation: Option<&str>,
+) -> Result<db::SyncStart, SyncError> {
+    match db::sync_start(db, token_hash, generation.unwrap_or("")).await? {
+        Some((_, start)) => Ok(start),
+        // Signed out meanwhile (the check-ins were kept under the session they came in).
+        None => Err(AppError::NotSignedIn.into()),
+    }
 }
 
 /// Keeps the digests of what this answer sends as a new generation, with the audit entries of

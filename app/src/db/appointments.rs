@@ -134,6 +134,44 @@ pub async fn insert_appointment(
     insert_one(conn, client_id, None, appointment, appointment.starts_at).await
 }
 
+/// Appointment rows one statement inserts: ten values each.
+const APPOINTMENTS_PER_INSERT: usize = 80;
+
+/// Appointments of the past, many a statement: the demo's year of history
+/// (`waypoint seed-demo --history`). Their ids, in the order given.
+pub async fn insert_past_appointments(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    appointments: &[NewAppointment<'_>],
+) -> Result<Vec<String>> {
+    let ids: Vec<String> = appointments.iter().map(|_| new_id()).collect();
+    let rows: Vec<_> = ids.iter().zip(appointments).collect();
+    for rows in rows.chunks(APPOINTMENTS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO appointments (id, client_id, series_id, kind, starts_at,
+                                       duration_minutes, place, with_whom, what_to_bring, status)
+             VALUES {}",
+            super::placeholder_rows(rows.len(), 10)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (id, appointment) in rows {
+            insert = insert
+                .bind(id.as_str())
+                .bind(client_id)
+                .bind(None::<&str>)
+                .bind(appointment.kind.code())
+                .bind(local_time_text(appointment.starts_at))
+                .bind(appointment.duration_minutes)
+                .bind(appointment.place)
+                .bind(appointment.with_whom)
+                .bind(appointment.what_to_bring)
+                .bind(appointment.status.code());
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(ids)
+}
+
 /// Creates a weekly series: one appointment per week, each with the same details. The
 /// `starts_at` of `appointment` is ignored in favour of the repeat's dates. Returns the
 /// ids of the appointments made, in date order.

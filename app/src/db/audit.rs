@@ -254,7 +254,32 @@ pub async fn record_audit(
     // other crosswise.
     let at = instant_text(now);
     for (chain, events) in chains {
-        append(conn, key, &chain, &events, &at).await?;
+        let events: Vec<(&AuditEvent, &str)> = events.into_iter().map(|e| (e, &*at)).collect();
+        append(conn, key, &chain, &events).await?;
+    }
+    Ok(())
+}
+
+/// Appends entries of the past, each at its own instant, in the order given: the demo's
+/// year of history (`waypoint seed-demo --history`). Every event names its organisation.
+pub async fn record_past_audit(
+    conn: &mut AnyConnection,
+    key: &AuditKey,
+    events: &[(AuditEvent, DateTime<Utc>)],
+) -> Result<()> {
+    let mut chains: std::collections::BTreeMap<String, Vec<(&AuditEvent, String)>> =
+        Default::default();
+    for (event, at) in events {
+        let chain = chain_of(conn, event).await?;
+        chains
+            .entry(chain)
+            .or_default()
+            .push((event, instant_text(*at)));
+    }
+    for (chain, events) in chains {
+        let events: Vec<(&AuditEvent, &str)> =
+            events.iter().map(|(e, at)| (*e, at.as_str())).collect();
+        append(conn, key, &chain, &events).await?;
     }
     Ok(())
 }
@@ -276,15 +301,17 @@ async fn chain_of(conn: &mut AnyConnection, event: &AuditEvent) -> Result<String
     Ok(organisation.unwrap_or_else(|| SHARED_CHAIN.to_owned()))
 }
 
-/// Appends events to one chain. Claiming their numbers first takes the chain's row (made
-/// with the organisation's first entry), so that concurrent writers to the chain queue
-/// there instead of forking it, and writers to other chains do not wait.
+/// Entries one statement inserts: twelve values each, well inside both engines' limits.
+const ENTRIES_PER_INSERT: usize = 80;
+
+/// Appends events, each with its instant, to one chain. Claiming their numbers first takes
+/// the chain's row (made with the organisation's first entry), so that concurrent writers
+/// to the chain queue there instead of forking it, and writers to other chains do not wait.
 async fn append(
     conn: &mut AnyConnection,
     key: &AuditKey,
     chain: &str,
-    events: &[&AuditEvent],
-    at: &str,
+    events: &[(&AuditEvent, &str)],
 ) -> Result<()> {
     let count = i64::try_from(events.len()).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let (last_seq, mut prev_hash): (i64, String) = sqlx::query_as(
@@ -298,34 +325,37 @@ async fn append(
     .fetch_one(&mut *conn)
     .await?;
     let mut seq = last_seq - count;
-    for event in events {
-        seq += 1;
-        let link = Link {
-            chain,
-            seq,
-            prev_hash: &prev_hash,
-        };
-        let hash = entry_hash(Hashing::Keyed(key), &link, at, &(*event).into());
-        sqlx::query(
+    for rows in events.chunks(ENTRIES_PER_INSERT) {
+        let sql = format!(
             "INSERT INTO audit_events (chain, seq, at, actor_id, actor_role, action, client_id,
                                        target, address, outcome, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(chain)
-        .bind(seq)
-        .bind(at)
-        .bind(event.actor_id.as_deref())
-        .bind(event.actor_role.as_deref())
-        .bind(event.action)
-        .bind(event.client_id.as_deref())
-        .bind(event.target.as_deref())
-        .bind(event.address.as_deref())
-        .bind(event.outcome.code())
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
-        prev_hash = hash;
+             VALUES {}",
+            super::placeholder_rows(rows.len(), 12)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (event, at) in rows {
+            seq += 1;
+            let link = Link {
+                chain,
+                seq,
+                prev_hash: &prev_hash,
+            };
+            let hash = entry_hash(Hashing::Keyed(key), &link, at, &(*event).into());
+            insert = insert
+                .bind(chain)
+                .bind(seq)
+                .bind(*at)
+                .bind(event.actor_id.as_deref())
+                .bind(event.actor_role.as_deref())
+                .bind(event.action)
+                .bind(event.client_id.as_deref())
+                .bind(event.target.as_deref())
+                .bind(event.address.as_deref())
+                .bind(event.outcome.code())
+                .bind(std::mem::replace(&mut prev_hash, hash.clone()))
+                .bind(hash);
+        }
+        insert.execute(&mut *conn).await?;
     }
     sqlx::query("UPDATE audit_chains SET hash = $1 WHERE id = $2")
         .bind(&prev_hash)

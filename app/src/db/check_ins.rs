@@ -41,6 +41,48 @@ pub struct StoredCheckIn {
 
 /// Records a check-in exactly once per idempotency key, and only about the client's own
 /// steps and appointments.
+/// A confirmation of an appointment made in the past: the demo's year of history.
+pub struct PastConfirmation<'a> {
+    pub appointment_id: &'a str,
+    pub idempotency_key: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Check-in rows one statement inserts: eight values each.
+const CHECK_INS_PER_INSERT: usize = 100;
+
+/// Writes past confirmations as they were made, many a statement
+/// (`waypoint seed-demo --history`).
+pub async fn insert_past_confirmations(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    confirmations: &[PastConfirmation<'_>],
+) -> Result<()> {
+    for rows in confirmations.chunks(CHECK_INS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO check_ins (id, client_id, kind, appointment_id, idempotency_key,
+                                    created_at, made_at, step_id)
+             VALUES {}",
+            super::placeholder_rows(rows.len(), 8)
+        );
+        let mut insert = sqlx::query(&sql);
+        for confirmation in rows {
+            let at = instant_text(confirmation.at);
+            insert = insert
+                .bind(new_id())
+                .bind(client_id)
+                .bind("appointment_confirmed")
+                .bind(confirmation.appointment_id)
+                .bind(confirmation.idempotency_key.as_str())
+                .bind(at.clone())
+                .bind(at)
+                .bind(None::<&str>);
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 pub async fn record_check_in(
     conn: &mut AnyConnection,
     client_id: &str,

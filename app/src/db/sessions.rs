@@ -70,7 +70,7 @@ pub async fn insert_session(
 }
 
 #[derive(sqlx::FromRow)]
-struct LiveSessionRow {
+pub(super) struct LiveSessionRow {
     session_id: String,
     person_id: String,
     role: String,
@@ -92,19 +92,22 @@ pub async fn live_session(db: &Db, token_hash: &str) -> Result<Option<LiveSessio
     .bind(token_hash)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|row| {
+    row.map(LiveSessionRow::live).transpose()
+}
+
+impl LiveSessionRow {
+    pub(super) fn live(self) -> Result<LiveSession> {
         Ok(LiveSession {
-            last_seen_at: read_instant(&row.last_seen_at)?,
-            verified_at: read_instant(&row.verified_at)?,
-            expires_at: read_instant(&row.expires_at)?,
-            session_id: row.session_id,
-            person_id: row.person_id,
-            role: row.role,
-            organisation_id: row.organisation_id,
-            display_name: row.display_name,
+            last_seen_at: read_instant(&self.last_seen_at)?,
+            verified_at: read_instant(&self.verified_at)?,
+            expires_at: read_instant(&self.expires_at)?,
+            session_id: self.session_id,
+            person_id: self.person_id,
+            role: self.role,
+            organisation_id: self.organisation_id,
+            display_name: self.display_name,
         })
-    })
-    .transpose()
+    }
 }
 
 pub async fn touch_session(db: &Db, session_id: &str, now: DateTime<Utc>) -> Result<()> {

@@ -23,7 +23,7 @@ pub const DEVICE_COPY_DAYS: i64 = 30;
 pub const MAX_CHECK_INS_PER_SYNC: usize = 50;
 
 /// Where the phone syncs. A sync is the phone's own doing, not the person's: it does not
-/// count as activity for the idle lock (`session::resolve_visitor`).
+/// count as activity for the idle lock (`session::visitor_of`).
 pub const SYNC_PATH: &str = "/api/v1/sync";
 
 /// Idle minutes after which a client or supporter types their passphrase again before

@@ -143,3 +143,57 @@ async fn the_demo_covers_the_whole_domain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_year_of_history_is_written_whole_and_chained() {
+    on_each_engine(|t| async move {
+        let size = demo::DemoSize {
+            clients: 34,
+            programs: 2,
+            history: true,
+        };
+        demo::seed_programs(&t.db, Utc::now(), size).await.unwrap();
+        // 17 a program: Riverside's are all demo people, the second program's are past them.
+        let count = |sql: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let n: i64 = sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap();
+                n
+            }
+        };
+        let weeks = 52;
+        assert_eq!(
+            count("SELECT COUNT(*) FROM check_ins WHERE idempotency_key LIKE 'history-%'").await,
+            17 * weeks,
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            count(
+                "SELECT COUNT(*) FROM appointments a JOIN check_ins c ON c.appointment_id = a.id
+                 WHERE c.idempotency_key LIKE 'history-%' AND a.status IN ('attended', 'missed')"
+            )
+            .await,
+            17 * weeks
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM audit_events").await,
+            17 * weeks * 3
+        );
+        // Nothing of it waits for the case manager: they saw it all.
+        assert_eq!(
+            count(
+                "SELECT COUNT(*) FROM care_team WHERE check_ins_seen_at IS NULL
+                 AND client_id IN (SELECT client_id FROM check_ins)"
+            )
+            .await,
+            0
+        );
+        match db::verify_audit_chain(&t.db).await.unwrap() {
+            db::ChainCheck::Intact { entries, .. } => assert_eq!(entries, 17 * weeks * 3),
+            broken => panic!("{}: {broken:?}", t.engine),
+        }
+        t
+    })
+    .await;
+}

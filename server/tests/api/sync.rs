@@ -387,6 +387,9 @@ async fn only_signed_in_clients_and_supporters_sync_and_bad_requests_say_so() {
         let nobody = app.browser();
         let (status, body) = nobody.post_json(SYNC, &request).await;
         assert_eq!((status, body.contains("signed_out")), (401, true));
+        // Whatever it sent: a signed-out phone learns to wipe itself first.
+        let (status, body) = nobody.post_json(SYNC, &"not a request").await;
+        assert_eq!((status, body.contains("signed_out")), (401, true));
         let amara = app.browser_signed_in("amara").await;
         assert_eq!(amara.post_json(SYNC, &request).await.0, 404, "{}", t.engine);
         let phone = app.browser_signed_in("alex").await;

@@ -10,7 +10,7 @@ use app::domain::{
     AppointmentFields, AppointmentStatus, CheckInAction, DeviceCopy, GoalFields, PlainText,
     Receipt, Role, SyncAnswer,
 };
-use app::session::{Asking, ClientAddress, SignedIn, Visitor};
+use app::session::{ClientAddress, SignedIn, Unresolved};
 use chrono::{Duration, Utc};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -88,9 +88,17 @@ impl<F: Future> Future for StopAfter<F> {
 }
 
 /// The client's phone asking the server.
-fn phone_of(client: &SignedIn) -> Asking {
-    Asking {
-        visitor: Visitor::SignedIn(client.clone()),
+/// A client signed in on a test phone: whose it is, and its session cookie's token.
+#[derive(Clone)]
+struct SignedInPhone {
+    person: SignedIn,
+    token: String,
+}
+
+/// The phone's request, as the sync route hands it to the action.
+fn phone_of(client: &SignedInPhone) -> Unresolved {
+    Unresolved {
+        token: Some(client.token.clone()),
         address: ClientAddress("192.0.2.1".into()),
         device: "test phone".into(),
         known_device_tokens: Vec::new(),
@@ -100,7 +108,7 @@ fn phone_of(client: &SignedIn) -> Asking {
 /// The world of one case: the database, the client's phone, the case manager.
 struct World {
     db: Db,
-    client: SignedIn,
+    client: SignedInPhone,
     case_manager_id: String,
     phone: DeviceCopy,
     late: Option<SyncAnswer>,
@@ -112,7 +120,7 @@ impl World {
     async fn server(&self, phone_request: &app::domain::SyncRequest) -> SyncAnswer {
         app::actions::sync::sync(
             &self.db,
-            &phone_of(&self.client),
+            phone_of(&self.client),
             phone_request.clone(),
             Utc::now(),
         )
@@ -146,7 +154,7 @@ impl World {
                 let db = self.db.clone();
                 let client = self.client.clone();
                 let work = async move {
-                    app::actions::sync::sync(&db, &phone_of(&client), request, Utc::now()).await
+                    app::actions::sync::sync(&db, phone_of(&client), request, Utc::now()).await
                 };
                 if let Some(answer) = (StopAfter {
                     inner: Box::pin(work),
@@ -173,7 +181,7 @@ impl World {
     }
 
     async fn act(&mut self, step: &Turn, test_db: &TestDb) {
-        let client_id = self.client.person_id.clone();
+        let client_id = self.client.person.person_id.clone();
         let now = Utc::now().naive_utc();
         let appointments =
             db::appointments_between(&self.db, &client_id, now, now + Duration::days(400))
@@ -352,7 +360,7 @@ async fn check_invariants(world: &World) {
         let stored: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM check_ins WHERE client_id = $1 AND idempotency_key = $2",
         )
-        .bind(&world.client.person_id)
+        .bind(&world.client.person.person_id)
         .bind(format!("device-{key}"))
         .fetch_one(world.db.pool())
         .await
@@ -361,37 +369,39 @@ async fn check_invariants(world: &World) {
     }
     assert!(world.phone.refused.is_empty(), "{:?}", world.phone.refused);
     // The phone's copy is what the server says this person may see.
-    let view = app::actions::sync::view_of(&world.db, &world.client, Utc::now())
+    let view = app::actions::sync::view_of(&world.db, &world.client.person, Utc::now())
         .await
         .unwrap();
     let expected: BTreeMap<_, _> = view.items.into_iter().map(|i| (i.key(), i)).collect();
     assert_eq!(world.phone.items, expected);
 }
 
-async fn signed_in_client(db: &Db, name: &str) -> SignedIn {
+async fn signed_in_client(db: &Db, name: &str) -> SignedInPhone {
     let clients = seeded(db).await;
     let client = named(&clients, name);
     let session_id = app::db::new_id();
     let person_id = client.client_id.clone();
+    let token = app::secrets::hex(&app::secrets::random_bytes::<32>().unwrap());
     let now = Utc::now();
     let session = app::db::NewSession {
         session_id: &session_id,
-        token_hash: &format!("hash-{session_id}"),
+        token_hash: &app::secrets::secret_hash(&token),
         person_id: &person_id,
         device: "test phone",
-        expires_at: now,
+        expires_at: now + Duration::days(30),
     };
     let mut conn = db.pool().acquire().await.unwrap();
     app::db::insert_session(&mut conn, &session, now)
         .await
         .unwrap();
-    SignedIn {
+    let person = SignedIn {
         session_id,
         person_id,
         role: Role::Client,
         organisation_id: server::demo::DEMO_ORGANISATION_ID.to_owned(),
         display_name: name.to_owned(),
-    }
+    };
+    SignedInPhone { person, token }
 }
 
 async fn case_manager_id(db: &Db) -> String {
@@ -545,15 +555,20 @@ async fn a_new_day_works_the_view_out_again() {
     let phone = phone_of(&client);
     let mut copy = DeviceCopy::default();
     let now = Utc::now();
-    let sync_at =
-        |copy: &DeviceCopy, at| app::actions::sync::sync(&test_db.db, &phone, copy.request(), at);
+    let sync_at = |copy: &DeviceCopy, at| {
+        app::actions::sync::sync(&test_db.db, phone.clone(), copy.request(), at)
+    };
     let answer = sync_at(&copy, now).await.expect("sync");
     copy.apply(answer, now);
     // Nothing is stamped by this write, so only a new day shows it.
-    crate::sync::rename_unstamped(&test_db.db, &client.person_id, "Al").await;
+    crate::sync::rename_unstamped(&test_db.db, &client.person.person_id, "Al").await;
     let same_day = sync_at(&copy, now).await.expect("sync");
     assert!(same_day.changed.is_empty());
     let tomorrow = now + Duration::days(1);
+    // The person opened a page tomorrow (a sync alone would find the session locked).
+    app::db::touch_session(&test_db.db, &client.person.session_id, tomorrow)
+        .await
+        .unwrap();
     let next_day = sync_at(&copy, tomorrow).await.expect("sync");
     copy.apply(next_day, tomorrow);
     assert_eq!(
