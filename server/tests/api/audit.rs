@@ -42,13 +42,7 @@ async fn an_admins_export_holds_only_their_own_organisation() {
         let app = spawn_app(&t).await;
         app.browser_signed_in("alex").await;
         let admin = app.browser_signed_in("sam.admin").await;
-        let today = now.date_naive();
-        let range = format!(
-            "/admin/audit.csv?from={}&to={}",
-            today - Duration::days(1),
-            today + Duration::days(1)
-        );
-        let (status, export) = admin.get(&range).await;
+        let (status, export) = admin.get(&export_around(now)).await;
         assert_eq!(status, 200, "{}", t.engine);
         assert!(
             export.contains(",sign_in,"),
@@ -64,6 +58,16 @@ async fn an_admins_export_holds_only_their_own_organisation() {
         t
     })
     .await;
+}
+
+/// The export of the days around `now`.
+fn export_around(now: chrono::DateTime<Utc>) -> String {
+    let today = now.date_naive();
+    format!(
+        "/admin/audit.csv?from={}&to={}",
+        today - Duration::days(1),
+        today + Duration::days(1)
+    )
 }
 
 /// An export longer than a page comes whole, in order and once each, entries of the same
@@ -90,13 +94,7 @@ async fn a_long_export_comes_whole_a_page_at_a_time() {
         }
         let app = spawn_app(&t).await;
         let admin = app.browser_signed_in("sam.admin").await;
-        let today = now.date_naive();
-        let range = format!(
-            "/admin/audit.csv?from={}&to={}",
-            today - Duration::days(1),
-            today + Duration::days(1)
-        );
-        let (status, export) = admin.get(&range).await;
+        let (status, export) = admin.get(&export_around(now)).await;
         assert_eq!(status, 200, "{}", t.engine);
         let lines: Vec<&str> = export.lines().skip(1).collect();
         let plan_reads: Vec<&str> = lines
