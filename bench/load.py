@@ -12,9 +12,10 @@ with two behind nginx (round robin, as deploy/ runs them). In each, over the dem
   record           a case manager's overview of a client's record (audited)
   check-in post    "I did this" on a step (a write, audited), a new key each time
 Sixteen clients take turns, each with their own session. Then the same by the size of the
-database, on one instance of each engine (BENCH_SCALE_ENGINES, e.g. "sqlite"): 1,000 and
-100,000 clients (in 200 programs; BENCH_SCALE_CLIENTS to change it), each past the demo's
-thirty with a year of history (`seed-demo --history`). Prints tables; asserts nothing.
+database, on one instance of each engine (BENCH_SCALE_ENGINES, e.g. "sqlite"; empty for
+none): 1,000 and 100,000 clients (in 200 programs; BENCH_SCALE_CLIENTS to change it), each
+past the demo's thirty with a year of history (`seed-demo --history`). Prints tables;
+asserts nothing.
 """
 import http.client
 import json
@@ -34,7 +35,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "")
 SCALE_CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "100000"))
-SCALE_ENGINES = os.environ.get("BENCH_SCALE_ENGINES", "sqlite,postgres" if POSTGRES else "sqlite").split(",")
+SCALE_ENGINES = [e for e in os.environ.get("BENCH_SCALE_ENGINES", "sqlite,postgres" if POSTGRES
+                                           else "sqlite").split(",") if e]
 PASSPHRASE = "riverside demo"
 KEY = "0123456789abcdef0123456789abcdef"
 

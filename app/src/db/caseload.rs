@@ -7,8 +7,17 @@ use crate::domain::{
 use chrono::{Duration, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
 
-/// Which of the case manager's clients a query is about: all of them (`""`) or one.
-const IN_SCOPE: &str = "($2 = '' OR t.client_id = $2)";
+/// Which of the case manager's clients a query is about: all of them (`only` is `""`) or
+/// the one bound as `$2`. Two texts rather than `($2 = '' OR t.client_id = $2)`: through the
+/// OR no planner uses the client's index, and one client's record read the whole caseload.
+fn in_scope(sql: &str, only: &str) -> String {
+    let scope = if only.is_empty() {
+        "$2 = ''"
+    } else {
+        "t.client_id = $2"
+    };
+    sql.replace("IN_SCOPE", scope)
+}
 
 /// Client ids and one text value each, from a query with the case manager's id as `$1`,
 /// the one client it is limited to (or `""`) as `$2`, and `bind` from `$3`.
@@ -19,7 +28,7 @@ async fn per_client(
     only: &str,
     bind: &[String],
 ) -> Result<HashMap<String, String>> {
-    let sql = sql.replace("IN_SCOPE", IN_SCOPE);
+    let sql = in_scope(sql, only);
     let mut query = sqlx::query_as::<_, (String, String)>(&sql)
         .bind(case_manager_id)
         .bind(only);
@@ -59,19 +68,25 @@ async fn entries(
     only: &str,
     now: NaiveDateTime,
 ) -> Result<Vec<CaseloadEntry>> {
-    let mut clients = super::caseload(db, case_manager_id).await?;
-    if !only.is_empty() {
-        clients.retain(|c| c.client_id == only);
-    }
-    let stage_sql = "SELECT c.client_id, s.stage
+    let clients = if only.is_empty() {
+        super::caseload(db, case_manager_id).await?
+    } else {
+        super::caseload_client(db, case_manager_id, only)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let stage_sql = in_scope(
+        "SELECT c.client_id, s.stage
          FROM care_team t
          JOIN stage_changes c ON c.client_id = t.client_id
          JOIN stage_change_stages s ON s.stage_change_id = c.id
          WHERE t.case_manager_id = $1 AND IN_SCOPE
            AND c.id = (SELECT c2.id FROM stage_changes c2 WHERE c2.client_id = c.client_id
                        ORDER BY c2.effective_on DESC, c2.recorded_at DESC, c2.id DESC LIMIT 1)
-         ORDER BY c.client_id, s.stage"
-        .replace("IN_SCOPE", IN_SCOPE);
+         ORDER BY c.client_id, s.stage",
+        only,
+    );
     let stage_rows: Vec<(String, String)> = sqlx::query_as(&stage_sql)
         .bind(case_manager_id)
         .bind(only)

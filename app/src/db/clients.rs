@@ -248,13 +248,31 @@ pub async fn on_care_team(db: &Db, case_manager_id: &str, client_id: &str) -> Re
     Ok(found.is_some())
 }
 
-/// A case manager's caseload: only clients whose care team they are on.
+/// A case manager's caseload: only clients whose care team they are on. Found from the care
+/// team's index, so the cost follows the caseload, not the number of clients in the database
+/// (as `EXISTS` per client it read every client's profile).
 pub async fn caseload(db: &Db, case_manager_id: &str) -> Result<Vec<ClientListing>> {
-    let theirs = "EXISTS (SELECT 1 FROM care_team mine
-                          WHERE mine.client_id = c.person_id AND mine.case_manager_id = $1)";
+    let theirs = "c.person_id IN (SELECT mine.client_id FROM care_team mine
+                                  WHERE mine.case_manager_id = $1)";
     Ok(sqlx::query_as(&listings(theirs))
         .bind(case_manager_id)
         .fetch_all(db.pool())
+        .await?)
+}
+
+/// One client of a case manager's caseload; none for anyone else's.
+pub async fn caseload_client(
+    db: &Db,
+    case_manager_id: &str,
+    client_id: &str,
+) -> Result<Option<ClientListing>> {
+    let theirs = "c.person_id = $2
+                  AND EXISTS (SELECT 1 FROM care_team mine
+                              WHERE mine.client_id = c.person_id AND mine.case_manager_id = $1)";
+    Ok(sqlx::query_as(&listings(theirs))
+        .bind(case_manager_id)
+        .bind(client_id)
+        .fetch_optional(db.pool())
         .await?)
 }
 

@@ -6,6 +6,7 @@ use server::config::Config;
 use server::demo;
 use server::startup::Application;
 use std::future::Future;
+use std::process::{Child, Command, Stdio};
 
 /// A fresh database on one engine, removed when dropped (SQLite) or after the test
 /// (PostgreSQL schema).
@@ -567,4 +568,46 @@ pub fn staff_change_about(client: &str) -> app::db::AuditEvent {
         outcome: app::db::Outcome::Allowed,
         organisation_id: Some(server::demo::DEMO_ORGANISATION_ID.to_owned()),
     }
+}
+
+/// A process stopped when the test ends, however it ends.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// `waypoint` itself, as a process of its own, on the database at `url`.
+pub fn waypoint(url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
+    command
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    command
+}
+
+/// Waits until `url` answers 200, or fails the test after half a minute.
+pub async fn until_up(url: &str) {
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        if let Ok(answer) = http.get(url).send().await {
+            if answer.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{url} did not come up");
 }

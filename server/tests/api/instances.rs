@@ -4,56 +4,17 @@
 //! nothing lost or doubled. Everything that is state lives in the database, so either
 //! instance answers. Periodic jobs run once across instances, and housekeeping keeps up
 //! with a big database a batch at a time.
-use crate::helpers::{own_database, postgres_url, sync, TestApp};
+use crate::helpers::{
+    free_port, own_database, postgres_url, sync, until_up, waypoint, Running, TestApp,
+};
 use app::db::{self, Db};
 use app::domain::{AppointmentStatus, CheckInAction, DeviceCopy, Receipt};
 use chrono::Utc;
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const NGINX: &str = "/usr/sbin/nginx";
-
-/// A process stopped when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-fn waypoint(url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
-    command
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    command
-}
-
-/// Waits until `url` answers 200, or fails the test after half a minute.
-async fn until_up(url: &str) {
-    let http = reqwest::Client::new();
-    for _ in 0..300 {
-        if let Ok(answer) = http.get(url).send().await {
-            if answer.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} did not come up");
-}
 
 /// nginx in front of the instances, round robin (its default), saying which one answered;
 /// one process (no workers), so that stopping it stops it all.
