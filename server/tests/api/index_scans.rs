@@ -7,8 +7,8 @@
 //! `auto_explain.log_min_duration = 0` to the database's settings below and read
 //! PostgreSQL's log.
 use crate::helpers::{
-    free_port, id_of, own_database, postgres_url, seeded, spawn_app, sync, until_up, waypoint,
-    Running, TestApp, TestDb,
+    free_port, id_of, own_database, postgres_url, seeded, spawn_app, sqlite, sync, until_up,
+    waypoint, Running, TestApp, TestDb,
 };
 use app::db::Db;
 use app::domain::DeviceCopy;
@@ -111,28 +111,26 @@ async fn the_hot_paths_read_big_tables_only_through_indexes() {
 /// jobs are held off, their rounds taken a day ahead: they read by time, not by person.
 #[tokio::test]
 async fn on_sqlite_the_hot_paths_look_up_big_tables_and_never_walk_one() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}/waypoint.db", dir.path().display());
-    let db = Db::connect(&url, 1).await.expect("SQLite");
-    db.migrate().await.expect("migrate");
-    let clients = seeded(&db).await;
+    let t = sqlite().await;
+    let db = &t.db;
+    let clients = seeded(db).await;
     let ahead = chrono::Utc::now() + chrono::Duration::days(1);
     for job in ["housekeeping", "reminders"] {
-        let taken = app::db::claim_round(&db, job, ahead, chrono::Duration::zero()).await;
+        let taken = app::db::claim_round(db, job, ahead, chrono::Duration::zero()).await;
         assert!(taken.expect("a round"), "{job}");
     }
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let log = dir.path().join("server.log");
+    let log = tempfile::NamedTempFile::new().expect("log file");
     let server = Running(
-        waypoint(&url)
+        waypoint(&t.url)
             .arg("serve")
             .env("WAYPOINT_ADDR", format!("127.0.0.1:{port}"))
             .env("WAYPOINT_PUBLIC_URL", &base)
             .env("WAYPOINT_LOG_FORMAT", "json")
             .env("RUST_LOG", "sqlx::query=debug")
-            .stdout(std::fs::File::create(&log).expect("log file"))
+            .stdout(log.reopen().expect("log file"))
             .spawn()
             .expect("waypoint serve"),
     );
@@ -140,7 +138,7 @@ async fn on_sqlite_the_hot_paths_look_up_big_tables_and_never_walk_one() {
     walk_hot_paths(&TestApp::at(base), &id_of(&clients, "Alex")).await;
     drop(server);
 
-    let statements = statements_in(&std::fs::read_to_string(&log).expect("the log"));
+    let statements = statements_in(&std::fs::read_to_string(log.path()).expect("the log"));
     assert!(statements.len() > 50, "the log holds what the server ran");
     let mut walked = Vec::new();
     for statement in statements {
@@ -168,7 +166,6 @@ async fn on_sqlite_the_hot_paths_look_up_big_tables_and_never_walk_one() {
         }
     }
     assert!(walked.is_empty(), "walked whole:\n{}", walked.join("\n\n"));
-    db.close().await;
 }
 
 /// The distinct statements sqlx logged (as JSON, one event a line) that read or write rows.
